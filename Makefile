@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: MIT
+# vkhid build. Plain GNU make, pkg-config, -MMD dependency files.
+#
+#   make            release build of build/vkhid (no sanitizers)
+#   make run        install what is missing, build, run the demo kiosk
+#   make test       install what is missing, build with ASan+UBSan, run every test
+#   make bench      release build, print every benchmark figure
+#   make clean
+#
+# Sources are found by folder: every .c under firmware/<driver>/ and app/<module>/ is part
+# of libvkhid; app/cli/main.c is the program; tests/unit/test_*.c are the unit tests (one
+# program each, linked against the sanitized libvkhid).
+
+BUILD   ?= build
+CC      ?= cc
+PKGS     = sdl2 SDL2_ttf SDL2_image libqrencode zbar libusb-1.0 sqlite3 libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+
+WARN     = -Wall -Wextra -Wshadow -Wno-unused-parameter
+BASEFLAGS = -std=c17 -D_GNU_SOURCE -MMD -MP -Iapp -Ifirmware $(WARN) $(PKG_CFLAGS)
+REL_CFLAGS  = $(BASEFLAGS) -O2 -g
+SAN         = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TEST_CFLAGS = $(BASEFLAGS) -O1 -g -Werror $(SAN)
+
+LIB_SRC  = $(sort $(wildcard firmware/*/*.c) $(filter-out app/cli/main.c,$(wildcard app/*/*.c)))
+MAIN_SRC = app/cli/main.c
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_HELP = $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
+
+REL = $(BUILD)/release
+SANB = $(BUILD)/asan
+
+REL_OBJ  = $(LIB_SRC:%.c=$(REL)/%.o)
+SAN_OBJ  = $(LIB_SRC:%.c=$(SANB)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(SANB)/tests/%)
+UNIT_HELP_OBJ = $(UNIT_HELP:%.c=$(SANB)/%.o)
+
+.PHONY: all run test check bench clean deps demo unit e2e
+all: $(BUILD)/vkhid
+
+# ---- release -------------------------------------------------------------------------
+$(REL)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -c $< -o $@
+
+$(REL)/libvkhid.a: $(REL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/vkhid: $(REL)/app/cli/main.o $(REL)/libvkhid.a
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- sanitized (tests) ---------------------------------------------------------------
+$(SANB)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(SANB)/libvkhid.a: $(SAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SANB)/vkhid: $(SANB)/app/cli/main.o $(SANB)/libvkhid.a
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SANB)/tests/%: $(SANB)/tests/unit/%.o $(UNIT_HELP_OBJ) $(SANB)/libvkhid.a
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+$(BUILD)/bench: $(BENCH_SRC:%.c=$(REL)/%.o) $(REL)/libvkhid.a
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- the README's commands -----------------------------------------------------------
+# `make run` and `make test` first install what is missing (board/deps.sh), then build in
+# a sub-make so pkg-config sees the freshly installed packages.
+deps:
+	@sh board/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid
+	$(BUILD)/vkhid demo --out $(BUILD)/demo
+
+demo: $(BUILD)/vkhid
+	$(BUILD)/vkhid demo --out $(BUILD)/demo
+
+test: deps
+	@$(MAKE) --no-print-directory -j2 -O test-build
+	@sh tests/run.sh $(SANB)
+
+check: test
+
+test-build: $(SANB)/vkhid $(UNIT_BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BUILD)/bench
+	$(BUILD)/bench --vkhid $(BUILD)/vkhid
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

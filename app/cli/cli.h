@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* The `vkhid` command line: the only place that reads argv and configuration.
+ *
+ * Each subcommand is a function `int cmd_X(struct cli *c, int argc, char **argv)` that
+ * gets the arguments after its name and returns the process exit status: 0 success,
+ * 1 a refusal the user should know about (checkin: not admitted), 2 an error (bad usage,
+ * missing file, database trouble), with a message on stderr that says what to do. */
+#ifndef VK_CLI_H
+#define VK_CLI_H
+
+#include <stdio.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct cli {
+	const char *db_path;   /* --db, $VKHID_DB, or the default */
+	db *d;                 /* opened on demand by cli_db() */
+	FILE *out;             /* stdout, or a capture in tests */
+	FILE *err;
+};
+
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *summary_en, *summary_uk;
+	const char *usage;     /* options after the name, for --help */
+};
+
+/* The table of subcommands, NULL-terminated by name. */
+extern const struct cli_command cli_commands[];
+
+/* Runs the vkhid command line (argv[0] is the program name). Returns the exit status. */
+int cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+/* Opens c->db_path (creating it when create) and sets the process time zone to the
+ * current event's. Prints a clear message and returns NULL on failure. */
+db *cli_db(struct cli *c, int create);
+/* The current event, or prints how to create one and returns nonzero. */
+int cli_event(struct cli *c, struct db_event *ev);
+/* Makes the process's local time the event's time zone (TZ), for dates and hours. */
+void cli_set_timezone(const char *tz);
+
+/* Writes s as a JSON string (with quotes) to f, escaping what JSON requires. */
+void cli_json_str(FILE *f, const char *s);
+/* 1 when a is --help or -h. */
+int cli_is_help(const char *a);
+/* Prints "usage: vkhid NAME USAGE" and the summary of a command. */
+void cli_usage(struct cli *c, const char *name);
+
+/* Where a secret key file of an event lives by default: next to the database. */
+void cli_key_path(struct cli *c, int64_t event_id, int key_id, char *out, size_t cap);
+
+struct checkin_result;
+/* Prints one check-in result, human-readable or as the JSON object scripts rely on. */
+void cli_print_result(struct cli *c, const struct checkin_result *r, int json);
+
+/* Subcommands. */
+int cmd_event(struct cli *c, int argc, char **argv);
+int cmd_keygen(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_tickets(struct cli *c, int argc, char **argv);
+int cmd_checkin(struct cli *c, int argc, char **argv);
+int cmd_undo(struct cli *c, int argc, char **argv);
+int cmd_reprint(struct cli *c, int argc, char **argv);
+int cmd_revoke(struct cli *c, int argc, char **argv);
+int cmd_scan(struct cli *c, int argc, char **argv);
+int cmd_stats(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_run(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_badge(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* `vkhid checkin`, `undo`, `reprint`, `revoke`: one code at a time, as the camera or a
+ * staff member would present it. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/opt.h"
+#include "core/checkin.h"
+#include "core/err.h"
+#include "core/i18n.h"
+#include "core/ticket.h"
+
+void cli_print_result(struct cli *c, const struct checkin_result *r, int json)
+{
+	const char *name = r->have_reg ? r->reg.display : "";
+	char when[32];
+
+	if (json) {
+		fprintf(c->out, "{\"outcome\": \"%s\", \"registration\": ",
+			checkin_outcome_word(r->outcome));
+		if (r->number)
+			fprintf(c->out, "%" PRId64, r->number);
+		else
+			fputs("null", c->out);
+		fputs(", \"name\": ", c->out);
+		if (r->have_reg)
+			cli_json_str(c->out, name);
+		else
+			fputs("null", c->out);
+		fputs(", \"first_checkin\": ", c->out);
+		if (r->outcome == CI_ALREADY_ADMITTED) {
+			clock_format_local(r->first.wall_ms, when);
+			fputs("{\"time\": ", c->out);
+			cli_json_str(c->out, when);
+			fputs(", \"kiosk\": ", c->out);
+			cli_json_str(c->out, r->first.kiosk);
+			fprintf(c->out, ", \"uuid\": \"%s\"}", r->first.uuid);
+		} else {
+			fputs("null", c->out);
+		}
+		fputs("}\n", c->out);
+		return;
+	}
+	fprintf(c->out, "%s: %s", checkin_outcome_word(r->outcome), checkin_outcome_title(r->outcome));
+	if (r->have_reg)
+		fprintf(c->out, " — %s%s%s (№%" PRId64 ")", name,
+			r->reg.organization[0] ? ", " : "", r->reg.organization, r->number);
+	else if (r->number && r->outcome == CI_ADMITTED)
+		fprintf(c->out, TR(" — ticket №%" PRId64 " (not in this kiosk's list yet)",
+				   " — квиток №%" PRId64 " (ще немає у списку цього кіоску)"), r->number);
+	fputc('\n', c->out);
+	if (r->outcome == CI_ALREADY_ADMITTED) {
+		clock_format_local(r->first.wall_ms, when);
+		fprintf(c->out, TR("  first admitted %s at kiosk %s\n",
+				   "  уперше пройшов(-ла) %s на кіоску %s\n"), when, r->first.kiosk);
+	}
+	if (r->outcome == CI_WRONG_EVENT && r->other_event[0])
+		fprintf(c->out, TR("  the ticket is for: %s\n", "  квиток на: %s\n"), r->other_event);
+	if (r->outcome == CI_NOT_VALID_NOW && r->valid_days) {
+		char from[11], to[11];
+		ticket_date_from_day(r->valid_from_day, from);
+		ticket_date_from_day(r->valid_from_day + r->valid_days - 1, to);
+		fprintf(c->out, TR("  valid %s .. %s\n", "  дійсний %s .. %s\n"), from, to);
+	}
+	fprintf(c->out, "  %s\n", checkin_outcome_advice(r->outcome));
+}
+
+/* Common start: options, database, desk. Returns 0 and the code, or an exit status. */
+static int start(struct cli *c, int argc, char **argv, const char *name, int *json,
+		 struct checkin_desk *desk, const char **code)
+{
+	const char *pos[1];
+	int np = 0, dummy = 0;
+	struct opt_spec spec[] = { { "--json", OPT_FLAG, json ? json : &dummy }, { NULL, 0, NULL } };
+	if (opt_parse(argc, argv, spec, pos, 1, &np, c->err))
+		return 2;
+	if (np != 1) {
+		cli_usage(c, name);
+		return 2;
+	}
+	*code = pos[0];
+	if (!cli_db(c, 0))
+		return 2;
+	if (checkin_desk_init(desk, c->d) != VK_OK) {
+		struct db_event ev;
+		cli_event(c, &ev);
+		return 2;
+	}
+	return 0;
+}
+
+int cmd_checkin(struct cli *c, int argc, char **argv)
+{
+	struct checkin_desk desk;
+	struct checkin_result res;
+	const char *code;
+	int json = 0, rc = start(c, argc, argv, "checkin", &json, &desk, &code);
+	if (rc)
+		return rc;
+	rc = checkin_present(&desk, code, strlen(code), DB_CI_MANUAL, &res);
+	if (rc) {
+		fprintf(c->err, TR("vkhid: the check-in could not be saved (%s); nothing was recorded. "
+				   "Check the disk and try again.\n",
+				   "vkhid: реєстрацію не вдалося зберегти (%s); нічого не записано. "
+				   "Перевірте диск і спробуйте ще раз.\n"), vk_strerror(rc));
+		return 2;
+	}
+	cli_print_result(c, &res, json);
+	return res.outcome == CI_ADMITTED ? 0 : 1;
+}
+
+static int staff(struct cli *c, int argc, char **argv, const char *name, int kind)
+{
+	struct checkin_desk desk;
+	struct checkin_result res;
+	const char *code;
+	int rc = start(c, argc, argv, name, NULL, &desk, &code);
+	if (rc)
+		return rc;
+	rc = kind == DB_CI_UNDO ? checkin_undo(&desk, code, strlen(code), &res)
+				: checkin_reprint(&desk, code, strlen(code), &res);
+	if (rc == VK_ERR_INVALID) {
+		fprintf(c->err, TR("vkhid: cannot %s this code: %s\n", "vkhid: неможливо (%s) для цього коду: %s\n"),
+			name, checkin_outcome_title(res.outcome));
+		return 1;
+	}
+	if (rc == VK_ERR_NOT_FOUND) {
+		fprintf(c->err, "%s", TR("vkhid: this participant is not checked in\n",
+					 "vkhid: цей учасник не зареєстрований на вході\n"));
+		return 1;
+	}
+	if (rc) {
+		fprintf(c->err, TR("vkhid: could not save (%s)\n", "vkhid: не вдалося зберегти (%s)\n"),
+			vk_strerror(rc));
+		return 2;
+	}
+	if (kind == DB_CI_UNDO)
+		fprintf(c->out, TR("Check-in of №%" PRId64 " undone (recorded in the log).\n",
+				   "Реєстрацію №%" PRId64 " скасовано (записано в журнал).\n"), res.number);
+	else
+		fprintf(c->out, TR("Badge of №%" PRId64 " queued for reprint.\n",
+				   "Бейдж №%" PRId64 " поставлено на повторний друк.\n"), res.number);
+	return 0;
+}
+
+int cmd_undo(struct cli *c, int argc, char **argv)
+{
+	return staff(c, argc, argv, "undo", DB_CI_UNDO);
+}
+
+int cmd_reprint(struct cli *c, int argc, char **argv)
+{
+	return staff(c, argc, argv, "reprint", DB_CI_REPRINT);
+}
+
+int cmd_revoke(struct cli *c, int argc, char **argv)
+{
+	struct ticket_signed ts;
+	struct db_event ev;
+	const char *pos[1];
+	int np = 0;
+	struct opt_spec spec[] = { { NULL, 0, NULL } };
+	if (opt_parse(argc, argv, spec, pos, 1, &np, c->err))
+		return 2;
+	if (np != 1) {
+		cli_usage(c, "revoke");
+		return 2;
+	}
+	if (!cli_db(c, 0) || cli_event(c, &ev))
+		return 2;
+	if (ticket_decode(pos[0], strlen(pos[0]), &ts) != TICKET_OK) {
+		fprintf(c->err, "%s", TR("vkhid: only signed vkhid tickets (VK1:...) can be revoked; "
+					 "for a foreign code, cancel the registration in the list and re-import\n",
+					 "vkhid: відкликати можна лише підписані квитки vkhid (VK1:...); для "
+					 "іншого коду скасуйте реєстрацію у списку й імпортуйте знову\n"));
+		return 2;
+	}
+	if (db_revoke(c->d, ts.t.event_id, ts.t.number, ts.t.nonce, "revoked by staff") != VK_OK) {
+		fprintf(c->err, "%s", TR("vkhid: could not save the revocation\n",
+					 "vkhid: не вдалося зберегти відкликання\n"));
+		return 2;
+	}
+	fprintf(c->out, TR("Ticket №%u revoked.\n", "Квиток №%u відкликано.\n"), ts.t.number);
+	return 0;
+}

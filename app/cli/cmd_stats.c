@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* `vkhid stats` (turnout) and `vkhid export attendance` (CSV for Excel, certificates). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/opt.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/i18n.h"
+
+static double pct(int64_t a, int64_t b)
+{
+	return b > 0 ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+int cmd_stats(struct cli *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int json = 0, np;
+	struct opt_spec spec[] = { { "--json", OPT_FLAG, &json }, { NULL, 0, NULL } };
+	struct db_event ev;
+	struct db_stats st;
+
+	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
+		return 2;
+	if (!cli_db(c, 0) || cli_event(c, &ev))
+		return 2;
+	if (db_stats(c->d, ev.id, &st) != VK_OK) {
+		fprintf(c->err, "%s", TR("vkhid: could not read the turnout\n",
+					 "vkhid: не вдалося прочитати явку\n"));
+		return 2;
+	}
+	if (json) {
+		fputs("{\"event\": ", c->out);
+		cli_json_str(c->out, ev.name);
+		fprintf(c->out, ", \"event_id\": %" PRId64 ", \"registered\": %" PRId64
+			", \"cancelled\": %" PRId64 ", \"admitted\": %" PRId64
+			", \"admitted_not_in_list\": %" PRId64 ", \"reprints\": %" PRId64
+			", \"undos\": %" PRId64 ", \"by_category\": [", ev.id, st.registered,
+			st.cancelled, st.admitted, st.admitted_unlisted, st.reprints, st.undos);
+		for (int i = 0; i < st.n_category; i++) {
+			fputs(i ? ", {\"category\": " : "{\"category\": ", c->out);
+			cli_json_str(c->out, st.category[i].key);
+			fprintf(c->out, ", \"registered\": %" PRId64 ", \"admitted\": %" PRId64 "}",
+				st.category[i].registered, st.category[i].admitted);
+		}
+		fputs("], \"by_hour\": [", c->out);
+		for (int i = 0; i < st.n_hour; i++) {
+			fputs(i ? ", {\"hour\": " : "{\"hour\": ", c->out);
+			cli_json_str(c->out, st.hour[i].key);
+			fprintf(c->out, ", \"admitted\": %" PRId64 "}", st.hour[i].admitted);
+		}
+		fputs("]}\n", c->out);
+	} else {
+		fprintf(c->out, "%s\n", ev.name);
+		fprintf(c->out, TR("  admitted   %" PRId64 " of %" PRId64 " registered (%.1f%%)\n",
+				   "  прийшли    %" PRId64 " з %" PRId64 " зареєстрованих (%.1f%%)\n"),
+			st.admitted, st.registered, pct(st.admitted, st.registered));
+		if (st.admitted_unlisted)
+			fprintf(c->out, TR("  of them %" PRId64 " with valid tickets not yet in this list\n",
+					   "  з них %" PRId64 " з дійсними квитками, яких ще немає у списку\n"),
+				st.admitted_unlisted);
+		fprintf(c->out, TR("  cancelled  %" PRId64 "   reprints %" PRId64 "   undone %" PRId64 "\n",
+				   "  скасовано  %" PRId64 "   повторний друк %" PRId64 "   скасовано входів %" PRId64 "\n"),
+			st.cancelled, st.reprints, st.undos);
+		if (st.n_category)
+			fprintf(c->out, "%s", TR("  by category:\n", "  за категоріями:\n"));
+		for (int i = 0; i < st.n_category; i++)
+			fprintf(c->out, "    %-24s %5" PRId64 " / %-5" PRId64 " %5.1f%%\n",
+				st.category[i].key[0] ? st.category[i].key : TR("(none)", "(без категорії)"),
+				st.category[i].admitted, st.category[i].registered,
+				pct(st.category[i].admitted, st.category[i].registered));
+		if (st.n_hour)
+			fprintf(c->out, "%s", TR("  by hour (admissions):\n", "  за годинами (входи):\n"));
+		for (int i = 0; i < st.n_hour; i++)
+			fprintf(c->out, "    %s  %5" PRId64 "\n", st.hour[i].key, st.hour[i].admitted);
+	}
+	db_stats_free(&st);
+	return 0;
+}
+
+/* Writes one CSV field, quoted when it holds a separator, quote or line break. */
+static void csv_field(FILE *f, const char *s, int last)
+{
+	if (strpbrk(s, ",\"\r\n;")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputs(last ? "\r\n" : ",", f);
+}
+
+struct export_ctx {
+	struct cli *c;
+	FILE *f;
+	int64_t rows, present;
+};
+
+static const char *method_word(int m)
+{
+	return m == DB_CI_QR ? "qr" : m == DB_CI_SEARCH ? "search" : "manual";
+}
+
+static int export_row(void *ctx, const struct db_registration *r)
+{
+	struct export_ctx *x = ctx;
+	struct db_checkin first;
+	char num[24], when[32] = "";
+	int in = db_checkin_admission(x->c->d, r->event_id, r->number, &first) == VK_OK;
+	snprintf(num, sizeof num, "%" PRId64, r->number);
+	if (in)
+		clock_format_local(first.wall_ms, when);
+	csv_field(x->f, num, 0);
+	csv_field(x->f, r->given, 0);
+	csv_field(x->f, r->family, 0);
+	csv_field(x->f, r->display, 0);
+	csv_field(x->f, r->organization, 0);
+	csv_field(x->f, r->category, 0);
+	csv_field(x->f, r->email, 0);
+	csv_field(x->f, r->status == DB_REG_CANCELLED ? "cancelled" : "active", 0);
+	csv_field(x->f, in ? "yes" : "no", 0);
+	csv_field(x->f, when, 0);
+	csv_field(x->f, in ? first.kiosk : "", 0);
+	csv_field(x->f, in ? method_word(first.method) : "", 1);
+	x->rows++;
+	x->present += in;
+	return ferror(x->f) ? VK_ERR_IO : 0;
+}
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	const char *out = NULL, *pos[2];
+	int np = 0, rc;
+	struct opt_spec spec[] = { { "--out", OPT_VALUE, &out }, { NULL, 0, NULL } };
+	struct export_ctx x = { .c = c };
+	struct db_event ev;
+	char tmp[4096];
+
+	if (opt_parse(argc, argv, spec, pos, 2, &np, c->err))
+		return 2;
+	if (np != 1 || strcmp(pos[0], "attendance") != 0 || !out) {
+		cli_usage(c, "export");
+		return 2;
+	}
+	if (!cli_db(c, 0) || cli_event(c, &ev))
+		return 2;
+	/* a temporary file renamed at the end: a half-written export never looks complete */
+	snprintf(tmp, sizeof tmp, "%s.tmp", out);
+	x.f = fopen(tmp, "w");
+	if (!x.f) {
+		fprintf(c->err, TR("vkhid: cannot write %s: %s\n", "vkhid: не вдається записати %s: %s\n"),
+			out, strerror(errno));
+		return 2;
+	}
+	fputs("\xef\xbb\xbf", x.f); /* BOM: Excel then reads the file as UTF-8 */
+	fputs("number,given_name,family_name,name,organization,category,email,status,"
+	      "checked_in,first_checkin,kiosk,method\r\n", x.f);
+	rc = db_reg_each(c->d, ev.id, export_row, &x);
+	if (fclose(x.f) != 0 || rc != VK_OK || rename(tmp, out) != 0) {
+		unlink(tmp);
+		fprintf(c->err, TR("vkhid: the export to %s failed; check the disk\n",
+				   "vkhid: експорт у %s не вдався; перевірте диск\n"), out);
+		return 2;
+	}
+	fprintf(c->out, TR("%s: %" PRId64 " participants, %" PRId64 " checked in\n",
+			   "%s: %" PRId64 " учасників, %" PRId64 " прийшли\n"), out, x.rows, x.present);
+	return 0;
+}

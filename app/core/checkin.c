@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+/* The check-in rules (see checkin.h).
+ *
+ * A presentation goes through two stages: resolve() finds out which registration the code
+ * stands for and refuses what must be refused (malformed, forged, other event, revoked,
+ * outside its days, cancelled, unknown); then checkin_present() looks at the log and
+ * either admits (entry + print job in one transaction) or reports the first admission. */
+#include "core/checkin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/i18n.h"
+#include "core/text.h"
+#include "core/ticket.h"
+
+static const char *const words[CI_OUTCOME_COUNT] = {
+	[CI_ADMITTED] = "admitted",
+	[CI_ALREADY_ADMITTED] = "already_admitted",
+	[CI_CANCELLED] = "cancelled",
+	[CI_REVOKED] = "revoked",
+	[CI_WRONG_EVENT] = "wrong_event",
+	[CI_NOT_VALID_NOW] = "not_valid_now",
+	[CI_FORGED] = "forged",
+	[CI_UNKNOWN] = "unknown",
+	[CI_MALFORMED] = "malformed",
+};
+
+const char *checkin_outcome_word(enum checkin_outcome o)
+{
+	return (unsigned)o < CI_OUTCOME_COUNT ? words[o] : "?";
+}
+
+int checkin_outcome_parse(const char *word)
+{
+	for (int i = 0; i < CI_OUTCOME_COUNT; i++)
+		if (strcmp(word, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *checkin_outcome_title(enum checkin_outcome o)
+{
+	switch (o) {
+	case CI_ADMITTED: return TR("Welcome!", "Вітаємо!");
+	case CI_ALREADY_ADMITTED: return TR("This ticket has already been used",
+					    "Цей квиток уже використано");
+	case CI_CANCELLED: return TR("This registration was cancelled",
+				     "Цю реєстрацію скасовано");
+	case CI_REVOKED: return TR("This ticket is no longer valid",
+				   "Цей квиток більше не дійсний");
+	case CI_WRONG_EVENT: return TR("This ticket is for another event",
+				       "Цей квиток на інший захід");
+	case CI_NOT_VALID_NOW: return TR("This ticket is not valid today",
+					 "Цей квиток не дійсний сьогодні");
+	case CI_FORGED: return TR("This ticket failed the authenticity check",
+				  "Квиток не пройшов перевірку справжності");
+	case CI_UNKNOWN: return TR("We could not find this code",
+				   "Ми не знайшли цей код");
+	case CI_MALFORMED: return TR("This is not a ticket code", "Це не код квитка");
+	case CI_OUTCOME_COUNT: break;
+	}
+	return "?";
+}
+
+const char *checkin_outcome_advice(enum checkin_outcome o)
+{
+	switch (o) {
+	case CI_ADMITTED: return TR("Your badge is printing.", "Ваш бейдж друкується.");
+	case CI_ALREADY_ADMITTED: return TR("A reprint needs an organizer: please ask staff.",
+					    "Повторний друк робить організатор: зверніться до персоналу.");
+	case CI_CANCELLED: return TR("Please ask staff at the desk.",
+				     "Зверніться, будь ласка, до персоналу.");
+	case CI_REVOKED: return TR("A newer ticket was issued: show that one, or ask staff.",
+				   "Видано новіший квиток: покажіть його або зверніться до персоналу.");
+	case CI_WRONG_EVENT: return TR("Check that you opened the ticket for this event.",
+				       "Перевірте, що відкрили квиток саме на цей захід.");
+	case CI_NOT_VALID_NOW: return TR("Check the date on your ticket, or ask staff.",
+					 "Перевірте дату на квитку або зверніться до персоналу.");
+	case CI_FORGED: return TR("Please ask staff at the desk.",
+				  "Зверніться, будь ласка, до персоналу.");
+	case CI_UNKNOWN: return TR("Try \"Find me\" and type your name, or ask staff.",
+				   "Натисніть «Знайти мене» і введіть ім'я, або зверніться до персоналу.");
+	case CI_MALFORMED: return TR("Show the QR code from your ticket email.",
+				     "Покажіть QR-код із листа з квитком.");
+	case CI_OUTCOME_COUNT: break;
+	}
+	return "";
+}
+
+int checkin_desk_init(struct checkin_desk *desk, db *d)
+{
+	int rc;
+	memset(desk, 0, sizeof *desk);
+	desk->d = d;
+	desk->queue_badges = 1;
+	snprintf(desk->template_name, sizeof desk->template_name, "62x100");
+	rc = db_event_current(d, &desk->event);
+	if (rc)
+		return rc;
+	clock_init(&desk->clock, db_checkin_max_hlc(d));
+	return VK_OK;
+}
+
+/* A payload a scanner may hand us is refused early when it cannot be any ticket: empty,
+ * too long, not UTF-8, or holding control characters (binary junk, a keyboard wedge's
+ * stray Enter belongs to the caller). */
+static int plausible(const char *code, size_t len)
+{
+	if (len == 0 || len > CHECKIN_MAX_CODE)
+		return 0;
+	if (!text_utf8_valid(code, len))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)code[i] < 0x20 || code[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Fills res->other_event with the name of event id, if this database knows it. */
+static void name_other_event(struct checkin_desk *desk, int64_t id, struct checkin_result *res)
+{
+	struct db_event ev;
+	if (db_event_get(desk->d, id, &ev) == VK_OK)
+		snprintf(res->other_event, sizeof res->other_event, "%s", ev.name);
+}
+
+/* Stage one. Returns VK_OK with res->outcome set; CI_ADMITTED here means "a valid code of
+ * an active registration" and the caller decides on the log. */
+static int resolve(struct checkin_desk *desk, const char *code, size_t len,
+		   struct checkin_result *res)
+{
+	struct ticket_signed ts;
+	struct db_key key;
+	char buf[CHECKIN_MAX_CODE + 1];
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (!plausible(code, len)) {
+		res->outcome = CI_MALFORMED;
+		return VK_OK;
+	}
+	switch (ticket_decode(code, len, &ts)) {
+	case TICKET_MALFORMED:
+		res->outcome = CI_MALFORMED;
+		return VK_OK;
+	case TICKET_NOT_VK:
+		/* a foreign code: exact look-up in the roster (any event, to tell "other event") */
+		memcpy(buf, code, len);
+		buf[len] = '\0';
+		rc = db_reg_by_code(desk->d, buf, &res->reg);
+		if (rc == VK_ERR_NOT_FOUND) {
+			res->outcome = CI_UNKNOWN;
+			return VK_OK;
+		}
+		if (rc)
+			return rc;
+		res->have_reg = 1;
+		res->event_id = res->reg.event_id;
+		res->number = res->reg.number;
+		if (res->reg.event_id != desk->event.id) {
+			name_other_event(desk, res->reg.event_id, res);
+			res->outcome = CI_WRONG_EVENT;
+		} else if (res->reg.status == DB_REG_CANCELLED) {
+			res->outcome = CI_CANCELLED;
+		} else {
+			res->outcome = CI_ADMITTED;
+		}
+		return VK_OK;
+	case TICKET_OK:
+		break;
+	}
+
+	res->signed_ticket = 1;
+	res->event_id = ts.t.event_id;
+	res->number = ts.t.number;
+	rc = db_key_get(desk->d, ts.t.key_id, &key);
+	if (rc && rc != VK_ERR_NOT_FOUND)
+		return rc;
+	if (rc == VK_ERR_NOT_FOUND || key.event_id != (int64_t)ts.t.event_id) {
+		/* No key of ours signed it. A ticket of some other event is only "other event";
+		 * one that claims this event without our key is a forgery. */
+		if ((int64_t)ts.t.event_id != desk->event.id && rc == VK_ERR_NOT_FOUND) {
+			name_other_event(desk, ts.t.event_id, res);
+			res->outcome = CI_WRONG_EVENT;
+		} else {
+			res->outcome = CI_FORGED;
+		}
+		return VK_OK;
+	}
+	if (ticket_verify(&ts, key.pk) != VK_OK) {
+		res->outcome = CI_FORGED;
+		return VK_OK;
+	}
+	if ((int64_t)ts.t.event_id != desk->event.id) {
+		name_other_event(desk, ts.t.event_id, res);
+		res->outcome = CI_WRONG_EVENT;
+		return VK_OK;
+	}
+	rc = db_is_revoked(desk->d, ts.t.event_id, ts.t.number, ts.t.nonce);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 || key.revoked) {
+		res->outcome = CI_REVOKED;
+		return VK_OK;
+	}
+	if (!ticket_valid_on(&ts.t, clock_today(&desk->clock))) {
+		res->valid_from_day = ts.t.valid_from;
+		res->valid_days = ts.t.valid_days;
+		res->outcome = CI_NOT_VALID_NOW;
+		return VK_OK;
+	}
+	rc = db_reg_get(desk->d, ts.t.event_id, ts.t.number, &res->reg);
+	if (rc && rc != VK_ERR_NOT_FOUND)
+		return rc;
+	/* Not in our roster yet (not synced): a valid signature is enough to admit. */
+	res->have_reg = rc == VK_OK;
+	if (res->have_reg && res->reg.status == DB_REG_CANCELLED)
+		res->outcome = CI_CANCELLED;
+	else
+		res->outcome = CI_ADMITTED;
+	return VK_OK;
+}
+
+/* Appends one log event of kind for the resolved registration, with a print job when
+ * with_job; inside the caller's transaction. */
+static int append(struct checkin_desk *desk, struct checkin_result *res, int kind, int method,
+		  int with_job, struct db_checkin *out)
+{
+	struct db_print_job job;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->event_id = res->event_id;
+	out->number = res->number;
+	out->kind = kind;
+	out->method = method;
+	out->wall_ms = clock_now_ms(&desk->clock);
+	out->hlc = clock_hlc_next(&desk->clock);
+	out->clock_trusted = clock_trusted(&desk->clock);
+	rc = db_checkin_append(desk->d, out);
+	if (rc || !with_job)
+		return rc;
+	memset(&job, 0, sizeof job);
+	job.event_id = res->event_id;
+	job.number = res->number;
+	snprintf(job.template_name, sizeof job.template_name, "%s", desk->template_name);
+	job.created_ms = out->wall_ms;
+	rc = db_job_add(desk->d, &job);
+	if (rc == VK_OK)
+		res->job_id = job.id;
+	return rc;
+}
+
+int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int method,
+		    struct checkin_result *res)
+{
+	int rc = resolve(desk, code, len, res);
+	if (rc || res->outcome != CI_ADMITTED)
+		return rc;
+
+	/* Check and append in one write transaction: two connections (two threads, or a
+	 * kiosk and the CLI) cannot both admit the same ticket. */
+	rc = db_begin(desk->d);
+	if (rc)
+		return rc;
+	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	if (rc == VK_OK) {
+		res->outcome = CI_ALREADY_ADMITTED;
+		db_rollback(desk->d);
+		return VK_OK;
+	}
+	if (rc != VK_ERR_NOT_FOUND)
+		goto fail;
+	rc = append(desk, res, DB_CI_ENTRY, method, desk->queue_badges, &res->entry);
+	if (rc)
+		goto fail;
+	rc = db_commit(desk->d);
+	if (rc)
+		goto fail;
+	return VK_OK;
+fail:
+	db_rollback(desk->d);
+	res->job_id = 0;
+	return rc;
+}
+
+/* Shared by undo and reprint: the code must resolve and be admitted now. */
+static int staff_action(struct checkin_desk *desk, const char *code, size_t len, int kind,
+			struct checkin_result *res)
+{
+	int rc = resolve(desk, code, len, res);
+	if (rc)
+		return rc;
+	if (res->outcome != CI_ADMITTED && res->outcome != CI_CANCELLED)
+		return VK_ERR_INVALID;
+	rc = db_begin(desk->d);
+	if (rc)
+		return rc;
+	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	if (rc)
+		goto fail;
+	rc = append(desk, res, kind, DB_CI_MANUAL, kind == DB_CI_REPRINT, &res->entry);
+	if (rc)
+		goto fail;
+	rc = db_commit(desk->d);
+	if (rc)
+		goto fail;
+	return VK_OK;
+fail:
+	db_rollback(desk->d);
+	res->job_id = 0;
+	return rc;
+}
+
+int checkin_undo(struct checkin_desk *desk, const char *code, size_t len,
+		 struct checkin_result *res)
+{
+	return staff_action(desk, code, len, DB_CI_UNDO, res);
+}
+
+int checkin_reprint(struct checkin_desk *desk, const char *code, size_t len,
+		    struct checkin_result *res)
+{
+	return staff_action(desk, code, len, DB_CI_REPRINT, res);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/* The check-in rules: what happens when a code is presented at the door.
+ *
+ * A code is either a signed vkhid ticket ("VK1:...", verified with the event's public
+ * key) or a foreign code (pretix secret, Eventbrite barcode) looked up in the roster
+ * exactly. Each presentation ends in exactly one outcome; an admission appends an entry to
+ * the check-in log and queues the badge in the same transaction, so a check-in shown as
+ * done is on disk together with its print job. Core logic only: no SDL, no devices. */
+#ifndef VK_CORE_CHECKIN_H
+#define VK_CORE_CHECKIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/clock.h"
+#include "db/db.h"
+
+#define CHECKIN_MAX_CODE 2000 /* longer payloads are malformed without a database look-up */
+
+enum checkin_outcome {
+	CI_ADMITTED = 0,
+	CI_ALREADY_ADMITTED,
+	CI_CANCELLED,
+	CI_REVOKED,
+	CI_WRONG_EVENT,
+	CI_NOT_VALID_NOW,
+	CI_FORGED,
+	CI_UNKNOWN,
+	CI_MALFORMED,
+	CI_OUTCOME_COUNT
+};
+
+/* The outcome's word as the CLI and logs print it ("admitted", "already_admitted"...). */
+const char *checkin_outcome_word(enum checkin_outcome o);
+/* Parses a word; -1 when unknown. */
+int checkin_outcome_parse(const char *word);
+/* What the attendee (first line) and staff (second line) are told, in the current language. */
+const char *checkin_outcome_title(enum checkin_outcome o);
+const char *checkin_outcome_advice(enum checkin_outcome o);
+
+/* A kiosk's check-in desk: its database connection, current event and clock. */
+struct checkin_desk {
+	db *d;
+	struct db_event event;
+	struct vk_clock clock;
+	char template_name[64]; /* badge layout queued with each admission */
+	int queue_badges;       /* 1 = queue a print job with each admission */
+};
+
+/* Prepares a desk for the database's current event. Returns VK_OK, VK_ERR_NOT_FOUND when
+ * the database has no current event, or an error. The desk borrows d. */
+int checkin_desk_init(struct checkin_desk *desk, db *d);
+
+struct checkin_result {
+	enum checkin_outcome outcome;
+	int signed_ticket;            /* 1 = a VK1 ticket, 0 = a foreign code */
+	int64_t event_id;             /* the ticket's event (0 when unknown) */
+	int64_t number;               /* the registration number (0 when unknown) */
+	int have_reg;                 /* reg is filled in (the roster knows this person) */
+	struct db_registration reg;
+	struct db_checkin entry;      /* the entry appended (admitted) */
+	struct db_checkin first;      /* the first admission (already_admitted) */
+	int64_t job_id;               /* the badge queued (admitted), 0 when none */
+	char other_event[256];        /* the other event's name (wrong_event), "" if unknown */
+	int valid_from_day, valid_days; /* the ticket's window (not_valid_now) */
+};
+
+/* Presents len bytes (anything a camera or keyboard may give) with method enum
+ * db_ci_method. Returns VK_OK with res filled in for every outcome, refusals included,
+ * or a negative error when the database failed (nothing was recorded then). */
+int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int method,
+		    struct checkin_result *res);
+
+/* Staff actions on a code, recorded as events, never as edits:
+ * undo an admission (VK_ERR_NOT_FOUND when not admitted), or reprint a badge (queues a job,
+ * VK_ERR_NOT_FOUND when not admitted). res->outcome tells how the code itself resolved. */
+int checkin_undo(struct checkin_desk *desk, const char *code, size_t len,
+		 struct checkin_result *res);
+int checkin_reprint(struct checkin_desk *desk, const char *code, size_t len,
+		    struct checkin_result *res);
+
+#endif

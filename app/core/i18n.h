@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The user's language for messages: Ukrainian or English. Chosen from VKHID_LANG, then
+ * LC_ALL / LC_MESSAGES / LANG ("uk..." -> Ukrainian), English otherwise. */
+#ifndef VK_CORE_I18N_H
+#define VK_CORE_I18N_H
+
+enum vk_lang { VK_LANG_EN = 0, VK_LANG_UK = 1 };
+
+enum vk_lang i18n_lang(void);
+void i18n_set_lang(enum vk_lang l);
+/* Picks the text for the current language. */
+#define TR(en, uk) (i18n_lang() == VK_LANG_UK ? (uk) : (en))
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* Text helpers: UTF-8 checks, Windows-1251 conversion, folding for name search. */
+#ifndef VK_CORE_TEXT_H
+#define VK_CORE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1 when the len bytes are valid UTF-8 (no overlongs, no surrogates), else 0. */
+int text_utf8_valid(const char *s, size_t len);
+/* Converts Windows-1251 bytes to UTF-8; returns a malloc'd NUL-terminated string (free()),
+ * its length in *out_len, or NULL when out of memory. */
+char *text_cp1251_to_utf8(const char *s, size_t len, size_t *out_len);
+/* Copies src into dst (capacity cap) cutting at a character boundary; always terminates. */
+void text_copy(char *dst, size_t cap, const char *src);
+/* Trims ASCII white space and NBSP at both ends in place. */
+void text_trim(char *s);
+/* The search key of a person: their names lower-cased, apostrophes dropped, Cyrillic
+ * also transliterated to Latin, words separated by single spaces. */
+void text_search_key(const char *given, const char *family, const char *display,
+		     char *out, size_t cap);
+
+/* Added with the importer. */
+/* Copies len bytes of src into dst (capacity cap), replacing each NUL byte and each byte
+ * that does not start well-formed UTF-8 with U+FFFD; cuts at a character boundary when
+ * dst is too small; always terminates (cap > 0). Returns the number of bytes replaced. */
+size_t text_utf8_fix(char *dst, size_t cap, const char *src, size_t len);
+/* The comparison form of s, as text_search_key folds names: Latin and Cyrillic lower-
+ * cased, apostrophes dropped, white space runs made one space, trimmed; no
+ * transliteration. Writes at most cap bytes including the NUL, cut at a character
+ * boundary; returns the length written. Use it to fold what a user types. */
+size_t text_fold(const char *s, char *out, size_t cap);
+/* 1 when len bytes that are not valid UTF-8 read as Windows-1251 text (Excel's "CSV" in a
+ * Ukrainian or Russian locale): invalid sequences outnumber valid multi-byte ones, nearly
+ * every byte above 0x7F is a Cyrillic letter or common punctuation there, and there are
+ * few control bytes. 0 for UTF-8 with a few bad bytes, and for binary data. */
+int text_guess_cp1251(const char *s, size_t len);
+
+#endif

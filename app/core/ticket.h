@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Signed vkhid tickets: "VK1:" + Base45(payload | Ed25519 signature).
+ *
+ * Payload (16 bytes, big-endian): version (1) = 1, key id (2), event id (4), registration
+ * number (4), first valid day (2; days since 2020-01-01, 0 = no window), number of valid
+ * days (1; 0 = no window), nonce (2; tells reissued tickets of one person apart). The
+ * signature (libsodium crypto_sign_detached) covers the ASCII prefix "VK1:" followed by the
+ * payload. No personal data is in a ticket. 80 bytes -> 120 Base45 characters, 124 with the
+ * prefix: QR version 7 at ECC level Q (a 3-byte nonce would need version 8). */
+#ifndef VK_CORE_TICKET_H
+#define VK_CORE_TICKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TICKET_PREFIX "VK1:"
+#define TICKET_PAYLOAD_LEN 16
+#define TICKET_SIG_LEN 64
+#define TICKET_CODE_LEN 124 /* prefix + 120 Base45 characters */
+
+struct ticket {
+	uint8_t version;
+	uint16_t key_id;
+	uint32_t event_id;
+	uint32_t number;
+	uint16_t valid_from;   /* day number, 0 = any day */
+	uint8_t valid_days;
+	uint32_t nonce;        /* 16 bits */
+};
+
+/* A decoded ticket with what its signature covers. */
+struct ticket_signed {
+	struct ticket t;
+	uint8_t msg[4 + TICKET_PAYLOAD_LEN];
+	uint8_t sig[TICKET_SIG_LEN];
+};
+
+enum ticket_decode_result {
+	TICKET_OK = 0,
+	TICKET_NOT_VK = 1,     /* no VK1: prefix: a foreign code */
+	TICKET_MALFORMED = 2,  /* prefix but not Base45 of the right length or version */
+};
+
+/* Signs t with the 64-byte libsodium secret key and writes the code (NUL-terminated) into
+ * out (at least TICKET_CODE_LEN + 1 bytes). Returns VK_OK or VK_ERR_INVALID. */
+int ticket_sign(const struct ticket *t, const uint8_t sk[64], char *out, size_t out_len);
+/* Splits a presented code (len bytes, may hold anything) into fields; no crypto here. */
+enum ticket_decode_result ticket_decode(const char *code, size_t len, struct ticket_signed *ts);
+/* Checks the signature against a 32-byte public key: VK_OK or VK_ERR_CRYPTO (forged). */
+int ticket_verify(const struct ticket_signed *ts, const uint8_t pk[32]);
+
+/* Day numbers: days since 2020-01-01 for a YYYY-MM-DD date; -1 when invalid. */
+int ticket_day_from_date(const char *yyyy_mm_dd);
+/* Writes the date of a day number as YYYY-MM-DD. */
+void ticket_date_from_day(int day, char out[11]);
+/* 1 when day (today at the event) lies inside the ticket's window (or it has none). */
+int ticket_valid_on(const struct ticket *t, int day);
+
+/* Secret key files: text, mode 0600, "vkhid-secret-key 1", "event ID", "key ID",
+ * "secret HEX". ticket_key_save refuses to overwrite (VK_ERR_EXISTS). */
+int ticket_key_save(const char *path, int64_t event_id, int key_id, const uint8_t sk[64]);
+/* Returns VK_OK, VK_ERR_NOT_FOUND (no file), VK_ERR_INVALID (not a key file). */
+int ticket_key_load(const char *path, int64_t *event_id, int *key_id, uint8_t sk[64]);
+
+#endif

@@ -1,0 +1,1122 @@
+/* SPDX-License-Identifier: MIT */
+/* The kiosk's SQLite database (see db.h for the model).
+ *
+ * Map of this file:
+ *   1. schema and migrations        (user_version, application_id)
+ *   2. opening, pragmas, statements (one prepared statement cache per connection)
+ *   3. settings, kiosk identity
+ *   4. events and keys
+ *   5. registrations, revocations
+ *   6. the check-in log
+ *   7. print jobs
+ *   8. turnout
+ * Every SQL statement of vkhid is in this file. */
+#include "db/db.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/err.h"
+
+#define APP_ID 0x766b6864 /* "vkhd" in PRAGMA application_id */
+
+/* ---- 1. schema and migrations ------------------------------------------------------------
+ * migrations[i] takes a database from user_version i to i + 1. Never edit a step that has
+ * shipped: add a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema */
+	"CREATE TABLE setting(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE event(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" starts TEXT NOT NULL DEFAULT '', ends TEXT NOT NULL DEFAULT '',"
+	" timezone TEXT NOT NULL DEFAULT 'Europe/Kyiv', walkins INTEGER NOT NULL DEFAULT 0,"
+	" settings TEXT NOT NULL DEFAULT '{}', created TEXT NOT NULL);"
+	"CREATE TABLE event_key(key_id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES event(id), pk BLOB NOT NULL,"
+	" revoked INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);"
+	"CREATE TABLE registration(id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES event(id), number INTEGER NOT NULL,"
+	" external_id TEXT NOT NULL DEFAULT '', ticket_code TEXT NOT NULL DEFAULT '',"
+	" vk_code TEXT NOT NULL DEFAULT '', given TEXT NOT NULL DEFAULT '',"
+	" family TEXT NOT NULL DEFAULT '', display TEXT NOT NULL,"
+	" organization TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '',"
+	" email TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT '',"
+	" status INTEGER NOT NULL DEFAULT 0, search_key TEXT NOT NULL DEFAULT '',"
+	" updated TEXT NOT NULL, UNIQUE(event_id, number));"
+	"CREATE INDEX registration_ext ON registration(event_id, external_id) WHERE external_id <> '';"
+	"CREATE INDEX registration_email ON registration(event_id, email) WHERE email <> '';"
+	"CREATE INDEX registration_code ON registration(ticket_code) WHERE ticket_code <> '';"
+	"CREATE TABLE revocation(event_id INTEGER NOT NULL, number INTEGER NOT NULL,"
+	" nonce INTEGER NOT NULL, reason TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL,"
+	" PRIMARY KEY(event_id, number, nonce));"
+	"CREATE TABLE checkin(uuid TEXT PRIMARY KEY, kiosk TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" event_id INTEGER NOT NULL, number INTEGER NOT NULL, kind INTEGER NOT NULL,"
+	" method INTEGER NOT NULL, wall_ms INTEGER NOT NULL, hlc INTEGER NOT NULL,"
+	" clock_trusted INTEGER NOT NULL, synced INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE(kiosk, seq));"
+	"CREATE INDEX checkin_reg ON checkin(event_id, number, hlc);"
+	/* The log is append-only: only the synced flag may change after the fact. */
+	"CREATE TRIGGER checkin_append_only BEFORE UPDATE OF uuid, kiosk, seq, event_id, number,"
+	" kind, method, wall_ms, hlc, clock_trusted ON checkin"
+	" BEGIN SELECT RAISE(ABORT, 'the check-in log is append-only'); END;"
+	"CREATE TABLE print_job(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
+	" number INTEGER NOT NULL, template TEXT NOT NULL DEFAULT '',"
+	" state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL,"
+	" done_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX print_job_state ON print_job(state, id);",
+
+	/* 1 -> 2: programme sessions, kiosks and sync peers; check-ins may name a session. */
+	"CREATE TABLE session(id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES event(id), title TEXT NOT NULL,"
+	" room TEXT NOT NULL DEFAULT '', starts TEXT NOT NULL DEFAULT '',"
+	" ends TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE kiosk(id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '',"
+	" last_seen_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE sync_peer(peer TEXT PRIMARY KEY, cursor_up INTEGER NOT NULL DEFAULT 0,"
+	" cursor_down INTEGER NOT NULL DEFAULT 0);"
+	"ALTER TABLE checkin ADD COLUMN session_id INTEGER NOT NULL DEFAULT 0;",
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+/* ---- 2. opening, pragmas, statements ------------------------------------------------------ */
+enum q {
+	Q_SETTING_GET, Q_SETTING_SET,
+	Q_EVENT_INS, Q_EVENT_GET, Q_EVENT_ALL,
+	Q_KEY_INS, Q_KEY_GET, Q_KEY_LATEST, Q_KEY_NEXT,
+	Q_REG_BY_EXT, Q_REG_BY_EMAIL, Q_REG_BY_CODE_EV, Q_REG_INS, Q_REG_UPD, Q_REG_GET,
+	Q_REG_BY_ID, Q_REG_BY_CODE, Q_REG_SET_VK, Q_REG_ALL, Q_REG_COUNT, Q_REG_COUNT_ACTIVE,
+	Q_REG_NEXT_NUM,
+	Q_REVOKE, Q_IS_REVOKED,
+	Q_CI_INS, Q_CI_NEXT_SEQ, Q_CI_ADMISSION, Q_CI_ALL, Q_CI_MAX_HLC,
+	Q_JOB_INS, Q_JOB_NEXT, Q_JOB_SET, Q_JOB_COUNT,
+	Q_COUNT
+};
+
+#define REG_COLS "id, event_id, number, external_id, ticket_code, vk_code, given, family," \
+	" display, organization, category, email, lang, status, search_key, updated"
+#define CI_COLS "uuid, kiosk, seq, event_id, number, session_id, kind, method, wall_ms, hlc," \
+	" clock_trusted, synced"
+#define JOB_COLS "id, event_id, number, template, state, attempts, last_error, created_ms, done_ms"
+
+static const char *const sql_text[Q_COUNT] = {
+	[Q_SETTING_GET] = "SELECT value FROM setting WHERE key = ?1",
+	[Q_SETTING_SET] = "INSERT INTO setting(key, value) VALUES(?1, ?2)"
+			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[Q_EVENT_INS] = "INSERT INTO event(id, name, starts, ends, timezone, walkins, created)"
+			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+	[Q_EVENT_GET] = "SELECT id, name, starts, ends, timezone, walkins FROM event WHERE id = ?1",
+	[Q_EVENT_ALL] = "SELECT id, name, starts, ends, timezone, walkins FROM event ORDER BY rowid",
+	[Q_KEY_INS] = "INSERT INTO event_key(key_id, event_id, pk, created)"
+		      " VALUES(?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+	[Q_KEY_GET] = "SELECT event_id, key_id, pk, revoked FROM event_key WHERE key_id = ?1",
+	[Q_KEY_LATEST] = "SELECT event_id, key_id, pk, revoked FROM event_key"
+			 " WHERE event_id = ?1 AND revoked = 0 ORDER BY key_id DESC LIMIT 1",
+	[Q_KEY_NEXT] = "SELECT COALESCE(MAX(key_id), 0) + 1 FROM event_key",
+	[Q_REG_BY_EXT] = "SELECT " REG_COLS " FROM registration"
+			 " WHERE event_id = ?1 AND external_id = ?2 AND external_id <> ''",
+	[Q_REG_BY_EMAIL] = "SELECT " REG_COLS " FROM registration"
+			   " WHERE event_id = ?1 AND email = lower(?2) AND email <> ''",
+	[Q_REG_BY_CODE_EV] = "SELECT " REG_COLS " FROM registration"
+			     " WHERE ticket_code = ?2 AND ticket_code <> '' AND event_id = ?1",
+	[Q_REG_INS] = "INSERT INTO registration(event_id, number, external_id, ticket_code,"
+		      " vk_code, given, family, display, organization, category, email, lang,"
+		      " status, search_key, updated)"
+		      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	[Q_REG_UPD] = "UPDATE registration SET external_id = ?2, ticket_code = ?3, vk_code = ?4,"
+		      " given = ?5, family = ?6, display = ?7, organization = ?8, category = ?9,"
+		      " email = ?10, lang = ?11, status = ?12, search_key = ?13, updated = ?14"
+		      " WHERE id = ?1",
+	[Q_REG_GET] = "SELECT " REG_COLS " FROM registration WHERE event_id = ?1 AND number = ?2",
+	[Q_REG_BY_ID] = "SELECT " REG_COLS " FROM registration WHERE id = ?1",
+	[Q_REG_BY_CODE] = "SELECT " REG_COLS " FROM registration"
+			  " WHERE ticket_code = ?1 AND ticket_code <> '' ORDER BY id LIMIT 1",
+	[Q_REG_SET_VK] = "UPDATE registration SET vk_code = ?2 WHERE id = ?1",
+	[Q_REG_ALL] = "SELECT " REG_COLS " FROM registration WHERE event_id = ?1 ORDER BY number",
+	[Q_REG_COUNT] = "SELECT COUNT(*) FROM registration WHERE event_id = ?1",
+	[Q_REG_COUNT_ACTIVE] = "SELECT COUNT(*) FROM registration WHERE event_id = ?1 AND status = 0",
+	[Q_REG_NEXT_NUM] = "SELECT COALESCE(MAX(number), 0) + 1 FROM registration WHERE event_id = ?1",
+	[Q_REVOKE] = "INSERT OR IGNORE INTO revocation(event_id, number, nonce, reason, created_ms)"
+		     " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[Q_IS_REVOKED] = "SELECT 1 FROM revocation WHERE event_id = ?1 AND number = ?2"
+			 " AND (nonce = ?3 OR nonce = 0) LIMIT 1",
+	[Q_CI_INS] = "INSERT INTO checkin(" CI_COLS ")"
+		     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[Q_CI_NEXT_SEQ] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM checkin WHERE kiosk = ?1",
+	[Q_CI_ADMISSION] = "SELECT " CI_COLS " FROM checkin WHERE event_id = ?1 AND number = ?2"
+			   " AND kind IN (0, 3) AND hlc > COALESCE((SELECT MAX(hlc) FROM checkin"
+			   " WHERE event_id = ?1 AND number = ?2 AND kind = 2), -1)"
+			   " ORDER BY hlc, kiosk, seq LIMIT 1",
+	[Q_CI_ALL] = "SELECT " CI_COLS " FROM checkin WHERE event_id = ?1 ORDER BY hlc, kiosk, seq",
+	[Q_CI_MAX_HLC] = "SELECT COALESCE(MAX(hlc), 0) FROM checkin",
+	[Q_JOB_INS] = "INSERT INTO print_job(event_id, number, template, state, created_ms)"
+		      " VALUES(?1, ?2, ?3, 0, ?4)",
+	[Q_JOB_NEXT] = "SELECT " JOB_COLS " FROM print_job WHERE state IN (0, 1) ORDER BY id LIMIT 1",
+	[Q_JOB_SET] = "UPDATE print_job SET state = ?2, last_error = ?3,"
+		      " attempts = attempts + (?2 = 1), done_ms = CASE WHEN ?2 = 2 THEN ?4 ELSE done_ms END"
+		      " WHERE id = ?1",
+	[Q_JOB_COUNT] = "SELECT COUNT(*) FROM print_job WHERE state = ?1",
+};
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	char kiosk[16];
+	sqlite3_stmt *st[Q_COUNT];
+};
+
+static int64_t now_ms(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void say(char *why, size_t n, const char *msg)
+{
+	if (why && n)
+		snprintf(why, n, "%s", msg);
+}
+
+/* Converts an SQLite result code where it enters our code. */
+static int db_err(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return VK_OK;
+	case SQLITE_NOMEM: return VK_ERR_NOMEM;
+	case SQLITE_NOTADB: return VK_ERR_DB_FOREIGN;
+	case SQLITE_CONSTRAINT: return VK_ERR_EXISTS;
+	case SQLITE_CANTOPEN: return VK_ERR_IO;
+	default: return VK_ERR_DB;
+	}
+}
+
+/* The cached statement for q, reset and ready to bind; NULL on a prepare failure (which
+ * only a corrupted schema can cause). */
+static sqlite3_stmt *stmt(db *d, enum q q)
+{
+	if (!d->st[q]) {
+		if (sqlite3_prepare_v3(d->h, sql_text[q], -1, SQLITE_PREPARE_PERSISTENT,
+				       &d->st[q], NULL) != SQLITE_OK)
+			return NULL;
+	} else {
+		sqlite3_reset(d->st[q]);
+		sqlite3_clear_bindings(d->st[q]);
+	}
+	return d->st[q];
+}
+
+static int step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? VK_OK : db_err(rc);
+}
+
+static int64_t query_int(db *d, sqlite3_stmt *s, int64_t fallback)
+{
+	int64_t v = fallback;
+	(void)d;
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return v;
+}
+
+static void col_text(sqlite3_stmt *s, int i, char *dst, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
+	if (n >= cap) {
+		n = cap - 1;
+		/* never cut inside a UTF-8 sequence */
+		while (n > 0 && (t[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = '\0';
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *t)
+{
+	sqlite3_bind_text(s, i, t ? t : "", -1, SQLITE_STATIC);
+}
+
+int db_exec(db *d, const char *sql)
+{
+	return db_err(sqlite3_exec(d->h, sql, NULL, NULL, NULL));
+}
+
+static int pragma_int(sqlite3 *h, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(h, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Brings the schema to DB_SCHEMA_VERSION, one migration per transaction. */
+static int migrate(db *d, char *why, size_t why_len)
+{
+	int64_t ver = 0, appid = 0, ntables = 0;
+	char msg[512];
+	int rc = pragma_int(d->h, "PRAGMA user_version", &ver);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(d->h, "PRAGMA application_id", &appid);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(d->h, "SELECT COUNT(*) FROM sqlite_master", &ntables);
+	if (rc != SQLITE_OK) {
+		snprintf(msg, sizeof msg, "%s is not a vkhid database (%s)", d->path,
+			 sqlite3_errmsg(d->h));
+		say(why, why_len, msg);
+		return db_err(rc) == VK_ERR_DB_FOREIGN ? VK_ERR_DB_FOREIGN : db_err(rc);
+	}
+	if (appid != APP_ID && (ntables > 0 || ver != 0)) {
+		snprintf(msg, sizeof msg, "%s is an SQLite database of another program, not vkhid",
+			 d->path);
+		say(why, why_len, msg);
+		return VK_ERR_DB_FOREIGN;
+	}
+	if (ver > DB_SCHEMA_VERSION) {
+		snprintf(msg, sizeof msg, "%s was written by a newer vkhid (schema %" PRId64
+			 ", this one knows %d): update vkhid", d->path, ver, DB_SCHEMA_VERSION);
+		say(why, why_len, msg);
+		return VK_ERR_DB_NEWER;
+	}
+	while (ver < DB_SCHEMA_VERSION) {
+		char *err = NULL;
+		char pragma[128];
+		rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(d->h, migrations[ver], NULL, NULL, &err);
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %" PRId64 ";"
+			 "PRAGMA application_id = %d", ver + 1, APP_ID);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(d->h, pragma, NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, &err);
+		if (rc != SQLITE_OK) {
+			snprintf(msg, sizeof msg, "cannot upgrade %s to schema %" PRId64 ": %s",
+				 d->path, ver + 1, err ? err : sqlite3_errmsg(d->h));
+			say(why, why_len, msg);
+			sqlite3_free(err);
+			sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+			return db_err(rc);
+		}
+		ver++;
+	}
+	return VK_OK;
+}
+
+int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
+{
+	char msg[512];
+	int rc, oflags;
+	db *d;
+
+	*out = NULL;
+	if (!path || !*path) {
+		say(why, why_len, "no database path given");
+		return VK_ERR_INVALID;
+	}
+	if (!(flags & DB_CREATE) && access(path, F_OK) != 0) {
+		snprintf(msg, sizeof msg, "%s does not exist", path);
+		say(why, why_len, msg);
+		return VK_ERR_NOT_FOUND;
+	}
+	if (sodium_init() < 0) {
+		say(why, why_len, "libsodium could not start");
+		return VK_ERR_CRYPTO;
+	}
+	d = calloc(1, sizeof *d);
+	if (!d || !(d->path = strdup(path))) {
+		free(d);
+		return VK_ERR_NOMEM;
+	}
+	oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE;
+	if (flags & DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &d->h, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(msg, sizeof msg, "cannot open %s: %s", path,
+			 d->h ? sqlite3_errmsg(d->h) : "out of memory");
+		say(why, why_len, msg);
+		rc = db_err(rc);
+		goto fail;
+	}
+	sqlite3_busy_timeout(d->h, 5000);
+	sqlite3_extended_result_codes(d->h, 0);
+	rc = migrate(d, why, why_len);
+	if (rc)
+		goto fail;
+	/* WAL + FULL: a commit that returned is on disk even if power fails right after. */
+	if (sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 " PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(msg, sizeof msg, "cannot set up %s: %s", path, sqlite3_errmsg(d->h));
+		say(why, why_len, msg);
+		rc = VK_ERR_DB;
+		goto fail;
+	}
+	*out = d;
+	return VK_OK;
+fail:
+	db_close(d);
+	return rc;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(d->st[i]);
+	sqlite3_close(d->h);
+	free(d->path);
+	free(d);
+}
+
+const char *db_path(const db *d)
+{
+	return d->path;
+}
+
+int db_begin(db *d)
+{
+	return db_exec(d, "BEGIN IMMEDIATE");
+}
+
+int db_commit(db *d)
+{
+	return db_exec(d, "COMMIT");
+}
+
+void db_rollback(db *d)
+{
+	if (!sqlite3_get_autocommit(d->h))
+		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- 3. settings, kiosk identity ---------------------------------------------------------- */
+int db_setting_get(db *d, const char *key, char *buf, size_t len)
+{
+	sqlite3_stmt *s = stmt(d, Q_SETTING_GET);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		col_text(s, 0, buf, len);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_setting_set(db *d, const char *key, const char *value)
+{
+	sqlite3_stmt *s = stmt(d, Q_SETTING_SET);
+	if (!s)
+		return VK_ERR_DB;
+	bind_text(s, 1, key);
+	bind_text(s, 2, value);
+	return step_done(s);
+}
+
+int64_t db_setting_int(db *d, const char *key, int64_t fallback)
+{
+	char buf[32], *end;
+	long long v;
+	if (db_setting_get(d, key, buf, sizeof buf) != VK_OK)
+		return fallback;
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	return (errno || end == buf) ? fallback : v;
+}
+
+const char *db_kiosk_id(db *d)
+{
+	if (d->kiosk[0])
+		return d->kiosk;
+	if (db_setting_get(d, "kiosk_id", d->kiosk, sizeof d->kiosk) != VK_OK || !d->kiosk[0]) {
+		snprintf(d->kiosk, sizeof d->kiosk, "%08" PRIx32, randombytes_random());
+		if (db_setting_set(d, "kiosk_id", d->kiosk) != VK_OK) {
+			/* another connection may have won the race: take its id */
+			db_setting_get(d, "kiosk_id", d->kiosk, sizeof d->kiosk);
+		}
+	}
+	return d->kiosk;
+}
+
+/* ---- 4. events and keys ------------------------------------------------------------------- */
+static void read_event(sqlite3_stmt *s, struct db_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(s, 0);
+	col_text(s, 1, ev->name, sizeof ev->name);
+	col_text(s, 2, ev->starts, sizeof ev->starts);
+	col_text(s, 3, ev->ends, sizeof ev->ends);
+	col_text(s, 4, ev->timezone, sizeof ev->timezone);
+	ev->walkins = sqlite3_column_int(s, 5);
+}
+
+int db_event_create(db *d, struct db_event *ev)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		sqlite3_stmt *s = stmt(d, Q_EVENT_INS);
+		int rc;
+		if (!s)
+			return VK_ERR_DB;
+		ev->id = (int64_t)(randombytes_uniform(0x7ffffffe) + 1);
+		sqlite3_bind_int64(s, 1, ev->id);
+		bind_text(s, 2, ev->name);
+		bind_text(s, 3, ev->starts);
+		bind_text(s, 4, ev->starts[0] && !ev->ends[0] ? ev->starts : ev->ends);
+		bind_text(s, 5, ev->timezone[0] ? ev->timezone : "Europe/Kyiv");
+		sqlite3_bind_int(s, 6, ev->walkins);
+		rc = step_done(s);
+		if (rc != VK_ERR_EXISTS) /* a random id collision: draw again */
+			return rc;
+	}
+	return VK_ERR_DB;
+}
+
+int db_event_get(db *d, int64_t id, struct db_event *ev)
+{
+	sqlite3_stmt *s = stmt(d, Q_EVENT_GET);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_event(s, ev);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_event_current(db *d, struct db_event *ev)
+{
+	int64_t id = db_setting_int(d, "event", 0);
+	if (!id)
+		return VK_ERR_NOT_FOUND;
+	return db_event_get(d, id, ev);
+}
+
+int db_event_set_current(db *d, int64_t id)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRId64, id);
+	return db_setting_set(d, "event", buf);
+}
+
+int db_event_each(db *d, int (*fn)(void *ctx, const struct db_event *ev), void *ctx)
+{
+	sqlite3_stmt *s;
+	struct db_event ev;
+	int rc;
+	/* a private statement: fn may call back into the database */
+	if (sqlite3_prepare_v2(d->h, sql_text[Q_EVENT_ALL], -1, &s, NULL) != SQLITE_OK)
+		return VK_ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_event(s, &ev);
+		int r = fn(ctx, &ev);
+		if (r) {
+			sqlite3_finalize(s);
+			return r;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? VK_OK : db_err(rc);
+}
+
+static void read_key(sqlite3_stmt *s, struct db_key *k)
+{
+	const void *pk = sqlite3_column_blob(s, 2);
+	memset(k, 0, sizeof *k);
+	k->event_id = sqlite3_column_int64(s, 0);
+	k->key_id = sqlite3_column_int(s, 1);
+	if (pk && sqlite3_column_bytes(s, 2) == 32)
+		memcpy(k->pk, pk, 32);
+	k->revoked = sqlite3_column_int(s, 3);
+}
+
+int db_key_add(db *d, struct db_key *key)
+{
+	sqlite3_stmt *s;
+	int64_t next = query_int(d, stmt(d, Q_KEY_NEXT), -1);
+	if (next < 1)
+		return VK_ERR_DB;
+	if (next > 65535)
+		return VK_ERR_NOMEM;
+	s = stmt(d, Q_KEY_INS);
+	if (!s)
+		return VK_ERR_DB;
+	key->key_id = (int)next;
+	sqlite3_bind_int(s, 1, key->key_id);
+	sqlite3_bind_int64(s, 2, key->event_id);
+	sqlite3_bind_blob(s, 3, key->pk, 32, SQLITE_STATIC);
+	return step_done(s);
+}
+
+static int key_query(db *d, enum q q, int64_t arg, struct db_key *key)
+{
+	sqlite3_stmt *s = stmt(d, q);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, arg);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_key(s, key);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_key_get(db *d, int key_id, struct db_key *key)
+{
+	return key_query(d, Q_KEY_GET, key_id, key);
+}
+
+int db_key_latest(db *d, int64_t event_id, struct db_key *key)
+{
+	return key_query(d, Q_KEY_LATEST, event_id, key);
+}
+
+/* ---- 5. registrations, revocations -------------------------------------------------------- */
+static void read_reg(sqlite3_stmt *s, struct db_registration *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->event_id = sqlite3_column_int64(s, 1);
+	r->number = sqlite3_column_int64(s, 2);
+	col_text(s, 3, r->external_id, sizeof r->external_id);
+	col_text(s, 4, r->ticket_code, sizeof r->ticket_code);
+	col_text(s, 5, r->vk_code, sizeof r->vk_code);
+	col_text(s, 6, r->given, sizeof r->given);
+	col_text(s, 7, r->family, sizeof r->family);
+	col_text(s, 8, r->display, sizeof r->display);
+	col_text(s, 9, r->organization, sizeof r->organization);
+	col_text(s, 10, r->category, sizeof r->category);
+	col_text(s, 11, r->email, sizeof r->email);
+	col_text(s, 12, r->lang, sizeof r->lang);
+	r->status = sqlite3_column_int(s, 13);
+	col_text(s, 14, r->search_key, sizeof r->search_key);
+	col_text(s, 15, r->updated, sizeof r->updated);
+}
+
+/* Runs a registration query whose parameters are already bound; one row or NOT_FOUND. */
+static int reg_one(sqlite3_stmt *s, struct db_registration *out)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_reg(s, out);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_reg_find_for_import(db *d, int64_t event_id, const char *external_id,
+			   const char *email, const char *ticket_code,
+			   struct db_registration *out)
+{
+	sqlite3_stmt *s;
+	if (external_id && *external_id) {
+		if (!(s = stmt(d, Q_REG_BY_EXT)))
+			return VK_ERR_DB;
+		sqlite3_bind_int64(s, 1, event_id);
+		bind_text(s, 2, external_id);
+		return reg_one(s, out);
+	}
+	if (email && *email) {
+		if (!(s = stmt(d, Q_REG_BY_EMAIL)))
+			return VK_ERR_DB;
+		sqlite3_bind_int64(s, 1, event_id);
+		bind_text(s, 2, email);
+		return reg_one(s, out);
+	}
+	if (ticket_code && *ticket_code) {
+		if (!(s = stmt(d, Q_REG_BY_CODE_EV)))
+			return VK_ERR_DB;
+		sqlite3_bind_int64(s, 1, event_id);
+		bind_text(s, 2, ticket_code);
+		return reg_one(s, out);
+	}
+	return VK_ERR_NOT_FOUND;
+}
+
+/* Binds the fields shared by insert and update, starting at parameter `first`. */
+static void bind_reg_fields(sqlite3_stmt *s, int first, const struct db_registration *r,
+			    const char *updated)
+{
+	bind_text(s, first + 0, r->external_id);
+	bind_text(s, first + 1, r->ticket_code);
+	bind_text(s, first + 2, r->vk_code);
+	bind_text(s, first + 3, r->given);
+	bind_text(s, first + 4, r->family);
+	bind_text(s, first + 5, r->display);
+	bind_text(s, first + 6, r->organization);
+	bind_text(s, first + 7, r->category);
+	bind_text(s, first + 8, r->email);
+	bind_text(s, first + 9, r->lang);
+	sqlite3_bind_int(s, first + 10, r->status);
+	bind_text(s, first + 11, r->search_key);
+	bind_text(s, first + 12, updated);
+}
+
+static void iso_now(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int db_reg_insert(db *d, struct db_registration *r)
+{
+	sqlite3_stmt *s;
+	char upd[32];
+	int rc;
+	if (r->number <= 0) {
+		if (!(s = stmt(d, Q_REG_NEXT_NUM)))
+			return VK_ERR_DB;
+		sqlite3_bind_int64(s, 1, r->event_id);
+		r->number = query_int(d, s, -1);
+		if (r->number < 1)
+			return VK_ERR_DB;
+	}
+	if (!(s = stmt(d, Q_REG_INS)))
+		return VK_ERR_DB;
+	if (!r->updated[0])
+		iso_now(upd);
+	else
+		snprintf(upd, sizeof upd, "%s", r->updated);
+	sqlite3_bind_int64(s, 1, r->event_id);
+	sqlite3_bind_int64(s, 2, r->number);
+	bind_reg_fields(s, 3, r, upd);
+	rc = step_done(s);
+	if (rc == VK_OK)
+		r->id = sqlite3_last_insert_rowid(d->h);
+	return rc;
+}
+
+int db_reg_update(db *d, const struct db_registration *r)
+{
+	sqlite3_stmt *s = stmt(d, Q_REG_UPD);
+	char upd[32];
+	if (!s)
+		return VK_ERR_DB;
+	iso_now(upd);
+	sqlite3_bind_int64(s, 1, r->id);
+	bind_reg_fields(s, 2, r, r->updated[0] ? r->updated : upd);
+	return step_done(s);
+}
+
+int db_reg_get(db *d, int64_t event_id, int64_t number, struct db_registration *out)
+{
+	sqlite3_stmt *s = stmt(d, Q_REG_GET);
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	return reg_one(s, out);
+}
+
+int db_reg_by_id(db *d, int64_t id, struct db_registration *out)
+{
+	sqlite3_stmt *s = stmt(d, Q_REG_BY_ID);
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	return reg_one(s, out);
+}
+
+int db_reg_by_code(db *d, const char *code, struct db_registration *out)
+{
+	sqlite3_stmt *s = stmt(d, Q_REG_BY_CODE);
+	if (!s)
+		return VK_ERR_DB;
+	bind_text(s, 1, code);
+	return reg_one(s, out);
+}
+
+int db_reg_set_vk_code(db *d, int64_t id, const char *vk_code)
+{
+	sqlite3_stmt *s = stmt(d, Q_REG_SET_VK);
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, vk_code);
+	return step_done(s);
+}
+
+int db_reg_each(db *d, int64_t event_id,
+		int (*fn)(void *ctx, const struct db_registration *r), void *ctx)
+{
+	sqlite3_stmt *s;
+	struct db_registration *r = malloc(sizeof *r);
+	int rc;
+	if (!r)
+		return VK_ERR_NOMEM;
+	if (sqlite3_prepare_v2(d->h, sql_text[Q_REG_ALL], -1, &s, NULL) != SQLITE_OK) {
+		free(r);
+		return VK_ERR_DB;
+	}
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_reg(s, r);
+		int u = fn(ctx, r);
+		if (u) {
+			rc = u;
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? VK_OK : db_err(rc);
+out:
+	sqlite3_finalize(s);
+	free(r);
+	return rc;
+}
+
+int64_t db_reg_count(db *d, int64_t event_id, int only_active)
+{
+	sqlite3_stmt *s = stmt(d, only_active ? Q_REG_COUNT_ACTIVE : Q_REG_COUNT);
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	return query_int(d, s, VK_ERR_DB);
+}
+
+int db_revoke(db *d, int64_t event_id, int64_t number, uint32_t nonce, const char *reason)
+{
+	sqlite3_stmt *s = stmt(d, Q_REVOKE);
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int64(s, 3, nonce);
+	bind_text(s, 4, reason);
+	sqlite3_bind_int64(s, 5, now_ms());
+	return step_done(s);
+}
+
+int db_is_revoked(db *d, int64_t event_id, int64_t number, uint32_t nonce)
+{
+	sqlite3_stmt *s = stmt(d, Q_IS_REVOKED);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int64(s, 3, nonce);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_err(rc);
+}
+
+/* ---- 6. the check-in log ------------------------------------------------------------------ */
+static void read_ci(sqlite3_stmt *s, struct db_checkin *c)
+{
+	memset(c, 0, sizeof *c);
+	col_text(s, 0, c->uuid, sizeof c->uuid);
+	col_text(s, 1, c->kiosk, sizeof c->kiosk);
+	c->seq = sqlite3_column_int64(s, 2);
+	c->event_id = sqlite3_column_int64(s, 3);
+	c->number = sqlite3_column_int64(s, 4);
+	c->session_id = sqlite3_column_int64(s, 5);
+	c->kind = sqlite3_column_int(s, 6);
+	c->method = sqlite3_column_int(s, 7);
+	c->wall_ms = sqlite3_column_int64(s, 8);
+	c->hlc = sqlite3_column_int64(s, 9);
+	c->clock_trusted = sqlite3_column_int(s, 10);
+	c->synced = sqlite3_column_int(s, 11);
+}
+
+static void uuid_v4(char out[37])
+{
+	uint8_t b[16];
+	randombytes_buf(b, sizeof b);
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		 b[12], b[13], b[14], b[15]);
+}
+
+int db_checkin_append(db *d, struct db_checkin *ci)
+{
+	sqlite3_stmt *s;
+	if (!ci->uuid[0])
+		uuid_v4(ci->uuid);
+	if (!ci->kiosk[0])
+		snprintf(ci->kiosk, sizeof ci->kiosk, "%s", db_kiosk_id(d));
+	if (ci->seq <= 0) {
+		if (!(s = stmt(d, Q_CI_NEXT_SEQ)))
+			return VK_ERR_DB;
+		bind_text(s, 1, ci->kiosk);
+		ci->seq = query_int(d, s, -1);
+		if (ci->seq < 1)
+			return VK_ERR_DB;
+	}
+	if (!(s = stmt(d, Q_CI_INS)))
+		return VK_ERR_DB;
+	bind_text(s, 1, ci->uuid);
+	bind_text(s, 2, ci->kiosk);
+	sqlite3_bind_int64(s, 3, ci->seq);
+	sqlite3_bind_int64(s, 4, ci->event_id);
+	sqlite3_bind_int64(s, 5, ci->number);
+	sqlite3_bind_int64(s, 6, ci->session_id);
+	sqlite3_bind_int(s, 7, ci->kind);
+	sqlite3_bind_int(s, 8, ci->method);
+	sqlite3_bind_int64(s, 9, ci->wall_ms);
+	sqlite3_bind_int64(s, 10, ci->hlc);
+	sqlite3_bind_int(s, 11, ci->clock_trusted);
+	sqlite3_bind_int(s, 12, ci->synced);
+	return step_done(s);
+}
+
+int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_checkin *first)
+{
+	sqlite3_stmt *s = stmt(d, Q_CI_ADMISSION);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_ci(s, first);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_checkin_each(db *d, int64_t event_id,
+		    int (*fn)(void *ctx, const struct db_checkin *ci), void *ctx)
+{
+	sqlite3_stmt *s;
+	struct db_checkin c;
+	int rc;
+	if (sqlite3_prepare_v2(d->h, sql_text[Q_CI_ALL], -1, &s, NULL) != SQLITE_OK)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_ci(s, &c);
+		int u = fn(ctx, &c);
+		if (u) {
+			sqlite3_finalize(s);
+			return u;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? VK_OK : db_err(rc);
+}
+
+int64_t db_checkin_max_hlc(db *d)
+{
+	return query_int(d, stmt(d, Q_CI_MAX_HLC), 0);
+}
+
+/* ---- 7. print jobs ------------------------------------------------------------------------ */
+int db_job_add(db *d, struct db_print_job *job)
+{
+	sqlite3_stmt *s = stmt(d, Q_JOB_INS);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	if (!job->created_ms)
+		job->created_ms = now_ms();
+	sqlite3_bind_int64(s, 1, job->event_id);
+	sqlite3_bind_int64(s, 2, job->number);
+	bind_text(s, 3, job->template_name);
+	sqlite3_bind_int64(s, 4, job->created_ms);
+	rc = step_done(s);
+	if (rc == VK_OK) {
+		job->id = sqlite3_last_insert_rowid(d->h);
+		job->state = DB_JOB_QUEUED;
+	}
+	return rc;
+}
+
+int db_job_next(db *d, struct db_print_job *job)
+{
+	sqlite3_stmt *s = stmt(d, Q_JOB_NEXT);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(job, 0, sizeof *job);
+		job->id = sqlite3_column_int64(s, 0);
+		job->event_id = sqlite3_column_int64(s, 1);
+		job->number = sqlite3_column_int64(s, 2);
+		col_text(s, 3, job->template_name, sizeof job->template_name);
+		job->state = sqlite3_column_int(s, 4);
+		job->attempts = sqlite3_column_int(s, 5);
+		col_text(s, 6, job->last_error, sizeof job->last_error);
+		job->created_ms = sqlite3_column_int64(s, 7);
+		job->done_ms = sqlite3_column_int64(s, 8);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_job_set_state(db *d, int64_t id, int state, const char *error)
+{
+	sqlite3_stmt *s = stmt(d, Q_JOB_SET);
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, state);
+	bind_text(s, 3, error);
+	sqlite3_bind_int64(s, 4, now_ms());
+	return step_done(s);
+}
+
+int64_t db_job_count(db *d, int state)
+{
+	sqlite3_stmt *s = stmt(d, Q_JOB_COUNT);
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int(s, 1, state);
+	return query_int(d, s, VK_ERR_DB);
+}
+
+/* ---- 8. turnout --------------------------------------------------------------------------- */
+/* The admitted set, derived from the log: per registration, the first entry after its
+ * last undo. */
+#define ADMITTED_CTE \
+	"WITH undo AS (SELECT number, MAX(hlc) AS h FROM checkin WHERE event_id = ?1 AND kind = 2" \
+	" GROUP BY number)," \
+	" adm AS (SELECT c.number AS number, MIN(c.wall_ms) AS wall_ms FROM checkin c" \
+	" LEFT JOIN undo u ON u.number = c.number WHERE c.event_id = ?1 AND c.kind IN (0, 3)" \
+	" AND (u.h IS NULL OR c.hlc > u.h) GROUP BY c.number) "
+
+static int stats_rows(db *d, int64_t event_id, const char *sql, struct db_stats_row **rows,
+		      int *n)
+{
+	sqlite3_stmt *s;
+	int rc, cap = 0;
+	*rows = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(d->h, sql, -1, &s, NULL) != SQLITE_OK)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			int ncap = cap ? cap * 2 : 16;
+			void *p;
+			if (ncap > 100000) { /* a hard cap: categories and hours are few */
+				rc = SQLITE_DONE;
+				break;
+			}
+			p = realloc(*rows, (size_t)ncap * sizeof **rows);
+			if (!p) {
+				sqlite3_finalize(s);
+				return VK_ERR_NOMEM;
+			}
+			*rows = p;
+			cap = ncap;
+		}
+		struct db_stats_row *r = &(*rows)[(*n)++];
+		col_text(s, 0, r->key, sizeof r->key);
+		r->registered = sqlite3_column_int64(s, 1);
+		r->admitted = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? VK_OK : db_err(rc);
+}
+
+int db_stats(db *d, int64_t event_id, struct db_stats *st)
+{
+	static const char totals[] = ADMITTED_CTE
+		"SELECT (SELECT COUNT(*) FROM registration WHERE event_id = ?1 AND status = 0),"
+		" (SELECT COUNT(*) FROM registration WHERE event_id = ?1 AND status = 1),"
+		" (SELECT COUNT(*) FROM adm),"
+		" (SELECT COUNT(*) FROM adm WHERE NOT EXISTS (SELECT 1 FROM registration r"
+		"   WHERE r.event_id = ?1 AND r.number = adm.number)),"
+		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind IN (0, 3)),"
+		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind = 1),"
+		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind = 2)";
+	static const char by_cat[] = ADMITTED_CTE
+		"SELECT r.category, SUM(r.status = 0), SUM(adm.number IS NOT NULL)"
+		" FROM registration r LEFT JOIN adm ON adm.number = r.number"
+		" WHERE r.event_id = ?1 GROUP BY r.category ORDER BY r.category";
+	static const char by_hour[] = ADMITTED_CTE
+		"SELECT strftime('%Y-%m-%d %H:00', wall_ms / 1000, 'unixepoch', 'localtime') AS h,"
+		" 0, COUNT(*) FROM adm GROUP BY h ORDER BY h";
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	if (sqlite3_prepare_v2(d->h, totals, -1, &s, NULL) != SQLITE_OK)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, event_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		st->registered = sqlite3_column_int64(s, 0);
+		st->cancelled = sqlite3_column_int64(s, 1);
+		st->admitted = sqlite3_column_int64(s, 2);
+		st->admitted_unlisted = sqlite3_column_int64(s, 3);
+		st->entries = sqlite3_column_int64(s, 4);
+		st->reprints = sqlite3_column_int64(s, 5);
+		st->undos = sqlite3_column_int64(s, 6);
+		rc = VK_OK;
+	} else {
+		rc = db_err(rc);
+	}
+	sqlite3_finalize(s);
+	if (rc == VK_OK)
+		rc = stats_rows(d, event_id, by_cat, &st->category, &st->n_category);
+	if (rc == VK_OK)
+		rc = stats_rows(d, event_id, by_hour, &st->hour, &st->n_hour);
+	if (rc)
+		db_stats_free(st);
+	return rc;
+}
+
+void db_stats_free(struct db_stats *st)
+{
+	free(st->category);
+	free(st->hour);
+	st->category = st->hour = NULL;
+	st->n_category = st->n_hour = 0;
+}

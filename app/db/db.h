@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/* The kiosk's SQLite database: the only module that speaks SQL.
+ *
+ * One file per kiosk, WAL mode, synchronous=FULL (an acknowledged check-in survives a
+ * power cut), foreign keys on, schema versioned by PRAGMA user_version with forward
+ * migrations. Each thread opens its own connection with db_open().
+ *
+ * Identities that cross kiosks: an event has a random 31-bit id chosen at creation; a
+ * registration is (event id, number), the number assigned in import order and printed in
+ * signed tickets. Check-ins refer to (event, number), not to a local row, so a kiosk can
+ * record a signed ticket whose registration has not reached it yet.
+ *
+ * Every function returns VK_OK (0) or a negative enum vk_err unless it says otherwise. */
+#ifndef VK_DB_H
+#define VK_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+
+#define DB_SCHEMA_VERSION 2
+
+enum db_open_flags {
+	DB_CREATE = 1,   /* create the file when it does not exist */
+	DB_READONLY = 2, /* open for reading only (stats, export) */
+};
+
+/* Opens (and, with DB_CREATE, creates) the database at path, migrating an older schema.
+ * On failure returns VK_ERR_DB_FOREIGN (not SQLite, or SQLite but not ours),
+ * VK_ERR_DB_NEWER, VK_ERR_NOT_FOUND (no file and no DB_CREATE) or VK_ERR_DB, and writes a
+ * one-line English reason into why (may be NULL). The handle must be freed with
+ * db_close(). */
+int db_open(const char *path, int flags, db **out, char *why, size_t why_len);
+void db_close(db *d);
+const char *db_path(const db *d);
+
+/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback ignores errors. */
+int db_begin(db *d);
+int db_commit(db *d);
+void db_rollback(db *d);
+
+/* Settings: small key/value pairs (current event, kiosk id, kiosk sequence...).
+ * db_setting_get returns VK_ERR_NOT_FOUND when the key is absent; the value is truncated
+ * to fit buf (always NUL-terminated). */
+int db_setting_get(db *d, const char *key, char *buf, size_t len);
+int db_setting_set(db *d, const char *key, const char *value);
+int64_t db_setting_int(db *d, const char *key, int64_t fallback);
+
+/* This kiosk's identity: a random id made on first open (8 hex digits), stable after. */
+const char *db_kiosk_id(db *d);
+
+/* ---- events --------------------------------------------------------------------------- */
+struct db_event {
+	int64_t id;            /* random, 1 .. 2^31-1 */
+	char name[256];
+	char starts[11];       /* YYYY-MM-DD or "" */
+	char ends[11];
+	char timezone[64];     /* IANA name, "Europe/Kyiv" by default */
+	int walkins;           /* walk-in registration allowed */
+};
+
+/* Creates an event with a fresh random id written back into ev->id. */
+int db_event_create(db *d, struct db_event *ev);
+int db_event_get(db *d, int64_t id, struct db_event *ev);
+/* The current event (setting "event"); VK_ERR_NOT_FOUND when none was created. */
+int db_event_current(db *d, struct db_event *ev);
+int db_event_set_current(db *d, int64_t id);
+/* Calls fn for every event, oldest first; stops early and returns fn's value if nonzero. */
+int db_event_each(db *d, int (*fn)(void *ctx, const struct db_event *ev), void *ctx);
+
+/* ---- signing keys (public halves only; secret keys live in files) --------------------- */
+struct db_key {
+	int64_t event_id;
+	int key_id;            /* 1 .. 65535, unique within the database */
+	uint8_t pk[32];        /* Ed25519 public key */
+	int revoked;
+};
+/* Adds a public key; key->key_id is chosen (next free) and written back. */
+int db_key_add(db *d, struct db_key *key);
+/* Finds a key by id across all events; VK_ERR_NOT_FOUND when unknown. */
+int db_key_get(db *d, int key_id, struct db_key *key);
+/* The newest usable key of an event; VK_ERR_NOT_FOUND when it has none. */
+int db_key_latest(db *d, int64_t event_id, struct db_key *key);
+
+/* ---- registrations -------------------------------------------------------------------- */
+enum db_reg_status { DB_REG_ACTIVE = 0, DB_REG_CANCELLED = 1 };
+
+struct db_registration {
+	int64_t id;            /* local row id */
+	int64_t event_id;
+	int64_t number;        /* per event, from 1; 0 = assign on insert */
+	char external_id[128]; /* id in the imported list (pretix position, Eventbrite attendee) */
+	char ticket_code[256]; /* foreign code (pretix secret, Eventbrite barcode) or "" */
+	char vk_code[192];     /* signed vkhid ticket issued for it, or "" */
+	char given[128];
+	char family[128];
+	char display[256];     /* what the badge and screen show */
+	char organization[256];
+	char category[64];
+	char email[256];
+	char lang[8];          /* "uk", "en" or "" */
+	int status;            /* enum db_reg_status */
+	char search_key[512];  /* folded text for name search */
+	char updated[32];      /* ISO time of the last change */
+};
+
+/* Finds the registration an imported row refers to: by external id when it has one, else
+ * by email (case-insensitive), else by foreign ticket code. Returns VK_OK and fills out,
+ * VK_ERR_NOT_FOUND, or an error. */
+int db_reg_find_for_import(db *d, int64_t event_id, const char *external_id,
+			   const char *email, const char *ticket_code,
+			   struct db_registration *out);
+/* Inserts r (number 0 = next free); r->id and r->number are written back. */
+int db_reg_insert(db *d, struct db_registration *r);
+/* Rewrites every field of the row r->id (number and event stay). */
+int db_reg_update(db *d, const struct db_registration *r);
+int db_reg_get(db *d, int64_t event_id, int64_t number, struct db_registration *out);
+int db_reg_by_id(db *d, int64_t id, struct db_registration *out);
+/* Exact lookup of a foreign ticket code in any event (the caller compares the event). */
+int db_reg_by_code(db *d, const char *code, struct db_registration *out);
+int db_reg_set_vk_code(db *d, int64_t id, const char *vk_code);
+/* Calls fn for every registration of the event in number order; stops early on nonzero. */
+int db_reg_each(db *d, int64_t event_id,
+		int (*fn)(void *ctx, const struct db_registration *r), void *ctx);
+int64_t db_reg_count(db *d, int64_t event_id, int only_active);
+
+/* ---- revocations ---------------------------------------------------------------------- */
+/* A revoked ticket: by (event, number, nonce); nonce 0 revokes every ticket of that
+ * registration issued before now. */
+int db_revoke(db *d, int64_t event_id, int64_t number, uint32_t nonce, const char *reason);
+/* 1 when revoked, 0 when not, negative on error. */
+int db_is_revoked(db *d, int64_t event_id, int64_t number, uint32_t nonce);
+
+/* ---- the check-in event log (append-only) --------------------------------------------- */
+enum db_ci_kind { DB_CI_ENTRY = 0, DB_CI_REPRINT = 1, DB_CI_UNDO = 2, DB_CI_WALKIN = 3 };
+enum db_ci_method { DB_CI_QR = 0, DB_CI_SEARCH = 1, DB_CI_MANUAL = 2 };
+
+struct db_checkin {
+	char uuid[37];
+	char kiosk[16];
+	int64_t seq;           /* per kiosk, from 1 */
+	int64_t event_id;
+	int64_t number;        /* registration number */
+	int64_t session_id;    /* 0 = the event itself */
+	int kind;              /* enum db_ci_kind */
+	int method;            /* enum db_ci_method */
+	int64_t wall_ms;       /* wall clock, ms since the Unix epoch */
+	int64_t hlc;           /* hybrid logical clock: ms << 16 | counter */
+	int clock_trusted;
+	int synced;
+};
+
+/* Appends an event; ci->uuid, ci->kiosk, ci->seq are filled in when empty/zero. The caller
+ * runs it inside db_begin/db_commit together with whatever goes with it (a print job). */
+int db_checkin_append(db *d, struct db_checkin *ci);
+/* The registration's current admission: the first entry not followed by an undo. Returns
+ * VK_OK and fills first, VK_ERR_NOT_FOUND when not admitted, or an error. */
+int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_checkin *first);
+/* Calls fn for every log entry of the event in (hlc, kiosk, seq) order. */
+int db_checkin_each(db *d, int64_t event_id,
+		    int (*fn)(void *ctx, const struct db_checkin *ci), void *ctx);
+/* The highest hybrid-clock value in the log (0 when empty), to restart the clock. */
+int64_t db_checkin_max_hlc(db *d);
+
+/* ---- print jobs (the persistent queue) ------------------------------------------------ */
+enum db_job_state { DB_JOB_QUEUED = 0, DB_JOB_PRINTING = 1, DB_JOB_DONE = 2, DB_JOB_FAILED = 3 };
+
+struct db_print_job {
+	int64_t id;
+	int64_t event_id;
+	int64_t number;
+	char template_name[64];
+	int state;
+	int attempts;
+	char last_error[256];
+	int64_t created_ms;
+	int64_t done_ms;
+};
+int db_job_add(db *d, struct db_print_job *job);
+/* The oldest job that is queued or was left "printing" by a crash; VK_ERR_NOT_FOUND when
+ * the queue is empty. */
+int db_job_next(db *d, struct db_print_job *job);
+int db_job_set_state(db *d, int64_t id, int state, const char *error);
+int64_t db_job_count(db *d, int state);
+
+/* ---- turnout -------------------------------------------------------------------------- */
+struct db_stats_row { char key[256]; int64_t registered; int64_t admitted; };
+struct db_stats {
+	int64_t registered;    /* active registrations */
+	int64_t cancelled;
+	int64_t admitted;      /* registrations currently admitted (entries minus undos) */
+	int64_t admitted_unlisted; /* signed tickets admitted whose registration is not here */
+	int64_t entries;       /* log rows of kind entry/walk-in */
+	int64_t reprints;
+	int64_t undos;
+	int n_category;
+	struct db_stats_row *category; /* by category, malloc'd */
+	int n_hour;
+	struct db_stats_row *hour;     /* key "YYYY-MM-DD HH" local time, admitted per hour */
+};
+/* Fills st; free with db_stats_free(). */
+int db_stats(db *d, int64_t event_id, struct db_stats *st);
+void db_stats_free(struct db_stats *st);
+
+/* Raw escape hatch for tests and benchmarks: runs SQL text with no result rows. */
+int db_exec(db *d, const char *sql);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Frames -> zbar -> decoded QR payloads, and de-duplication of a code held in view.
+ *
+ * scan_frame() is the live path: one cheap pass per frame (zbar's image scanner, QR only,
+ * binary mode, on the gray plane without a copy). scan_still() is for a picture that will
+ * not be followed by another frame (`vkhid scan`): it may run every pass it has.
+ * Functions return the number of codes found (>= 0) or a negative enum vk_err. */
+#ifndef VK_SCAN_H
+#define VK_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCAN_MAX_CODES 8
+#define SCAN_MAX_PAYLOAD 4096 /* longer payloads are cut and flagged; the rules refuse them */
+
+typedef struct scan scan;
+
+struct scan_code {
+	char data[SCAN_MAX_PAYLOAD + 1]; /* NUL-terminated; may contain NUL bytes before len */
+	size_t len;
+	int truncated;                   /* the payload was longer than SCAN_MAX_PAYLOAD */
+};
+
+/* Returns a scanner (one per thread; zbar scanners are not shared) or NULL when out of
+ * memory. Free with scan_free(). */
+scan *scan_new(void);
+void scan_free(scan *s);
+
+/* Decodes the codes in one camera frame into out[0..max). */
+int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
+	       struct scan_code *out, int max);
+/* Decodes a still image with every pass available. */
+int scan_still(scan *s, const uint8_t *gray, int width, int height, int stride,
+	       struct scan_code *out, int max);
+
+/* De-duplication: a code held in front of the camera is one presentation. A code counts
+ * again only after it has been out of view for SCAN_GONE_MS. */
+#define SCAN_GONE_MS 1000
+#define SCAN_DEDUP_SLOTS 16
+struct scan_dedup {
+	struct { uint64_t hash; int64_t last_seen_ms; } slot[SCAN_DEDUP_SLOTS];
+};
+void scan_dedup_init(struct scan_dedup *d);
+/* Reports that code was seen at now_ms; returns 1 when this is a new presentation (act on
+ * it), 0 when it is the same code still held in view. */
+int scan_dedup_seen(struct scan_dedup *d, const char *code, size_t len, int64_t now_ms);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* Headless scenarios: a small line-based script that drives the kiosk as people at the
+ * door would, for demos and end-to-end tests. One command a line; '#' starts a comment.
+ *
+ *   show IMAGE           hold an image (path relative to the scenario) in front of the
+ *                        camera until the kiosk reacts (at most 1 s), then take it away
+ *   show-code TEXT       the same with a QR code of TEXT drawn on a white page
+ *   present TEXT         a code typed by a keyboard-wedge scanner (no camera)
+ *   wait MS              let MS milliseconds of camera frames pass
+ *   expect OUTCOME [NAME]  the last reaction was OUTCOME (admitted, already_admitted, ...,
+ *                        or none when no code was read), for a name containing NAME
+ *   printer STATE        the simulated printer turns STATE (ready, no-media, unplugged...)
+ *   advance SECONDS      move the kiosk's clock forward (days pass: 86400 a day)
+ *   undo TEXT / reprint TEXT   staff actions on a code
+ *
+ * The run writes OUT/log.jsonl and the badges, and prints a readable account. */
+#ifndef VK_UI_SCENARIO_H
+#define VK_UI_SCENARIO_H
+
+#include <stdio.h>
+
+#include "core/checkin.h"
+#include "ui/kiosk.h"
+
+#define SCENARIO_MAX_SAMPLES 4096
+
+struct scenario {
+	FILE *account;             /* where the readable account goes (NULL = quiet) */
+	struct kiosk *k;
+	/* what happened, for the summary and for expect */
+	int outcomes[CI_OUTCOME_COUNT];
+	int printed, held, no_read, expect_failed, expect_passed;
+	int last_outcome;          /* -1 = none since the last show/present */
+	char last_name[256];
+	/* image shown -> badge written, ms, one sample per admitted attendee */
+	double door_ms[SCENARIO_MAX_SAMPLES];
+	int n_door;
+	double show_t0;            /* when the current show started (monotonic ms) */
+	int in_show;
+};
+
+/* The kiosk_note_fn to pass to kiosk_open with the scenario as ctx. */
+void scenario_note(void *ctx, const struct kiosk_note *n);
+
+/* Runs the script at path on s->k. Returns VK_OK when it ran to the end (failed expects
+ * are counted in s->expect_failed), or VK_ERR_INVALID / VK_ERR_IO with why naming the
+ * line that is wrong. */
+int scenario_run(struct scenario *s, const char *path, char *why, size_t why_len);
+
+/* Median of the door samples in ms (0 when none). */
+double scenario_median_door_ms(const struct scenario *s);
+
+#endif

@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The headless kiosk end to end: tickets shown to the simulated camera as images, every
+# outcome, the log, the badges, a printer that runs out of labels and comes back.
+. "$(dirname "$0")/lib.sh"
+FIX=$(cd "$(dirname "$0")/../fixtures" && pwd)
+SC=$(cd "$(dirname "$0")/scenarios" && pwd)
+SHARED=$(cd "${VKHID_SHARED:-$(dirname "$0")/../../../shared}/fixtures" && pwd)
+DB=$T/k.db
+W=$T/work
+mkdir -p "$W"
+q() { "$VKHID" --db "$DB" "$@" >/dev/null 2>"$T/qerr" || { echo "# setup failed: vkhid $*"; cat "$T/qerr"; }; }
+col6() { awk -F, -v n="$1" '$1==n {print $6}' "$W/tickets/tickets.csv"; }
+
+today=$(TZ=Europe/Kyiv date +%F)
+tomorrow=$(TZ=Europe/Kyiv date -d tomorrow +%F)
+q event create --name "Other"
+q keygen
+printf 'given_name,family_name\nМарта,Гнатюк\n' > "$T/o.csv"
+q import "$T/o.csv"
+q tickets --out "$W/other"
+q event create --name "Форум" --starts "$today" --ends "$tomorrow"
+q keygen
+cp "$FIX/people.csv" "$T/p.csv"
+printf 'L1,Late,Comer,,Учасник,late@example.org,en,ZZ-LATE-1,active\r\nA7,Богдан,Литвин,,Учасник,b@example.org,uk,,active\r\n' >> "$T/p.csv"
+q import "$T/p.csv"
+q tickets --out "$W/tickets"
+forged=$(col6 3 | awk '{ a="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"; n=length($0); c=substr($0,n-2,1); i=index(a,c); if (i==45) i=0; print substr($0,1,n-3) substr(a,i+1,1) substr($0,n-1) }')
+revoked=$(col6 5)
+q revoke "$revoked"
+sed -e "s|@FORGED@|$forged|" -e "s|@REVOKED@|$revoked|" -e "s|@SHARED@|$SHARED|" \
+	"$SC/door.scenario" > "$W/door.scenario"
+
+run_vk --db "$DB" run --headless --scenario "$W/door.scenario" --out "$W/out"
+cat "$T/out" | sed 's/^/# /'
+expect_rc "the door scenario runs with every expectation met" 0
+has "summary counts the expectations" "$T/out" "expectations: 17 met, 0 not met"
+L=$W/out/log.jsonl
+[ "$(grep -c '"event": "outcome"' "$L")" = 15 ] && ok "log.jsonl has one line per outcome (15)" || bad "outcome lines" "$(grep -c '"event": "outcome"' "$L")"
+[ "$(grep -c '"outcome": "admitted"' "$L")" = 5 ] && ok "five admissions logged, held ticket counted once" || bad "admitted lines" "$(grep '"outcome"' "$L")"
+has "already_admitted is logged with the first check-in" "$L" '"outcome": "already_admitted", "code": "VK1:'
+has "first_checkin names the kiosk" "$L" '"first_checkin": {"time": "'
+has "the refused forged code is logged" "$L" '"outcome": "forged"'
+has "the printer's empty roll is logged" "$L" '"event": "print_held", "registration": 6, "printer": "no-media"'
+has "the late badge printed after the roll was replaced" "$L" '"event": "printed", "registration": 6'
+n_png=$(ls "$W/out/badges" | grep -c '\.png$')
+[ "$n_png" = 5 ] && ok "five badge PNGs written" || bad "badges" "$(ls "$W/out/badges")"
+python3 - "$L" <<'PY' && ok "every log line is valid JSON" || bad "log.jsonl is not JSON lines"
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    json.loads(line)
+PY
+run_vk --db "$DB" scan "$W/out/badges/$(ls "$W/out/badges" | head -1)"
+if grep -q '^VK1:' "$T/out"; then ok "the QR on a printed badge reads back as the ticket"; else bad "badge QR" "$(cat "$T/out")"; fi
+run_vk --db "$DB" stats --json
+has "turnout after the door: 5 admitted" "$T/out" '"admitted": 5'
+
+# a scenario that expects the wrong thing fails, and says which line
+printf 'show-code ORDER-404\nexpect admitted\n' > "$W/wrong.scenario"
+run_vk --db "$DB" run --headless --scenario "$W/wrong.scenario" --out "$W/out2"
+expect_rc "an unmet expectation makes the run exit 1" 1
+has "the account names the line" "$T/out" "line 2: expected admitted, got unknown"
+printf 'jump around\n' > "$W/bad.scenario"
+run_vk --db "$DB" run --headless --scenario "$W/bad.scenario" --out "$W/out3"
+expect_rc "a scenario with a typo is an error" 2
+has "the error names the line" "$T/err" "line 1"
+printf 'show nowhere.png\n' > "$W/missing.scenario"
+run_vk --db "$DB" run --headless --scenario "$W/missing.scenario" --out "$W/out4"
+expect_rc "a missing image is an error" 2
+no_crash "a missing image does not crash"
+done_testing

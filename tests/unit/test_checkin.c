@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the check-in rules (app/core/checkin.c) on a real SQLite file with real signed
+ * tickets: every outcome, undo and reprint as events, two connections racing for the same
+ * ticket, a process killed mid-storm, and a clock that jumps backwards. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/checkin.h"
+#include "core/err.h"
+#include "core/ticket.h"
+#include "db/db.h"
+
+struct fx {
+	char dir[64], path[128];
+	db *d;
+	struct checkin_desk desk;
+	uint8_t sk[64];
+	int key_id;
+	int64_t ev, other_ev;
+	uint8_t other_sk[64];
+	int other_key;
+};
+
+static int64_t add_event(db *d, const char *name, uint8_t sk[64], int *key_id)
+{
+	struct db_event ev;
+	struct db_key k;
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.name, sizeof ev.name, "%s", name);
+	assert_int_equal(db_event_create(d, &ev), VK_OK);
+	memset(&k, 0, sizeof k);
+	k.event_id = ev.id;
+	crypto_sign_keypair(k.pk, sk);
+	assert_int_equal(db_key_add(d, &k), VK_OK);
+	*key_id = k.key_id;
+	return ev.id;
+}
+
+static void add_people(db *d, int64_t ev, int n)
+{
+	for (int i = 1; i <= n; i++) {
+		struct db_registration r;
+		memset(&r, 0, sizeof r);
+		r.event_id = ev;
+		snprintf(r.display, sizeof r.display, "Учасник %d", i);
+		if (i == 3)
+			r.status = DB_REG_CANCELLED;
+		if (i == 4)
+			snprintf(r.ticket_code, sizeof r.ticket_code, "pretix-secret-%d", i);
+		assert_int_equal(db_reg_insert(d, &r), VK_OK);
+	}
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	char why[256];
+	if (sodium_init() < 0)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/vkhid-test-ci.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/k.db", f->dir);
+	if (db_open(f->path, DB_CREATE, &f->d, why, sizeof why))
+		return -1;
+	f->other_ev = add_event(f->d, "Інший захід", f->other_sk, &f->other_key);
+	add_people(f->d, f->other_ev, 2);
+	f->ev = add_event(f->d, "Форум", f->sk, &f->key_id);
+	add_people(f->d, f->ev, 200);
+	db_event_set_current(f->d, f->ev);
+	if (checkin_desk_init(&f->desk, f->d))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+	db_close(f->d);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void ticket(struct fx *f, int64_t ev, int key, const uint8_t *sk, uint32_t number,
+		   int from, int days, uint32_t nonce, char out[TICKET_CODE_LEN + 1])
+{
+	struct ticket t = { .version = 1, .key_id = (uint16_t)key, .event_id = (uint32_t)ev,
+			    .number = number, .valid_from = (uint16_t)from, .valid_days = (uint8_t)days,
+			    .nonce = nonce };
+	(void)f;
+	assert_int_equal(ticket_sign(&t, sk, out, TICKET_CODE_LEN + 1), VK_OK);
+}
+
+static enum checkin_outcome present(struct fx *f, const char *code, struct checkin_result *r)
+{
+	assert_int_equal(checkin_present(&f->desk, code, strlen(code), DB_CI_QR, r), VK_OK);
+	return r->outcome;
+}
+
+static void test_every_outcome(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char c[TICKET_CODE_LEN + 1], bad[TICKET_CODE_LEN + 1];
+	int today = clock_today(&f->desk.clock);
+
+	ticket(f, f->ev, f->key_id, f->sk, 1, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+	assert_true(r.have_reg);
+	assert_string_equal(r.reg.display, "Учасник 1");
+	assert_true(r.job_id > 0);
+	assert_int_equal(present(f, c, &r), CI_ALREADY_ADMITTED);
+	assert_string_equal(r.first.kiosk, db_kiosk_id(f->d));
+	assert_true(r.first.wall_ms > 0);
+
+	ticket(f, f->ev, f->key_id, f->sk, 3, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_CANCELLED);
+
+	ticket(f, f->ev, f->key_id, f->sk, 5, 0, 0, 9, c);
+	assert_int_equal(db_revoke(f->d, f->ev, 5, 9, "lost"), VK_OK);
+	assert_int_equal(present(f, c, &r), CI_REVOKED);
+	ticket(f, f->ev, f->key_id, f->sk, 5, 0, 0, 10, c); /* the reissued one works */
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+
+	ticket(f, f->other_ev, f->other_key, f->other_sk, 1, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_WRONG_EVENT);
+	assert_string_equal(r.other_event, "Інший захід");
+
+	ticket(f, f->ev, f->key_id, f->sk, 6, today - 10, 2, 1, c);
+	assert_int_equal(present(f, c, &r), CI_NOT_VALID_NOW);
+	ticket(f, f->ev, f->key_id, f->sk, 6, today + 1, 2, 1, c);
+	assert_int_equal(present(f, c, &r), CI_NOT_VALID_NOW);
+	ticket(f, f->ev, f->key_id, f->sk, 6, today, 1, 1, c);
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+
+	/* signed with another event's key but claiming ours: forged */
+	ticket(f, f->ev, f->other_key, f->other_sk, 7, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_FORGED);
+	/* our key id, someone else's secret key */
+	uint8_t pk[32], sk2[64];
+	crypto_sign_keypair(pk, sk2);
+	ticket(f, f->ev, f->key_id, sk2, 7, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_FORGED);
+	ticket(f, f->ev, f->key_id, f->sk, 7, 0, 0, 1, c);
+	memcpy(bad, c, sizeof bad);
+	bad[TICKET_CODE_LEN - 3] = bad[TICKET_CODE_LEN - 3] == '0' ? '1' : '0';
+	assert_int_equal(present(f, bad, &r), CI_FORGED);
+
+	assert_int_equal(present(f, "pretix-secret-4", &r), CI_ADMITTED);
+	assert_string_equal(r.reg.display, "Учасник 4");
+	assert_false(r.signed_ticket);
+	assert_int_equal(present(f, "pretix-secret-404", &r), CI_UNKNOWN);
+	assert_int_equal(present(f, "VK1:!!", &r), CI_MALFORMED);
+	assert_int_equal(present(f, "VK1:", &r), CI_MALFORMED);
+	assert_int_equal(checkin_present(&f->desk, "", 0, DB_CI_QR, &r), VK_OK);
+	assert_int_equal(r.outcome, CI_MALFORMED);
+	assert_int_equal(checkin_present(&f->desk, "ab\0cd", 5, DB_CI_QR, &r), VK_OK);
+	assert_int_equal(r.outcome, CI_MALFORMED);
+	assert_int_equal(present(f, "\xff\xfe", &r), CI_MALFORMED);
+	char *huge = malloc(1 << 20);
+	memset(huge, 'A', 1 << 20);
+	assert_int_equal(checkin_present(&f->desk, huge, 1 << 20, DB_CI_QR, &r), VK_OK);
+	assert_int_equal(r.outcome, CI_MALFORMED);
+	free(huge);
+	assert_int_equal(present(f, "'; DROP TABLE registration; --", &r), CI_UNKNOWN);
+	assert_int_equal(db_reg_count(f->d, f->ev, 0), 200);
+
+	for (int o = 0; o < CI_OUTCOME_COUNT; o++)
+		assert_int_equal(checkin_outcome_parse(checkin_outcome_word(o)), o);
+}
+
+static void test_unlisted_signed_ticket(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char c[TICKET_CODE_LEN + 1];
+	ticket(f, f->ev, f->key_id, f->sk, 5000, 0, 0, 1, c); /* the roster has 200 */
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+	assert_false(r.have_reg);
+	assert_int_equal(r.number, 5000);
+	assert_int_equal(present(f, c, &r), CI_ALREADY_ADMITTED);
+}
+
+static void test_undo_reprint(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char c[TICKET_CODE_LEN + 1];
+	struct db_stats st;
+	ticket(f, f->ev, f->key_id, f->sk, 10, 0, 0, 1, c);
+	assert_int_equal(checkin_undo(&f->desk, c, strlen(c), &r), VK_ERR_NOT_FOUND);
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+	assert_int_equal(checkin_reprint(&f->desk, c, strlen(c), &r), VK_OK);
+	assert_true(r.job_id > 0);
+	assert_int_equal(db_job_count(f->d, DB_JOB_QUEUED), 2);
+	assert_int_equal(checkin_undo(&f->desk, c, strlen(c), &r), VK_OK);
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+	assert_int_equal(db_stats(f->d, f->ev, &st), VK_OK);
+	assert_int_equal(st.admitted, 1);
+	assert_int_equal(st.entries, 2);
+	assert_int_equal(st.reprints, 1);
+	assert_int_equal(st.undos, 1);
+	db_stats_free(&st);
+}
+
+static void test_clock_backwards(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r1, r2;
+	char c[TICKET_CODE_LEN + 1];
+	ticket(f, f->ev, f->key_id, f->sk, 11, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r1), CI_ADMITTED);
+	f->desk.clock.offset_ms = -3600 * 1000; /* the clock was set back an hour */
+	ticket(f, f->ev, f->key_id, f->sk, 12, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r2), CI_ADMITTED);
+	assert_true(r2.entry.hlc > r1.entry.hlc);
+	assert_true(r2.entry.wall_ms < r1.entry.wall_ms);
+}
+
+/* Two kiosks' connections to one database present the same tickets at once: each ticket
+ * is admitted exactly once. */
+struct racer {
+	const char *path;
+	char (*codes)[TICKET_CODE_LEN + 1];
+	int n, admitted;
+};
+
+static void *race(void *arg)
+{
+	struct racer *rc = arg;
+	struct checkin_desk desk;
+	struct checkin_result *r = malloc(sizeof *r);
+	db *d;
+	char why[128];
+	if (db_open(rc->path, 0, &d, why, sizeof why) || checkin_desk_init(&desk, d)) {
+		free(r);
+		return NULL;
+	}
+	for (int i = 0; i < rc->n; i++)
+		if (checkin_present(&desk, rc->codes[i], strlen(rc->codes[i]), DB_CI_QR, r) == VK_OK &&
+		    r->outcome == CI_ADMITTED)
+			rc->admitted++;
+	db_close(d);
+	free(r);
+	return NULL;
+}
+
+static void test_two_kiosks_race(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 40 };
+	char (*codes)[TICKET_CODE_LEN + 1] = calloc(N, TICKET_CODE_LEN + 1);
+	struct racer a = { f->path, codes, N, 0 }, b = { f->path, codes, N, 0 };
+	pthread_t ta, tb;
+	for (int i = 0; i < N; i++)
+		ticket(f, f->ev, f->key_id, f->sk, (uint32_t)(100 + i), 0, 0, 1, codes[i]);
+	pthread_create(&ta, NULL, race, &a);
+	pthread_create(&tb, NULL, race, &b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(a.admitted + b.admitted, N);
+	free(codes);
+}
+
+/* A check-in shown as done is on disk: a child admits tickets and reports each one after
+ * checkin_present returned; it is killed with SIGKILL mid-storm; every reported admission
+ * is in the database afterwards, and the file is sound. */
+static void test_kill_mid_storm(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 3000 };
+	char (*codes)[TICKET_CODE_LEN + 1] = calloc(N, TICKET_CODE_LEN + 1);
+	int fds[2], acked[N], n_acked = 0, status;
+	pid_t pid;
+	for (int i = 0; i < N; i++)
+		ticket(f, f->ev, f->key_id, f->sk, (uint32_t)(i + 1), 0, 0, 77, codes[i]);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct checkin_desk desk;
+		struct checkin_result r;
+		db *d;
+		char why[128];
+		close(fds[0]);
+		if (db_open(f->path, 0, &d, why, sizeof why) || checkin_desk_init(&desk, d))
+			_exit(3);
+		for (int i = 0; i < N; i++) {
+			if (checkin_present(&desk, codes[i], strlen(codes[i]), DB_CI_QR, &r) == VK_OK &&
+			    r.outcome == CI_ADMITTED) {
+				if (write(fds[1], &i, sizeof i) != sizeof i)
+					_exit(4);
+			}
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	while (n_acked < 40 && read(fds[0], &acked[n_acked], sizeof(int)) == sizeof(int))
+		n_acked++;
+	kill(pid, SIGKILL);
+	while (n_acked < N && read(fds[0], &acked[n_acked], sizeof(int)) == sizeof(int))
+		n_acked++;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	assert_true(n_acked >= 40);
+	print_message("# killed after %d of %d check-ins were acknowledged\n", n_acked, N);
+
+	db *d;
+	char why[128];
+	struct db_checkin first;
+	assert_int_equal(db_open(f->path, 0, &d, why, sizeof why), VK_OK);
+	for (int i = 0; i < n_acked; i++)
+		assert_int_equal(db_checkin_admission(d, f->ev, acked[i] + 1, &first), VK_OK);
+	assert_int_equal(db_exec(d, "CREATE TEMP TABLE ic AS SELECT * FROM pragma_integrity_check"), VK_OK);
+	db_close(d);
+	free(codes);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_every_outcome, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unlisted_signed_ticket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undo_reprint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_backwards, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_kiosks_race, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_mid_storm, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
