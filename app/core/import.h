@@ -41,7 +41,8 @@ struct import_opts {
 
 enum import_reason {
 	IMP_R_NO_NAME = 1,       /* the row has no name at all */
-	IMP_R_BAD_QUOTES,        /* broken quoting: the rest of the file was one field */
+	IMP_R_BAD_QUOTES,        /* broken quoting: a quote never closes (row skipped; reading
+				  * resumes on the next line) */
 	IMP_R_TOO_LONG,          /* a field longer than the database keeps (kept cut) */
 	IMP_R_BAD_UTF8,          /* invalid bytes were replaced */
 	IMP_R_DUPLICATE,         /* the same external id / email twice in one file */
@@ -73,7 +74,12 @@ struct import_report {
 
 /* Imports the CSV file at path. Returns VK_OK (even when some rows were bad: see rep),
  * VK_ERR_IO / VK_ERR_NOT_FOUND (file), VK_ERR_INVALID (no usable header: why says what
- * columns were expected), VK_ERR_DB. On any error nothing was written. */
+ * columns were expected), VK_ERR_DB. On any error nothing was written.
+ * rep is filled in whatever the result and must be freed with import_report_free().
+ * Each data row counts in exactly one of added / updated / cancelled / unchanged /
+ * skipped: "cancelled" is a row this import made cancelled (new and marked so, or active
+ * before); one that stays cancelled with nothing else changed is "unchanged".
+ * VK_ERR_NOT_FOUND is also returned when o->event_id names no event. */
 int import_csv_file(db *d, const char *path, const struct import_opts *o,
 		    struct import_report *rep, char *why, size_t why_len);
 /* The same for bytes in memory. */
