@@ -9,16 +9,17 @@ build=${1:?usage: tests/run.sh BUILD_DIR}
 filter=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
+case "$build" in /*) ;; *) build=$top/$build ;; esac
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export VKHID_SHARED=${VKHID_SHARED:-$top/../shared}
-export VKHID=$top/$build/vkhid
+export VKHID=$build/vkhid
 export VKHID_LANG=en
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
 export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
-logdir=$top/$build/test-logs
+logdir=$build/test-logs
 rm -rf "$logdir"; mkdir -p "$logdir"
 
 passed=0; failed=0
@@ -54,6 +55,7 @@ done
 for s in tests/e2e/*.sh; do
 	[ -f "$s" ] || continue
 	name=$(basename "$s" .sh)
+	[ "$name" = lib ] && continue  # the TAP helpers the scripts source
 	case "$name" in *"$filter"*) ;; *) continue ;; esac
 	log=$logdir/e2e-$name.log
 	sh "$s" >"$log" 2>&1; rc=$?

@@ -30,7 +30,7 @@ const struct cli_command cli_commands[] = {
 	{ "tickets", cmd_tickets, "write a QR ticket (PNG, SVG) for every participant and tickets.csv",
 	  "створити QR-квитки (PNG, SVG) і tickets.csv", "--out DIR [--key SECRET-KEY-FILE] [--reissue NUMBER]" },
 	{ "checkin", cmd_checkin, "present one code as the camera would", "пред'явити один код, як камері",
-	  "CODE [--json]" },
+	  "CODE [--json]   (CODE - reads the code from standard input)" },
 	{ "undo", cmd_undo, "undo a mistaken check-in (recorded, never erased)",
 	  "скасувати помилкову реєстрацію входу (записується, не стирається)", "CODE" },
 	{ "reprint", cmd_reprint, "queue a badge reprint for an admitted participant",

@@ -2,6 +2,7 @@
 /* `vkhid checkin`, `undo`, `reprint`, `revoke`: one code at a time, as the camera or a
  * staff member would present it. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -96,9 +97,24 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 	struct checkin_result res;
 	const char *code;
 	int json = 0, rc = start(c, argc, argv, "checkin", &json, &desk, &code);
+	char *buf = NULL;
+	size_t len;
 	if (rc)
 		return rc;
-	rc = checkin_present(&desk, code, strlen(code), DB_CI_MANUAL, &res);
+	len = strlen(code);
+	if (strcmp(code, "-") == 0) {
+		/* the code from standard input (a scanner piped in, or a payload too long for argv):
+		 * read a little past the longest code a ticket can have, then refuse the rest */
+		buf = malloc(CHECKIN_MAX_CODE + 2);
+		if (!buf)
+			return 2;
+		len = fread(buf, 1, CHECKIN_MAX_CODE + 1, stdin);
+		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			len--;
+		code = buf;
+	}
+	rc = checkin_present(&desk, code, len, DB_CI_MANUAL, &res);
+	free(buf);
 	if (rc) {
 		fprintf(c->err, TR("vkhid: the check-in could not be saved (%s); nothing was recorded. "
 				   "Check the disk and try again.\n",

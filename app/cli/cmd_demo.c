@@ -198,7 +198,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	int np = 0, rc = 2;
 	struct opt_spec spec[] = { { "--out", OPT_VALUE, &out }, { NULL, 0, NULL } };
 	char dbp[4096], p1[4096], p2[4096], p3[4096], p4[4096], scen[4096], path[4096];
-	char code[TICKET_CODE_LEN + 1], forged[TICKET_CODE_LEN + 1], starts[16], ends[16];
+	char code[256], forged[TICKET_CODE_LEN + 1], starts[16], ends[16];
 	struct db_event main_ev, other_ev;
 	FILE *f;
 	time_t now = time(NULL);

@@ -12,6 +12,17 @@
 #include "core/err.h"
 #include "core/i18n.h"
 
+/* Prints s left-aligned in width characters (not bytes: Cyrillic letters are two). */
+static void pad(FILE *f, const char *s, int width)
+{
+	int chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		chars += (*p & 0xc0) != 0x80;
+	fputs(s, f);
+	for (; chars < width; chars++)
+		fputc(' ', f);
+}
+
 static double pct(int64_t a, int64_t b)
 {
 	return b > 0 ? 100.0 * (double)a / (double)b : 0.0;
@@ -69,11 +80,13 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 			st.cancelled, st.reprints, st.undos);
 		if (st.n_category)
 			fprintf(c->out, "%s", TR("  by category:\n", "  за категоріями:\n"));
-		for (int i = 0; i < st.n_category; i++)
-			fprintf(c->out, "    %-24s %5" PRId64 " / %-5" PRId64 " %5.1f%%\n",
-				st.category[i].key[0] ? st.category[i].key : TR("(none)", "(без категорії)"),
+		for (int i = 0; i < st.n_category; i++) {
+			fputs("    ", c->out);
+			pad(c->out, st.category[i].key[0] ? st.category[i].key : TR("(none)", "(без категорії)"), 24);
+			fprintf(c->out, " %5" PRId64 " / %-5" PRId64 " %5.1f%%\n",
 				st.category[i].admitted, st.category[i].registered,
 				pct(st.category[i].admitted, st.category[i].registered));
+		}
 		if (st.n_hour)
 			fprintf(c->out, "%s", TR("  by hour (admissions):\n", "  за годинами (входи):\n"));
 		for (int i = 0; i < st.n_hour; i++)

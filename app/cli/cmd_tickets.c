@@ -27,7 +27,7 @@ struct tickets_ctx {
 	struct db_event ev;
 	int key_id;
 	uint8_t sk[64];
-	int valid_from, valid_days;
+	int valid_from, valid_days; /* 0 days: no window */
 	int64_t reissue;
 	int64_t written, issued, failed;
 };
@@ -69,7 +69,7 @@ static int one(void *ctx, const struct db_registration *r)
 	struct tickets_ctx *x = ctx;
 	struct ticket_signed old;
 	struct qr_image q;
-	char code[TICKET_CODE_LEN + 1], base[64], path[4096];
+	char code[sizeof r->vk_code], base[64], path[4096];
 	int rc;
 
 	if (r->status != DB_REG_ACTIVE)

@@ -194,7 +194,9 @@ static int resolve(struct checkin_desk *desk, const char *code, size_t len,
 		return VK_OK;
 	}
 	if ((int64_t)ts.t.event_id != desk->event.id) {
+		/* show whose ticket it is, so staff can help them find the right one */
 		name_other_event(desk, ts.t.event_id, res);
+		res->have_reg = db_reg_get(desk->d, ts.t.event_id, ts.t.number, &res->reg) == VK_OK;
 		res->outcome = CI_WRONG_EVENT;
 		return VK_OK;
 	}

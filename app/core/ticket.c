@@ -262,8 +262,8 @@ void ticket_date_from_day(int day, char out[11])
 
 int ticket_valid_on(const struct ticket *t, int day)
 {
-	/* Either field at 0 means the ticket carries no window. */
-	if (t->valid_from == 0 || t->valid_days == 0)
+	/* A window of 0 days means the ticket carries none; day 0 (2020-01-01) is a day. */
+	if (t->valid_days == 0)
 		return 1;
 	return day >= t->valid_from && day < (int)t->valid_from + t->valid_days;
 }

@@ -2,7 +2,7 @@
 /* Signed vkhid tickets: "VK1:" + Base45(payload | Ed25519 signature).
  *
  * Payload (16 bytes, big-endian): version (1) = 1, key id (2), event id (4), registration
- * number (4), first valid day (2; days since 2020-01-01, 0 = no window), number of valid
+ * number (4), first valid day (2; days since 2020-01-01), number of valid
  * days (1; 0 = no window), nonce (2; tells reissued tickets of one person apart). The
  * signature (libsodium crypto_sign_detached) covers the ASCII prefix "VK1:" followed by the
  * payload. No personal data is in a ticket. 80 bytes -> 120 Base45 characters, 124 with the
@@ -53,7 +53,8 @@ int ticket_verify(const struct ticket_signed *ts, const uint8_t pk[32]);
 int ticket_day_from_date(const char *yyyy_mm_dd);
 /* Writes the date of a day number as YYYY-MM-DD. */
 void ticket_date_from_day(int day, char out[11]);
-/* 1 when day (today at the event) lies inside the ticket's window (or it has none). */
+/* 1 when day (today at the event) lies inside the ticket's window (or it has none:
+ * valid_days 0). */
 int ticket_valid_on(const struct ticket *t, int day);
 
 /* Secret key files: text, mode 0600, "vkhid-secret-key 1", "event ID", "key ID",

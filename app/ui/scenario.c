@@ -65,7 +65,7 @@ void scenario_note(void *ctx, const struct kiosk_note *n)
 			fprintf(a, TR("      the ticket is for: %s\n", "      квиток на: %s\n"), r->other_event);
 		}
 		if (r->outcome != CI_ADMITTED)
-			fprintf(a, "      %s %s\n", checkin_outcome_title(r->outcome),
+			fprintf(a, "      %s. %s\n", checkin_outcome_title(r->outcome),
 				checkin_outcome_advice(r->outcome));
 		break;
 	}

@@ -497,9 +497,9 @@ static void test_valid_on(void **state)
 	assert_true(ticket_valid_on(&t, 2266));
 	assert_false(ticket_valid_on(&t, 2267));
 	assert_false(ticket_valid_on(&t, -1)); /* today unknown: not inside a window */
-	t.valid_from = 0;
-	assert_true(ticket_valid_on(&t, 1));
-	assert_true(ticket_valid_on(&t, 99999));
+	t.valid_from = 0; /* 2020-01-01 is a real first day */
+	assert_true(ticket_valid_on(&t, 2));
+	assert_false(ticket_valid_on(&t, 3));
 	t.valid_from = 2264;
 	t.valid_days = 0;
 	assert_true(ticket_valid_on(&t, 9));
