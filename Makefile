@@ -13,7 +13,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS     = sdl2 SDL2_ttf SDL2_image libqrencode zbar libusb-1.0 sqlite3 libsodium
+PKGS     = sdl2 SDL2_ttf SDL2_image libqrencode zbar libusb-1.0 sqlite3 libsodium libjpeg
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
@@ -38,6 +38,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(SANB)/tests/%)
 UNIT_HELP_OBJ = $(UNIT_HELP:%.c=$(SANB)/%.o)
 
 .PHONY: all run test check bench clean deps demo unit e2e
+# keep object files of test programs between runs
+.SECONDARY:
 all: $(BUILD)/vkhid
 
 # ---- release -------------------------------------------------------------------------
@@ -68,7 +70,10 @@ $(SANB)/tests/%: $(SANB)/tests/unit/%.o $(UNIT_HELP_OBJ) $(SANB)/libvkhid.a
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-$(BUILD)/bench: $(BENCH_SRC:%.c=$(REL)/%.o) $(REL)/libvkhid.a
+# every tests/bench/NAME.c is a program of its own: build/bench/NAME
+BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: $(REL)/tests/bench/%.o $(REL)/libvkhid.a
+	@mkdir -p $(@D)
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- the README's commands -----------------------------------------------------------
@@ -93,8 +98,8 @@ check: test
 test-build: $(SANB)/vkhid $(UNIT_BIN)
 
 bench: deps
-	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BUILD)/bench
-	$(BUILD)/bench --vkhid $(BUILD)/vkhid
+	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do VKHID_SHARED=$${VKHID_SHARED:-../shared} $$b --vkhid $(BUILD)/vkhid || exit 1; done
 
 clean:
 	rm -rf $(BUILD)
