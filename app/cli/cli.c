@@ -39,6 +39,8 @@ const struct cli_command cli_commands[] = {
 	  "відкликати підписаний квиток (загублений чи перевиданий)", "CODE" },
 	{ "scan", cmd_scan, "decode QR codes from image files", "розпізнати QR-коди з файлів зображень",
 	  "IMAGE..." },
+	{ "find", cmd_find, "find participants by name (Cyrillic or Latin, any part)",
+	  "знайти учасників за ім'ям (кирилицею чи латиницею, будь-яку частину)", "TEXT [--json]" },
 	{ "stats", cmd_stats, "turnout: registered, admitted, by category, by hour",
 	  "явка: зареєстровано, прийшли, за категоріями, за годинами", "[--json]" },
 	{ "export", cmd_export, "export attendance as CSV (UTF-8 with BOM, opens in Excel)",

@@ -5,6 +5,7 @@
  *   import      a generated 100,000-row list: rows per second
  *   checkin     lookup + commit (fsync) at 100,000 registrations: median and p99
  *   verify      ticket decode + Ed25519 verification: microseconds per ticket
+ *   search      name search at 100,000 registrations: 3 letters, a full name, a typo
  *   badge       render one 62x100 badge: median ms
  *   scan        one empty 1280x720 frame through the live scan path: median ms
  *   headless    image shown -> outcome logged -> badge PNG written (vkhid demo): median ms
@@ -23,6 +24,7 @@
 #include "core/checkin.h"
 #include "core/err.h"
 #include "core/import.h"
+#include "core/search.h"
 #include "core/ticket.h"
 #include "db/db.h"
 #include "scan/scan.h"
@@ -171,6 +173,30 @@ int main(int argc, char **argv)
 	}
 	printf("ticket verify:               %8.1f us per ticket (decode + Ed25519)\n",
 	       (now_ms() - t0) * 1000.0 / reps);
+
+	/* ---- name search ---- */
+	struct search *idx;
+	struct search_hit hits[10];
+	t0 = now_ms();
+	if (search_open(d, ev.id, &idx) == VK_OK) {
+		printf("search index, 100k people:   %8.1f ms to build\n", now_ms() - t0);
+		static const char *const qs[][2] = {
+			{ "3 letters 'Ско'", "Ско" }, { "3 letters 'iry'", "iry" },
+			{ "full 'Oleksandr Skalozub'", "Oleksandr Skalozub" },
+			{ "typo 'Skalozyb 4242'", "Skalozyb 4242" },
+		};
+		for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+			n = 0;
+			for (int i = 0; i < 21; i++) {
+				t0 = now_ms();
+				search_find(idx, qs[k][1], hits, 10);
+				v[n++] = now_ms() - t0;
+			}
+			printf("search %-22s %8.2f ms median (goal < 10 ms for 3 letters)\n", qs[k][0],
+			       pctl(v, n, 0.5));
+		}
+		search_free(idx);
+	}
 	db_close(d);
 	free(codes);
 

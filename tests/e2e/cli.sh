@@ -113,7 +113,18 @@ run_vk --db "$T/kiosk.db" checkin "$sc" --json
 expect_rc "signed ticket admitted before the roster arrives" 0
 has "admitted by number without a name" "$T/out" '"registration": 2, "name": null'
 
-# ---- stats and export ---------------------------------------------------------------
+# ---- find ---------------------------------------------------------------------------
+for q in Skalozub скал Aleksandr "олександр скалозуб"; do
+	vk find "$q" --json
+	has "find '$q' finds Олександр Скалозуб" "$T/out" '"name": "Олександр Скалозуб"'
+done
+vk find Олександр Скалозуб
+has "find without quotes joins the words, and says who is in" "$T/out" "checked in"
+vk find zzzzqqq
+expect_rc "find with no result exits 1" 1
+has "no result says what to try" "$T/out" "Nobody found"
+
+# ---- stats and export --------------------------------------------------------------
 vk stats
 expect_rc "stats succeeds" 0
 has "stats shows categories" "$T/out" "Спікер"
