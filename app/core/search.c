@@ -302,6 +302,7 @@ struct qword {
 	char form[3][WORD_CAP * 2]; /* as typed (folded), Ukrainian Latin, Russian-style Latin */
 	size_t len[3];
 	int nforms;
+	int chars;                  /* letters typed (not bytes: Cyrillic takes two) */
 };
 
 /* Edit distance between a and b (bytes), giving up above limit (returns limit + 1). */
@@ -336,6 +337,17 @@ static int distance(const char *a, size_t la, const char *b, size_t lb, int limi
 	return row[lb];
 }
 
+/* A 64-bit set of the bytes in s[0..n): one edit changes at most two of its bits, so two
+ * strings whose sets differ in more than 2 * limit bits are further apart than limit.
+ * Cheap enough to spare most distance computations. */
+static uint64_t byte_set(const char *s, size_t n)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m |= 1ull << ((unsigned char)s[i] & 63);
+	return m;
+}
+
 /* The best match of query word q among an entry's words: enum search_match, or -1. */
 static int match_word(const struct qword *q, const char *words, int fuzzy)
 {
@@ -351,10 +363,14 @@ static int match_word(const struct qword *q, const char *words, int fuzzy)
 				if (tl == wl)
 					return SEARCH_EXACT;
 				best = SEARCH_PREFIX;
-			} else if (fuzzy && best < 0 && tl >= 4) {
+			} else if (fuzzy && best < 0 && q->chars >= 4) {
 				/* a typo in a word typed in full, or in the part typed so far */
-				int limit = tl >= 8 ? 2 : 1;
+				int limit = q->chars >= 8 ? 2 : 1;
 				size_t cmp = wl < tl + (size_t)limit ? wl : tl;
+				uint64_t tm = byte_set(t, tl);
+				if (__builtin_popcountll(tm ^ byte_set(w, wl)) > 2 * limit &&
+				    __builtin_popcountll(tm ^ byte_set(w, cmp)) > 2 * limit)
+					continue;
 				if (distance(t, tl, w, wl, limit) <= limit ||
 				    (wl > tl && distance(t, tl, w, cmp, limit) <= limit))
 					best = SEARCH_FUZZY;
@@ -437,6 +453,9 @@ int search_find(struct search *s, const char *query, struct search_hit *hits, in
 		q[nq].form[0][len] = '\0';
 		q[nq].len[0] = len;
 		q[nq].nforms = 1;
+		q[nq].chars = 0;
+		for (size_t b = 0; b < len; b++)
+			q[nq].chars += ((unsigned char)p[b] & 0xc0) != 0x80;
 		for (int style = 0; style < 2; style++) {
 			int f = q[nq].nforms;
 			if (romanize(q[nq].form[0], style, q[nq].form[f], sizeof q[nq].form[f])) {
@@ -454,9 +473,13 @@ int search_find(struct search *s, const char *query, struct search_hit *hits, in
 	c = malloc(MAX_CANDIDATES * sizeof *c);
 	if (!c)
 		return VK_ERR_NOMEM;
-	int per_rank[3] = { 0, 0, 0 };
+	int per_rank[3] = { 0, 0, 0 }, long_word = 0;
+	for (int k = 0; k < nq; k++)
+		long_word |= q[k].chars >= 4;
 	n = collect(s, q, nq, 0, c, 0, per_rank);
-	if (n < max)
+	/* typos are looked for only when few people matched, and only for words long
+	 * enough to carry one: three letters are a prefix, not a guess */
+	if (n < max && long_word)
 		n = collect(s, q, nq, 1, c, n, per_rank);
 	qsort_r(c, (size_t)n, sizeof *c, by_rank, s);
 	if (n > max)
