@@ -70,6 +70,20 @@ $(SANB)/tests/%: $(SANB)/tests/unit/%.o $(UNIT_HELP_OBJ) $(SANB)/libvkhid.a
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
+# ---- USB printers against fakes (umockdev) ----------------------------------------------
+# tests/usb/test_*.c drive the real libusb code against tests/fakes/fakeprinter.c, fake
+# printers in umockdev's fake sysfs; they link libumockdev and tests/run.sh runs them under
+# umockdev-wrapper. Built into BUILD/asan/usbtests/, apart from the plain unit tests.
+USB_SRC = $(sort $(wildcard tests/usb/test_*.c))
+USB_BIN = $(USB_SRC:tests/usb/%.c=$(SANB)/usbtests/%)
+UMOCKDEV_CFLAGS = $(shell pkg-config --cflags umockdev-1.0 2>/dev/null)
+UMOCKDEV_LIBS   = $(shell pkg-config --libs umockdev-1.0 2>/dev/null)
+$(SANB)/tests/fakes/%.o $(SANB)/tests/usb/%.o: TEST_CFLAGS += $(UMOCKDEV_CFLAGS) -Itests/unit -Itests/fakes
+
+$(SANB)/usbtests/%: $(SANB)/tests/usb/%.o $(SANB)/tests/fakes/fakeprinter.o $(UNIT_HELP_OBJ) $(SANB)/libvkhid.a
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(UMOCKDEV_LIBS) -lcmocka
+
 # every tests/bench/NAME.c is a program of its own: build/bench/NAME
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: $(REL)/tests/bench/%.o $(REL)/libvkhid.a
@@ -95,7 +109,7 @@ test: deps
 
 check: test
 
-test-build: $(SANB)/vkhid $(UNIT_BIN)
+test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Runs every test program and sums them: the unit tests (cmocka, TAP output) built in
-# BUILD/tests/, then the end-to-end scripts tests/e2e/*.sh (TAP) against BUILD/vkhid.
+# BUILD/tests/, the USB printer tests in BUILD/usbtests/ (under umockdev-wrapper), then the
+# end-to-end scripts tests/e2e/*.sh (TAP) against BUILD/vkhid.
 # Ends with one line "N passed, N failed"; exits 1 when anything failed.
 #   usage: tests/run.sh BUILD_DIR [NAME-FILTER]
 set -u
@@ -49,6 +50,17 @@ for t in "$build"/tests/test_*; do
 	case "$name" in *"$filter"*) ;; *) continue ;; esac
 	log=$logdir/$name.log
 	"$t" >"$log" 2>&1; rc=$?
+	count "$name" "$log" "$rc"
+done
+
+# The USB printer tests: the real libusb code against fake printers, which need umockdev's
+# preload library (and ASan must not insist on being loaded first).
+for t in "$build"/usbtests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	case "$name" in *"$filter"*) ;; *) continue ;; esac
+	log=$logdir/$name.log
+	ASAN_OPTIONS=verify_asan_link_order=0:$ASAN_OPTIONS umockdev-wrapper "$t" >"$log" 2>&1; rc=$?
 	count "$name" "$log" "$rc"
 done
 

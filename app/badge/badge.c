@@ -7,7 +7,9 @@
  *   fonts      loading Noto Sans (regular, bold) and DejaVu Sans as the fallback, once
  *   text runs  UTF-8 split into runs by which font has the glyphs; measure and draw a line
  *   fitting    a text into a box: shrink, wrap to two lines, ellipsize as a last resort
- *   layout     the 62x100 mm badge, top to bottom and bottom to top
+ *   logo       a PNG scaled and dithered (Floyd-Steinberg) into the raster
+ *   layout     a template (template.c) laid out top to bottom and bottom to top; the
+ *              built-in layouts are built-in templates at their usual resolution
  *
  * Every size is given in millimetres and converted with the layout's dpi, so the layout
  * survives another resolution; text sizes are cap heights (what the eye sees as "size")
@@ -21,6 +23,7 @@
 #include "core/err.h"
 
 #include <SDL.h>
+#include <SDL_image.h>
 #include <SDL_ttf.h>
 
 #include <math.h>
@@ -50,7 +53,11 @@ static struct {
 } g;
 
 static const struct badge_layout layouts[] = {
-	{ "62x100", 696, 1109, 300, { 62, 100 } },
+	{ "62x100", 696, 1109, 300, { 62, 100, 0 } },
+	{ "62", 696, 1063, 300, { 62, 0, 0 } },
+	{ "62-red", 696, 1063, 300, { 62, 0, 1 } },
+	{ "102x152", 1164, 1660, 300, { 102, 152, 0 } },
+	{ "80", 576, 799, 203, { 80, 0, 0 } },
 };
 
 /* The built-in layout called name ("62x100"), the default one for NULL, or NULL when there
@@ -219,6 +226,21 @@ static int wants_fallback(const struct face *f, uint32_t c)
 	       && TTF_GlyphIsProvided32(f->fallback, c);
 }
 
+/* Sets or clears dot (x, y) of a plane of r (the black bits or the red plane). */
+static void plane_set(struct printer_raster *r, uint8_t *plane, int x, int y, int ink)
+{
+	uint8_t *p = &plane[(size_t)y * r->stride + (x >> 3)];
+	uint8_t m = (uint8_t)(0x80 >> (x & 7));
+	*p = ink ? (uint8_t)(*p | m) : (uint8_t)(*p & ~m);
+}
+
+static void fill_rect(struct printer_raster *r, uint8_t *plane, int x0, int y0, int x1, int y1)
+{
+	for (int y = y0 < 0 ? 0 : y0; y < y1 && y < r->height; y++)
+		for (int x = x0 < 0 ? 0 : x0; x < x1 && x < r->width; x++)
+			plane_set(r, plane, x, y, 1);
+}
+
 /* Returns the font for a run, set to px pixels a em. */
 static TTF_Font *run_font(struct face *f, int fallback, int px)
 {
@@ -297,6 +319,7 @@ static int line_width(struct face *f, int px, const char *s)
 
 struct draw_ctx {
 	struct printer_raster *r;
+	uint8_t *plane;         /* r->bits, or r->red for red ink */
 	int x;                  /* pen position, advanced run by run */
 	int baseline;
 	int ink;                /* 1 black text, 0 white text on black */
@@ -337,7 +360,7 @@ static int draw_run(struct face *f, int px, const char *start, size_t len, int f
 			int rx = d->x + x;
 			if (rx < d->clip_x0 || rx >= d->clip_x1 || !ink[row[x]])
 				continue;
-			printer_raster_set(d->r, rx, ry, d->ink);
+			plane_set(d->r, d->plane, rx, ry, d->ink);
 		}
 	}
 	d->x += s->w;
@@ -641,19 +664,199 @@ static size_t clean_field(const char *src, char dst[FIELD_MAX + 1])
 	return n;
 }
 
-static int mm(const struct badge_layout *l, double v)
+/* ---- logo ---------------------------------------------------------------------------- */
+
+/* Draws the PNG at path into plane, h dots high (narrower when it would exceed max_w),
+ * centred on cx with its top at y: an area average to the target size, composited on white
+ * paper, then Floyd-Steinberg error diffusion so grays become dot densities. Returns the
+ * height drawn, or a negative vk_err. */
+static int draw_logo(const char *path, struct printer_raster *r, uint8_t *plane, int cx, int y,
+		     int h, int max_w)
+{
+	SDL_Surface *src = IMG_Load(path), *rgba = NULL;
+	float *gray = NULL;
+	int rc = VK_ERR_INVALID;
+
+	if (!src)
+		return VK_ERR_INVALID;
+	rgba = SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_RGBA32, 0);
+	SDL_FreeSurface(src);
+	if (!rgba || rgba->w <= 0 || rgba->h <= 0)
+		goto out;
+	int w = (int)((long)rgba->w * h / rgba->h);
+	if (w > max_w) {
+		w = max_w;
+		h = (int)((long)rgba->h * w / rgba->w);
+	}
+	if (w < 1 || h < 1)
+		goto out;
+	gray = calloc((size_t)w * (size_t)(h + 1), sizeof(*gray));
+	if (!gray) {
+		rc = VK_ERR_NOMEM;
+		goto out;
+	}
+	for (int ty = 0; ty < h; ty++) {
+		int sy0 = (int)((long)ty * rgba->h / h), sy1 = (int)((long)(ty + 1) * rgba->h / h);
+		if (sy1 <= sy0)
+			sy1 = sy0 + 1;
+		for (int tx = 0; tx < w; tx++) {
+			int sx0 = (int)((long)tx * rgba->w / w), sx1 = (int)((long)(tx + 1) * rgba->w / w);
+			if (sx1 <= sx0)
+				sx1 = sx0 + 1;
+			double sum = 0;
+			int n = 0;
+			for (int sy = sy0; sy < sy1; sy++) {
+				const uint8_t *row = (const uint8_t *)rgba->pixels + (size_t)sy * rgba->pitch;
+				for (int sx = sx0; sx < sx1; sx++) {
+					const uint8_t *px = row + 4 * sx;
+					double lum = 0.299 * px[0] + 0.587 * px[1] + 0.114 * px[2];
+					double a = px[3] / 255.0;
+					sum += lum * a + 255.0 * (1 - a);
+					n++;
+				}
+			}
+			gray[(size_t)ty * w + tx] = (float)(sum / n);
+		}
+	}
+	int x0 = cx - w / 2;
+	for (int ty = 0; ty < h; ty++) {
+		for (int tx = 0; tx < w; tx++) {
+			float old = gray[(size_t)ty * w + tx];
+			int ink = old < 128;
+			float err = old - (ink ? 0 : 255);
+			if (ink && y + ty < r->height && x0 + tx >= 0 && x0 + tx < r->width)
+				plane_set(r, plane, x0 + tx, y + ty, 1);
+			if (tx + 1 < w)
+				gray[(size_t)ty * w + tx + 1] += err * 7 / 16;
+			if (ty + 1 < h) {
+				if (tx > 0)
+					gray[(size_t)(ty + 1) * w + tx - 1] += err * 3 / 16;
+				gray[(size_t)(ty + 1) * w + tx] += err * 5 / 16;
+				if (tx + 1 < w)
+					gray[(size_t)(ty + 1) * w + tx + 1] += err * 1 / 16;
+			}
+		}
+	}
+	rc = h;
+out:
+	free(gray);
+	SDL_FreeSurface(rgba);
+	return rc;
+}
+
+/* ---- layout -------------------------------------------------------------------------- */
+
+struct geom {
+	int W, H, dpi;
+};
+
+static int mm(const struct geom *l, double v)
 {
 	return (int)lround(v * l->dpi / 25.4);
 }
 
-/* badge_render() with g_lock held and the fonts loaded: lays the fields out from both
- * ends (event name from the top; category band and QR from the bottom), then centres the
- * name and organization in the space between. */
-static int render_locked(const struct badge_info *b, const struct badge_layout *l,
-			 struct printer_raster *out)
+/* Appends s to a MECARD field with its special characters escaped. */
+static void mecard_put(char *dst, size_t cap, const char *s)
+{
+	size_t n = strlen(dst);
+	for (; s && *s && n + 2 < cap; s++) {
+		if (*s == '\\' || *s == ';' || *s == ',' || *s == ':')
+			dst[n++] = '\\';
+		dst[n++] = *s;
+	}
+	dst[n] = '\0';
+}
+
+/* The contact QR's text: "MECARD:N:Family,Given;ORG:...;EMAIL:...;;". */
+static void contact_text(const struct badge_info *b, char *out, size_t cap)
+{
+	snprintf(out, cap, "MECARD:N:");
+	if (b->family && *b->family && b->given && *b->given) {
+		mecard_put(out, cap, b->family);
+		strncat(out, ",", cap - strlen(out) - 1);
+		mecard_put(out, cap, b->given);
+	} else {
+		mecard_put(out, cap, b->display);
+	}
+	strncat(out, ";", cap - strlen(out) - 1);
+	if (b->organization && *b->organization) {
+		strncat(out, "ORG:", cap - strlen(out) - 1);
+		mecard_put(out, cap, b->organization);
+		strncat(out, ";", cap - strlen(out) - 1);
+	}
+	if (b->email && *b->email) {
+		strncat(out, "EMAIL:", cap - strlen(out) - 1);
+		mecard_put(out, cap, b->email);
+		strncat(out, ";", cap - strlen(out) - 1);
+	}
+	strncat(out, ";", cap - strlen(out) - 1);
+}
+
+/* Fits given and family on two lines of one size (the template's family-line). */
+static int fit_two(const char *a, const char *b, const struct fit_req *req, struct fitted *out)
+{
+	struct face *f = req->face;
+	int em0 = cap_to_em(f, req->cap_start);
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(a) >= RUN_MAX || strlen(b) >= RUN_MAX)
+		return VK_ERR_INVALID;
+	int wa = line_width(f, em0, a), wb = line_width(f, em0, b);
+	if (wa < 0 || wb < 0)
+		return wa < 0 ? wa : wb;
+	int wmax = wa > wb ? wa : wb, best = em0;
+	if (wmax > req->box_w)
+		best = (int)((long)em0 * req->box_w / wmax);
+	int hmax = em_for_height(f, 2, req->box_h);
+	if (best > hmax)
+		best = hmax;
+	if (best < cap_to_em(f, req->cap_floor))
+		return VK_ERR_INVALID; /* the caller fits the whole name instead */
+	out->nlines = 2;
+	snprintf(out->line[0], RUN_MAX, "%s", a);
+	snprintf(out->line[1], RUN_MAX, "%s", b);
+	for (;;) {
+		int fits = 1;
+		for (int i = 0; i < 2; i++) {
+			out->width[i] = line_width(f, best, out->line[i]);
+			if (out->width[i] < 0)
+				return out->width[i];
+			if (out->width[i] > req->box_w)
+				fits = 0;
+		}
+		if (fits)
+			break;
+		if (best <= 4)
+			return VK_ERR_INVALID;
+		best--;
+	}
+	out->px = best;
+	return VK_OK;
+}
+
+/* The category's style and text after the template's per-category rules. */
+static enum badge_cat_style category_style(const struct badge_template *t, const char *cat,
+					   char text[FIELD_MAX + 1])
+{
+	for (int i = 0; i < t->nrules; i++) {
+		if (strcmp(t->rules[i].match, cat) != 0)
+			continue;
+		clean_field(t->rules[i].text[0] ? t->rules[i].text : cat, text);
+		return t->rules[i].style;
+	}
+	clean_field(cat, text);
+	return t->cat_style;
+}
+
+/* badge_render_template() with g_lock held and the fonts loaded: lays the fields out from
+ * both ends (logo and event name from the top; category and QR from the bottom), then
+ * centres the name and organization in the space between. */
+static int render_locked(const struct badge_info *b, const struct badge_template *t,
+			 const struct geom *l, struct printer_raster *out)
 {
 	char display[FIELD_MAX + 1], family[FIELD_MAX + 1], given[FIELD_MAX + 1];
-	char org[FIELD_MAX + 1], cat[FIELD_MAX + 1], ev[FIELD_MAX + 1];
+	char org[FIELD_MAX + 1], cat[FIELD_MAX + 1], ev[FIELD_MAX + 1], cat_text[FIELD_MAX + 1];
+	char contact[1024];
 	struct fitted *ft = NULL;
 	struct qr_image qr = { 0 };
 	int rc;
@@ -662,70 +865,121 @@ static int render_locked(const struct badge_info *b, const struct badge_layout *
 		return VK_ERR_INVALID;
 	clean_field(b->family, family);
 	clean_field(b->given, given);
-	clean_field(b->organization, org);
+	clean_field(t->org_mm > 0 ? b->organization : NULL, org);
 	clean_field(b->category, cat);
-	clean_field(b->event_name, ev);
+	clean_field(t->event_mm > 0 ? b->event_name : NULL, ev);
 
-	rc = printer_raster_new(out, l->width_dots, l->height_dots, l->dpi);
+	rc = printer_raster_new(out, l->W, l->H, l->dpi);
 	if (rc != PRINTER_OK)
 		return rc == PRINTER_ERR_NOMEM ? VK_ERR_NOMEM : VK_ERR_INVALID;
+	if (t->media.two_colour) {
+		out->red = calloc((size_t)out->stride * (size_t)out->height, 1);
+		if (!out->red) {
+			rc = VK_ERR_NOMEM;
+			goto out;
+		}
+	}
 	ft = malloc(sizeof(*ft));
 	if (!ft) {
 		rc = VK_ERR_NOMEM;
 		goto out;
 	}
+#define PLANE(part) ((t->red & (part)) && out->red ? out->red : out->bits)
 
-	const int W = l->width_dots, H = l->height_dots;
-	const int margin = mm(l, 2.5);
+	const int W = l->W, H = l->H;
+	const int margin = mm(l, t->margin_mm);
 	const int inner_w = W - 2 * margin;
-	struct draw_ctx d = { .r = out, .ink = 1, .clip_x0 = margin, .clip_x1 = W - margin };
+	struct draw_ctx d = { .r = out, .plane = out->bits, .ink = 1, .clip_x0 = margin,
+			      .clip_x1 = W - margin };
 	int top = margin, bottom = H - margin;
+	if (inner_w < mm(l, 20)) {
+		rc = VK_ERR_INVALID;
+		goto out;
+	}
+
+	/* Logo: centred at the top, dithered. */
+	if (t->logo[0]) {
+		int h = draw_logo(t->logo, out, PLANE(BADGE_PART_LOGO), W / 2, top, mm(l, t->logo_mm),
+				  inner_w);
+		if (h < 0) {
+			rc = h;
+			goto out;
+		}
+		top += h + mm(l, 2);
+	}
 
 	/* Event name: small, at the top, with a thin rule under it. */
 	if (ev[0]) {
-		struct fit_req req = { &g.regular, mm(l, 2.2), mm(l, 1.6), mm(l, 1.6), inner_w,
-				       mm(l, 5), 1, NULL };
+		double e = t->event_mm;
+		struct fit_req req = { &g.regular, mm(l, e), mm(l, e * 0.73), mm(l, e * 0.73), inner_w,
+				       mm(l, e * 2.27), 1, NULL };
+		d.plane = PLANE(BADGE_PART_EVENT);
 		if ((rc = fit_text(ev, &req, ft)) || (rc = draw_block(ft, &g.regular, &d, margin,
 								       inner_w, top)))
 			goto out;
 		top += block_height(&g.regular, 1, ft->px) + mm(l, 1.2);
-		for (int y = top; y < top + mm(l, 0.3); y++)
-			for (int x = margin; x < W - margin; x++)
-				printer_raster_set(out, x, y, 1);
+		fill_rect(out, d.plane, margin, top, W - margin, top + mm(l, 0.3));
 		top += mm(l, 0.3) + mm(l, 2);
+		d.plane = out->bits;
 	}
 
-	/* Category: white on a black band at the bottom, the colour-less stand-in for the
-	 * coloured lanyards staff look for across a room. */
-	if (cat[0]) {
-		int band_h = mm(l, 9), pad = mm(l, 2);
+	/* Category: a band across the badge (white on black, or on red), an inverse block as
+	 * wide as its text, or plain bold text: the colour-less stand-in for the coloured
+	 * lanyards staff look for across a room. What is printed may depend on the category. */
+	enum badge_cat_style cs = cat[0] ? category_style(t, cat, cat_text) : BADGE_CAT_OFF;
+	if (cs != BADGE_CAT_OFF && cat_text[0]) {
+		uint8_t *plane = PLANE(BADGE_PART_CATEGORY);
+		int band_h = mm(l, t->band_mm), pad = mm(l, 2);
 		int band_top = bottom - band_h;
-		for (int y = band_top; y < bottom; y++)
-			for (int x = margin; x < W - margin; x++)
-				printer_raster_set(out, x, y, 1);
-		struct fit_req req = { &g.bold, mm(l, 4.2), mm(l, 2.5), mm(l, 2.5),
-				       inner_w - 2 * pad, band_h - pad, 1, NULL };
-		if ((rc = fit_text(cat, &req, ft)))
+		struct fit_req req = { &g.bold, mm(l, t->cat_mm), mm(l, t->cat_mm * 0.595),
+				       mm(l, t->cat_mm * 0.595), inner_w - 2 * pad, band_h - pad, 1,
+				       NULL };
+		if (band_h < mm(l, 3)) {
+			rc = VK_ERR_INVALID;
 			goto out;
+		}
+		if ((rc = fit_text(cat_text, &req, ft)))
+			goto out;
+		int x0 = margin, x1 = W - margin;
+		if (cs == BADGE_CAT_INVERSE) {
+			int half = ft->width[0] / 2 + pad;
+			x0 = W / 2 - half;
+			x1 = W / 2 + half;
+			if (x0 < margin)
+				x0 = margin;
+			if (x1 > W - margin)
+				x1 = W - margin;
+		}
+		if (cs != BADGE_CAT_TEXT)
+			fill_rect(out, plane, x0, band_top, x1, bottom);
 		int cap = (int)lround(ft->px * g.bold.cap_ratio);
 		int accent = (int)lround(ft->px * ACCENT_EM);
-		struct draw_ctx dw = { .r = out, .ink = 0, .clip_x0 = margin + pad / 2,
-				       .clip_x1 = W - margin - pad / 2 };
+		struct draw_ctx dw = { .r = out, .plane = plane, .ink = cs == BADGE_CAT_TEXT,
+				       .clip_x0 = margin + pad / 2, .clip_x1 = W - margin - pad / 2 };
 		/* Centre the capitals, not the accents and descenders: it looks centred. */
 		if ((rc = draw_block(ft, &g.bold, &dw, margin + pad, inner_w - 2 * pad,
 				     band_top + (band_h - cap) / 2 - accent)))
 			goto out;
 		bottom = band_top;
+	} else {
+		cat[0] = '\0';
 	}
 
-	/* Ticket QR above the band: 25 to 30 mm wide whatever its version, so phones and the
+	/* QR above the category: the template's size whatever its version, so phones and the
 	 * session scanners read it from arm's length; whole dots a module keep it sharp. Four
 	 * light modules on every side, the band's edge included, or a reader may take the
 	 * edge for part of the code. */
-	if (b->code && b->code[0]) {
-		if ((rc = qr_encode(b->code, &qr)) != VK_OK)
+	const char *payload = NULL;
+	if (t->qr == BADGE_QR_TICKET && b->code && b->code[0])
+		payload = b->code;
+	if (t->qr == BADGE_QR_CONTACT) {
+		contact_text(b, contact, sizeof(contact));
+		payload = contact;
+	}
+	if (payload) {
+		if ((rc = qr_encode(payload, &qr)) != VK_OK)
 			goto out;
-		int module = mm(l, 30) / qr.size;
+		int module = mm(l, t->qr_mm) / qr.size;
 		if (module * qr.size > inner_w)
 			module = inner_w / qr.size;
 		if (module < 1) {
@@ -734,7 +988,19 @@ static int render_locked(const struct badge_info *b, const struct badge_layout *
 		}
 		int side = module * qr.size, quiet = 4 * module;
 		int qy = bottom - (cat[0] ? quiet : 0) - side;
-		qr_draw(&qr, out, (W - side) / 2, qy, module);
+		if (qy < top) {
+			rc = VK_ERR_INVALID;
+			goto out;
+		}
+		if (PLANE(BADGE_PART_QR) == out->red) {
+			/* qr_draw draws black: draw into a scratch raster and move it to red. */
+			uint8_t *saved = out->bits;
+			out->bits = out->red;
+			qr_draw(&qr, out, (W - side) / 2, qy, module);
+			out->bits = saved;
+		} else {
+			qr_draw(&qr, out, (W - side) / 2, qy, module);
+		}
 		bottom = qy - quiet;
 	} else if (cat[0]) {
 		bottom -= mm(l, 3);
@@ -747,32 +1013,71 @@ static int render_locked(const struct badge_info *b, const struct badge_layout *
 		goto out;
 	}
 	const char *prefer = family[0] ? family : given[0] ? given : NULL;
-	struct fit_req nreq = { &g.bold, mm(l, 9.3), mm(l, 5.1), mm(l, 2.5), inner_w,
+	struct fit_req nreq = { &g.bold, mm(l, t->name_mm), mm(l, t->name_min_mm),
+				mm(l, t->name_min_mm * 0.49), inner_w,
 				org[0] ? avail * 62 / 100 : avail, 2, prefer };
-	if ((rc = fit_text(display, &nreq, ft)))
+	rc = VK_ERR_INVALID;
+	if (t->family_line && given[0] && family[0])
+		rc = fit_two(given, family, &nreq, ft);
+	if (rc != VK_OK && (rc = fit_text(display, &nreq, ft)))
 		goto out;
 	struct fitted name = *ft;
 	int name_h = block_height(&g.bold, name.nlines, name.px);
 	int gap = mm(l, 3.5), org_h = 0;
 	if (org[0]) {
-		struct fit_req oreq = { &g.regular, mm(l, 3.4), mm(l, 2.4), mm(l, 2.4), inner_w,
-					avail - name_h - gap, 2, NULL };
+		struct fit_req oreq = { &g.regular, mm(l, t->org_mm), mm(l, t->org_mm * 0.706),
+					mm(l, t->org_mm * 0.706), inner_w, avail - name_h - gap, 2,
+					NULL };
 		if ((rc = fit_text(org, &oreq, ft)))
 			goto out;
 		org_h = block_height(&g.regular, ft->nlines, ft->px);
 	}
 	int block = name_h + (org[0] ? gap + org_h : 0);
 	int y = top + (avail - block) / 2;
+	d.plane = PLANE(BADGE_PART_NAME);
 	if ((rc = draw_block(&name, &g.bold, &d, margin, inner_w, y)))
 		goto out;
+	d.plane = PLANE(BADGE_PART_ORG);
 	if (org[0] && (rc = draw_block(ft, &g.regular, &d, margin, inner_w, y + name_h + gap)))
 		goto out;
+#undef PLANE
 	rc = VK_OK;
 out:
 	qr_free(&qr);
 	free(ft);
 	if (rc != VK_OK)
 		printer_raster_free(out);
+	return rc;
+}
+
+int badge_render_template(const struct badge_info *b, const struct badge_template *t,
+			  const struct printer_geometry *pg, struct printer_raster *out)
+{
+	struct printer_geometry dflt;
+	struct geom l;
+	int rc;
+
+	if (!out)
+		return VK_ERR_INVALID;
+	memset(out, 0, sizeof(*out));
+	if (!b || !t)
+		return VK_ERR_INVALID;
+	if (!pg) {
+		if (badge_template_geometry(t, &dflt) != VK_OK)
+			return VK_ERR_INVALID;
+		pg = &dflt;
+	}
+	l.W = pg->width_dots;
+	l.dpi = pg->dpi;
+	l.H = pg->height_dots ? pg->height_dots : (int)lround(t->length_mm * pg->dpi / 25.4);
+	if (l.dpi <= 0 || l.W <= 0 || l.H <= 0)
+		return VK_ERR_INVALID;
+
+	pthread_mutex_lock(&g_lock);
+	rc = load_fonts(NULL, 0);
+	if (rc == VK_OK)
+		rc = render_locked(b, t, &l, out);
+	pthread_mutex_unlock(&g_lock);
 	return rc;
 }
 
@@ -784,22 +1089,15 @@ out:
 int badge_render(const struct badge_info *b, const struct badge_layout *l,
 		 struct printer_raster *out)
 {
-	int rc;
+	struct badge_template t;
 
 	if (!out)
 		return VK_ERR_INVALID;
 	memset(out, 0, sizeof(*out));
-	if (!b)
-		return VK_ERR_INVALID;
 	if (!l)
 		l = badge_layout_get(NULL);
-	if (l->dpi <= 0)
+	if (l->dpi <= 0 || badge_template_builtin(l->name, &t) != VK_OK)
 		return VK_ERR_INVALID;
-
-	pthread_mutex_lock(&g_lock);
-	rc = load_fonts(NULL, 0);
-	if (rc == VK_OK)
-		rc = render_locked(b, l, out);
-	pthread_mutex_unlock(&g_lock);
-	return rc;
+	struct printer_geometry geo = { l->dpi, l->width_dots, l->height_dots };
+	return badge_render_template(b, &t, &geo, out);
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/db.h"
 #include "printer/printer.h"
 
 struct printq;
@@ -67,6 +68,11 @@ struct printq_status {
 	int64_t printed;           /* badges printed since open */
 	char detail[160];
 };
+/* Prints one given job now, in the caller's thread (`vkhid badge print`: the reprint just
+ * queued, not the whole queue). Returns 1 printed, 0 held (the printer's state says why),
+ * or a negative error. Not with printq_start. */
+int printq_print_job(struct printq *q, const struct db_print_job *job);
+
 /* A consistent snapshot of the queue and printer; thread-safe, never blocks on USB. */
 void printq_get_status(struct printq *q, struct printq_status *st);
 /* The printer (for the simulated printer's fault hooks in scenarios and tests). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badge/reprint.h"
 #include "cli/cli.h"
 #include "cli/opt.h"
 #include "core/checkin.h"
@@ -134,6 +135,16 @@ static int staff(struct cli *c, int argc, char **argv, const char *name, int kin
 	int rc = start(c, argc, argv, name, NULL, &desk, &code);
 	if (rc)
 		return rc;
+	if (kind == DB_CI_REPRINT &&
+	    checkin_resolve(&desk, code, strlen(code), &res) == VK_OK && res.outcome == CI_ADMITTED) {
+		/* the command line is the organizer's: only the overall limit applies */
+		struct badge_reprint rp;
+		if (badge_reprint_check(c->d, res.event_id, res.number, 1, &rp) == VK_OK &&
+		    rp.verdict != BADGE_REPRINT_OK) {
+			fprintf(c->err, "vkhid: %s\n", badge_reprint_text(rp.verdict));
+			return 1;
+		}
+	}
 	rc = kind == DB_CI_UNDO ? checkin_undo(&desk, code, strlen(code), &res)
 				: checkin_reprint(&desk, code, strlen(code), &res);
 	if (rc == VK_ERR_INVALID) {

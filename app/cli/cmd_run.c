@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* `vkhid run`: the kiosk. Headless, it runs the same loop with the simulated camera and
- * printer, driven by a scenario (or by a folder of images), and prints what happened. */
+/* `vkhid run`: the kiosk. With a display it is the touch kiosk (ui/app.c: UI, door and
+ * printer threads), full screen under KMSDRM, a window under X11 or Wayland. Headless, it
+ * runs the same loop with the simulated camera and printer and the screens offscreen,
+ * driven by a scenario (or by a folder of images), and prints what happened. */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "cli/opt.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "ui/app.h"
 #include "ui/kiosk.h"
 #include "ui/scenario.h"
 
@@ -19,6 +22,54 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+	app_stop();
+}
+
+/* Parses "WxH"; returns 0 when it is a plausible window size. */
+static int parse_size(const char *s, int *w, int *h)
+{
+	char x;
+	return s && sscanf(s, "%d%c%d", w, &x, h) == 3 && (x == 'x' || x == 'X') && *w >= 320 && *h >= 240
+			       && *w <= 8192 && *h <= 8192
+		       ? 0
+		       : -1;
+}
+
+/* The kiosk with a screen: the threaded app. */
+static int run_window(struct cli *c, const char *cam, const char *prn, const char *out,
+		      const char *size, int fullscreen, const char *exit_after, const char *shot,
+		      int headless)
+{
+	struct app_config cfg = { .db_path = c->db_path, .camera_spec = cam ? cam : "v4l2:/dev/video0",
+				  .printer_spec = prn ? prn : "usb", .out_dir = out, .headless = headless,
+				  .fullscreen = fullscreen, .screenshot = shot };
+	struct app_stats *st = calloc(1, sizeof *st);
+	char why[1024] = "";
+	int rc;
+
+	if (!st)
+		return 2;
+	if (size && parse_size(size, &cfg.w, &cfg.h)) {
+		fprintf(c->err, TR("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n",
+				   "vkhid: --size очікує ШИРИНАxВИСОТА, наприклад 800x480\n"));
+		free(st);
+		return 2;
+	}
+	if (exit_after)
+		cfg.exit_after_ms = (int)(strtod(exit_after, NULL) * 1000);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = app_run(&cfg, st, why, sizeof why);
+	if (rc) {
+		fprintf(c->err, TR("vkhid: the kiosk cannot start: %s\n", "vkhid: кіоск не запускається: %s\n"), why);
+		free(st);
+		return 2;
+	}
+	fprintf(c->out, TR("%ld frames in %.1f s (%.0f a second), %d badges printed\n",
+			   "%ld кадрів за %.1f с (%.0f за секунду), надруковано бейджів: %d\n"),
+		st->frames, st->seconds, st->fps, st->printed);
+	free(st);
+	return 0;
 }
 
 /* Prints the summary of a run; returns the number of failed expectations. */
@@ -47,12 +98,16 @@ static int summary(struct cli *c, const struct scenario *s)
 
 int cmd_run(struct cli *c, int argc, char **argv)
 {
-	const char *scen = NULL, *out = NULL, *cam = NULL, *prn = NULL, *pos[1];
-	int headless = 0, np = 0, rc, quiet = 0;
+	const char *scen = NULL, *out = NULL, *cam = NULL, *prn = NULL, *pos[1], *size = NULL;
+	const char *exit_after = NULL, *shot = NULL;
+	int headless = 0, np = 0, rc, quiet = 0, fullscreen = 0, no_screens = 0, sw = 0, sh = 0;
 	struct opt_spec spec[] = {
 		{ "--headless", OPT_FLAG, &headless }, { "--scenario", OPT_VALUE, &scen },
 		{ "--out", OPT_VALUE, &out }, { "--camera", OPT_VALUE, &cam },
-		{ "--printer", OPT_VALUE, &prn }, { "--quiet", OPT_FLAG, &quiet }, { NULL, 0, NULL },
+		{ "--printer", OPT_VALUE, &prn }, { "--quiet", OPT_FLAG, &quiet },
+		{ "--size", OPT_VALUE, &size }, { "--fullscreen", OPT_FLAG, &fullscreen },
+		{ "--no-screens", OPT_FLAG, &no_screens }, { "--exit-after", OPT_VALUE, &exit_after },
+		{ "--screenshot", OPT_VALUE, &shot }, { NULL, 0, NULL },
 	};
 	struct kiosk_config cfg;
 	struct scenario *s;
@@ -62,10 +117,19 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
 	if (!headless) {
-		fprintf(c->err, "%s", TR("vkhid: this build runs the kiosk headless only: add --headless "
-					 "--scenario FILE --out DIR (the touch screen comes with the kiosk screens)\n",
-					 "vkhid: ця збірка запускає кіоск лише без екрана: додайте --headless "
-					 "--scenario ФАЙЛ --out ТЕКА\n"));
+		if (!cli_db(c, 0))
+			return 2;
+		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0);
+	}
+	if (!scen && exit_after) {
+		/* the threaded kiosk offscreen for a while: tests and benchmarks of the real threads */
+		if (!cli_db(c, 0))
+			return 2;
+		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1);
+	}
+	if (size && parse_size(size, &sw, &sh)) {
+		fprintf(c->err, TR("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n",
+				   "vkhid: --size очікує ШИРИНАxВИСОТА, наприклад 800x480\n"));
 		return 2;
 	}
 	if (!out || (!scen && !cam)) {
@@ -100,6 +164,12 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		fprintf(c->out, TR("Kiosk for %s: camera %s, printer %s, log %s/log.jsonl\n",
 				   "Кіоск заходу «%s»: камера %s, принтер %s, журнал %s/log.jsonl\n"),
 			ev.name, cfg.camera_spec, prn ? prn : "file", out);
+	if (!no_screens && scenario_screens_open(s, out, sw, sh, why, sizeof why) != VK_OK) {
+		/* the door works without its screens: say so and go on */
+		fprintf(c->err, TR("vkhid: no screens in this run: %s\n", "vkhid: цей запуск без екрана: %s\n"), why);
+		scenario_screens_close(s);
+		why[0] = '\0';
+	}
 	if (scen) {
 		rc = scenario_run(s, scen, why, sizeof why);
 	} else {
@@ -109,6 +179,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 			;
 		rc = rc == VK_ERR_NOT_FOUND || stop ? VK_OK : rc;
 	}
+	scenario_screens_close(s);
 	kiosk_close(k);
 	if (rc) {
 		fprintf(c->err, TR("vkhid: the run stopped: %s\n", "vkhid: запуск зупинено: %s\n"),

@@ -225,6 +225,12 @@ static int resolve(struct checkin_desk *desk, const char *code, size_t len,
 	return VK_OK;
 }
 
+int checkin_resolve(struct checkin_desk *desk, const char *code, size_t len,
+		    struct checkin_result *res)
+{
+	return resolve(desk, code, len, res);
+}
+
 /* Appends one log event of kind for the resolved registration, with a print job when
  * with_job; inside the caller's transaction. */
 static int append(struct checkin_desk *desk, struct checkin_result *res, int kind, int method,

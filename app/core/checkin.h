@@ -71,6 +71,12 @@ struct checkin_result {
 int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int method,
 		    struct checkin_result *res);
 
+/* Finds out which registration a code stands for, and whether it would be refused,
+ * without recording anything: res->outcome CI_ADMITTED means "a valid code of an active
+ * registration" (the log is not consulted). For staff screens and commands. */
+int checkin_resolve(struct checkin_desk *desk, const char *code, size_t len,
+		    struct checkin_result *res);
+
 /* Staff actions on a code, recorded as events, never as edits:
  * undo an admission (VK_ERR_NOT_FOUND when not admitted), or reprint a badge (queues a job,
  * VK_ERR_NOT_FOUND when not admitted). res->outcome tells how the code itself resolved. */

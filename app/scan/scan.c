@@ -2,15 +2,30 @@
 /* QR decoding: gray frames -> zbar -> payloads, and de-duplication of codes held in view.
  *
  * A "pass" is one zbar scan of one version of the picture: the frame as it is, or a copy
- * the pass has prepared (inverted, halved, stretched, smoothed). scan_frame() runs the
- * plain pass only, because the live path must stay cheap on frames with no code, which
- * are most frames. scan_still() runs the plain pass and, when it finds nothing, the
- * rescue passes in the order that read the most real photographs per millisecond (see
- * still_passes[]). Passes are numbered so that a later live path can spread one rescue
- * pass per frame across successive frames.
+ * the pass has prepared (inverted, halved, stretched, smoothed, cropped).
  *
- * Sections: zbar set-up, the preprocessing passes, running a pass, the public scanners,
- * de-duplication. */
+ * Why the live path looks the way it does: zbar's image scanner costs about 11 ns per
+ * pixel per direction even on a white frame (its edge filter runs on every pixel), so a
+ * plain pass over 1280x720 takes 20-35 ms on the benchmark machine whatever is in view,
+ * four times the 8 ms budget of an empty frame. The only ways to be cheaper are to give
+ * zbar fewer pixels (crop, downscale) or fewer lines (density). So scan_frame() runs:
+ *
+ *   1. the finder gate (our own code, about 1 ms at 720p): every other row is binarised
+ *      against a running local mean and searched for the 1:1:3:1:1 run pattern of a QR
+ *      finder, in both polarities; row hits that stack up are confirmed down their
+ *      column. Only when a finder is likely does zbar run, at full resolution, on a crop
+ *      around the candidates (inverted when the finder is light on dark);
+ *   2. when that read nothing, one rescue pass from live_rotation[], a different one on
+ *      each frame: half size with every other line (blur, noise, low contrast the gate's
+ *      binariser misses), the same inverted (dark-mode screens), and the guide box at
+ *      full resolution (the whole frame, at 640x480 or less).
+ *
+ * An empty frame thus costs the gate plus one cheap pass; a code held in view meets
+ * every live pass within SCAN_LIVE_ROTATION frames (100 ms at 30 fps). scan_still() runs
+ * the gate, the plain pass and then every rescue pass until one reads something.
+ *
+ * Sections: zbar set-up, the preprocessing passes, the finder gate, running a pass, the
+ * public scanners, de-duplication. */
 #include "scan/scan.h"
 
 #include <stdlib.h>
@@ -27,20 +42,29 @@
 /* The four-character code zbar uses for an 8-bit gray plane. */
 #define FOURCC_Y800 0x30303859UL
 
-enum scan_pass {
-	PASS_PLAIN,     /* the frame as the camera gave it */
-	PASS_INVERT,    /* light modules on a dark ground: phones in dark mode */
-	PASS_HALF,      /* 2x2 average: sensor noise and JPEG blocks wash out */
-	PASS_STRETCH,   /* levels spread over 0..255: faint print, grey screens */
-	PASS_BLUR,      /* 3x3 smoothing: moire of a screen's pixel grid, grain */
-	PASS_DOUBLE,    /* 2x enlargement: modules of barely one pixel */
-	PASS_COUNT
+
+/* What the finder gate keeps of a frame: at most this many row hits and candidates; a
+ * frame with more (fabric, foliage) is not worth more than the cap. */
+#define GATE_MAX_HITS 20000
+#define GATE_MAX_CANDS 1024
+
+struct gate_hit { int x, y, size, light; };
+struct gate_cand {
+	int x0, x1, y0, y1;   /* bounding box of the stacked row hits */
+	int last_x, last_y;
+	int size_sum, hits;
+	int light;            /* 1: light centre on a dark ground (dark mode) */
+	int confirmed;
 };
 
 struct scan {
 	zbar_image_scanner_t *zs;
 	uint8_t *work;      /* scratch plane a rescue pass writes into; grows, capped */
 	size_t work_cap;
+	int density;        /* zbar's current x/y density */
+	unsigned long frame_no;
+	int ncand;          /* confirmed candidates of the last gate */
+	struct gate_cand cand[GATE_MAX_CANDS];
 };
 
 /* ---- set-up ---------------------------------------------------------------------------- */
@@ -62,6 +86,7 @@ scan *scan_new(void)
 	/* Without binary mode zbar guesses a character set and re-encodes the bytes, which
 	 * turns UTF-8 names into Shift-JIS garbage; we want the bytes the code carries. */
 	zbar_image_scanner_set_config(s->zs, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+	s->density = 1;
 	return s;
 }
 
@@ -199,6 +224,232 @@ static void make_double(const struct plane *in, uint8_t *dst, int ow, int oh)
 	}
 }
 
+/* ---- the finder gate ---------------------------------------------------------------------
+ * A QR finder crossed through its centre, along any line, reads dark-light-dark-light-dark
+ * in the widths 1:1:3:1:1 (light-dark-light... on a dark-mode screen). The gate binarises
+ * lines against a running local mean, so shading and glare across the frame do not
+ * matter, and looks for that pattern with loose tolerances (blur widens the centre,
+ * perspective squeezes a side). It finds far more candidates than codes; zbar decides. */
+
+/* Gray levels around the local mean within which a pixel keeps the colour of the one
+ * before it: flat paper and sensor noise do not break a run into specks. */
+#define GATE_DEAD 5
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* 1 when five run widths are close enough to 1:1:3:1:1: each outer run 0.5-1.7 units and
+ * the centre 2-4.3 units, a unit being a seventh of the total. */
+static int finder_ratio(const int r[5], int total)
+{
+	for (int i = 0; i < 5; i++) {
+		int v70 = 70 * r[i];
+		if (i == 2 ? (v70 < 20 * total || v70 > 43 * total)
+			   : (v70 < 5 * total || v70 > 17 * total))
+			return 0;
+	}
+	return 1;
+}
+
+/* Longest line the gate reads, and the widest averaging window it uses. */
+#define GATE_MAX_LINE SCAN_MAX_SIDE
+#define GATE_MAX_HALF 256
+
+/* Walks n pixels from p, step bytes apart, binarised against the mean of the 2*half+1
+ * pixels around each (the ends repeat the edge pixel), and stores up to cap finder
+ * patterns found in out: x = centre position along the line, size = the pattern's
+ * width, light = 1 when its centre is light. Returns how many it stored.
+ *
+ * Each pixel is first averaged 1-2-1 with its neighbours along the line: that takes the
+ * edge off sensor noise (noisy frames otherwise break into specks) and still keeps
+ * modules of 1.5 pixels apart. The line is copied, padded at both ends, so the loops
+ * need no bounds checks: this runs on every other row of every frame. */
+static int line_finders(const uint8_t *p, int n, ptrdiff_t step, int half, struct gate_hit *out,
+			int cap)
+{
+	uint16_t line[GATE_MAX_LINE + 2 * GATE_MAX_HALF + 4];
+	int run[5] = {0}, nruns = 0, cur = -1, len = 0, found = 0;
+
+	if (n < 7)
+		return 0;
+	if (n > GATE_MAX_LINE)
+		n = GATE_MAX_LINE;
+	if (half > GATE_MAX_HALF)
+		half = GATE_MAX_HALF;
+	/* line[pad + i] = 4 x the smoothed pixel i, for i in -pad .. n - 1 + pad */
+	const int pad = half + 1;
+	uint16_t *v = line + pad;
+	{
+		int prev = p[0], here = p[0];
+		for (int i = 0; i < n; i++) {
+			int next = i + 1 < n ? p[(ptrdiff_t)(i + 1) * step] : here;
+			v[i] = (uint16_t)(prev + 2 * here + next);
+			prev = here;
+			here = next;
+		}
+		for (int i = 1; i <= pad; i++) {
+			v[-i] = v[0];
+			v[n - 1 + i] = v[n - 1];
+		}
+	}
+	/* classify first, in a loop without branches: 1 dark, 2 light, 0 too close to the
+	 * local mean to say (it keeps the colour before it) */
+	uint8_t cls[GATE_MAX_LINE + 1];
+	const int win = 2 * half + 1, dead = 4 * GATE_DEAD * win;
+	int sum = 0;
+	for (int i = -half; i <= half; i++)
+		sum += v[i];
+	for (int x = 0; x < n; x++) {
+		int d = v[x] * win - sum;
+		cls[x] = (uint8_t)((d < -dead) | ((d > dead) << 1));
+		sum += v[x + half + 1] - v[x - half];
+	}
+	cls[n] = 0;
+	int x = 0;
+	while (x < n && cls[x] == 0)
+		x++;
+	if (x == n)
+		return 0;
+	cur = cls[x] == 1;
+	int start = 0; /* the current run began here (the undecided lead counts to it) */
+	for (x++; x <= n; x++) {
+		int dark;
+		if (x < n) {
+			if (cls[x] == 0 || (cls[x] == 1) == cur)
+				continue;
+			dark = cls[x] == 1;
+		} else {
+			dark = !cur; /* the line's end closes the last run */
+		}
+		len = x - start;
+		start = x;
+		run[0] = run[1];
+		run[1] = run[2];
+		run[2] = run[3];
+		run[3] = run[4];
+		run[4] = len;
+		if (++nruns >= 5) {
+			int total = run[0] + run[1] + run[2] + run[3] + run[4];
+			if (total >= 7 && total <= n / 2 && finder_ratio(run, total) && found < cap) {
+				struct gate_hit *h = &out[found++];
+				h->x = x - run[4] - run[3] - run[2] + run[2] / 2;
+				h->size = total;
+				h->light = !cur; /* the centre has the colour of the run just ended */
+			}
+		}
+		cur = dark;
+	}
+	return found;
+}
+
+/* Adds a row hit to the candidate it continues (same polarity, a sampled row or two
+ * above, centred within a quarter of its size) or starts a new candidate. Only the
+ * candidates still growing (live[0..*nlive)) are searched: a frame of foliage has
+ * thousands of row hits, but few stack. */
+static void gate_add(scan *s, int *ncand, int *live, int *nlive, const struct gate_hit *h, int y)
+{
+	for (int k = 0; k < *nlive; k++) {
+		struct gate_cand *c = &s->cand[live[k]];
+		int avg = c->size_sum / c->hits;
+		if (c->light != h->light || c->last_y == y)
+			continue;
+		if (abs(h->x - c->last_x) > (avg / 4 > 2 ? avg / 4 : 2) || 2 * h->size < avg ||
+		    h->size > 2 * avg)
+			continue;
+		c->last_x = h->x;
+		c->last_y = y;
+		c->y1 = y;
+		if (h->x < c->x0)
+			c->x0 = h->x;
+		if (h->x > c->x1)
+			c->x1 = h->x;
+		c->size_sum += h->size;
+		c->hits++;
+		return;
+	}
+	if (*ncand >= GATE_MAX_CANDS)
+		return;
+	live[(*nlive)++] = *ncand;
+	s->cand[(*ncand)++] = (struct gate_cand){ .x0 = h->x, .x1 = h->x, .y0 = y, .y1 = y,
+						   .last_x = h->x, .last_y = y, .size_sum = h->size,
+						   .hits = 1, .light = h->light };
+}
+
+/* Looks down the column through a candidate's centre for the same pattern, centred on
+ * the candidate and about as large: a finder is square, text and stripes are not. */
+static int gate_line_agrees(const struct plane *in, const struct gate_cand *c, int dx)
+{
+	int size = c->size_sum / c->hits, cx = (c->x0 + c->x1) / 2, cy = (c->y0 + c->y1) / 2;
+	/* from (cx - dx*k, cy - k) to (cx + dx*k, cy + k), inside the frame */
+	int k = 2 * size;
+	k = k < cy ? k : cy;
+	k = k < in->h - 1 - cy ? k : in->h - 1 - cy;
+	if (dx) {
+		k = k < cx ? k : cx;
+		k = k < in->w - 1 - cx ? k : in->w - 1 - cx;
+	}
+	struct gate_hit v[16];
+	if (2 * k + 1 < 7)
+		return 0;
+	const uint8_t *start = in->px + (size_t)(cy - k) * in->stride + (cx - dx * k);
+	int n = line_finders(start, 2 * k + 1, in->stride + dx, size > 8 ? size : 8, v, 16);
+	/* a turned finder is wider along one line than another: a diagonal is allowed more */
+	int lo = dx ? 5 : 6, hi = dx ? 20 : 16, tol = size / 3 + 1;
+	for (int i = 0; i < n; i++)
+		if (v[i].light == c->light && abs(v[i].x - k) <= tol && 10 * v[i].size >= lo * size &&
+		    10 * v[i].size <= hi * size)
+			return 1;
+	return 0;
+}
+
+/* Looks down the column and along a diagonal through a candidate's centre for the same
+ * pattern, centred on the candidate and about as large: a finder is square and
+ * concentric, text and stripes are not. */
+static int gate_confirm(const struct plane *in, struct gate_cand *c)
+{
+	return gate_line_agrees(in, c, 0) && (gate_line_agrees(in, c, 1) || gate_line_agrees(in, c, -1));
+}
+
+/* Runs the gate over the frame; leaves the candidates in s->cand and returns how many
+ * are confirmed. */
+static int gate_run(scan *s, const struct plane *in, int *ncand_out)
+{
+	const int row_step = 2, half = in->w / 40 > 8 ? in->w / 40 : 8;
+	struct gate_hit row[64];
+	int ncand = 0, nhits = 0, confirmed = 0;
+
+	int live[GATE_MAX_CANDS], nlive = 0;
+
+	for (int y = 0; y < in->h && nhits < GATE_MAX_HITS; y += row_step) {
+		int n = line_finders(in->px + (size_t)y * in->stride, in->w, 1, half, row, 64);
+		/* a candidate missed on two sampled rows in a row has ended */
+		int k = 0;
+		for (int i = 0; i < nlive; i++)
+			if (y - s->cand[live[i]].last_y <= 2 * row_step)
+				live[k++] = live[i];
+		nlive = k;
+		for (int i = 0; i < n && nlive < GATE_MAX_CANDS; i++)
+			gate_add(s, &ncand, live, &nlive, &row[i], y);
+		nhits += n;
+	}
+	for (int i = 0; i < ncand; i++) {
+		struct gate_cand *c = &s->cand[i];
+		int avg = c->size_sum / c->hits;
+		/* stacked at least twice, and no taller than it is wide (a barcode's bars stack
+		 * a long way down) */
+		/* the row pattern holds across the centre's three modules: about 3/7 of its
+		 * size, on every other row; ask for half of that */
+		int need = avg * 3 / 7 / row_step / 2;
+		c->confirmed = c->hits >= (need > 2 ? need : 2) && c->y1 - c->y0 <= avg + 2 * row_step &&
+			       gate_confirm(in, c);
+		confirmed += c->confirmed;
+	}
+	*ncand_out = ncand;
+	return confirmed;
+}
+
 /* ---- running a pass ---------------------------------------------------------------------- */
 
 /* Appends each QR symbol zbar found in img to out[*n..max), skipping payloads already
@@ -228,11 +479,16 @@ static void collect(const zbar_image_t *img, struct scan_code *out, int max, int
 	}
 }
 
-/* Scans a packed w x h plane with zbar; adds what it finds to out. Returns VK_OK or
- * VK_ERR_NOMEM. */
-static int zbar_pass(scan *s, const uint8_t *px, int w, int h, struct scan_code *out, int max,
-		     int *n)
+/* Scans a packed w x h plane with zbar, reading every density-th line in each direction;
+ * adds what it finds to out. Returns VK_OK or VK_ERR_NOMEM. */
+static int zbar_pass(scan *s, const uint8_t *px, int w, int h, int density,
+		     struct scan_code *out, int max, int *n)
 {
+	if (density != s->density) {
+		zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_X_DENSITY, density);
+		zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_Y_DENSITY, density);
+		s->density = density;
+	}
 	zbar_image_t *img = zbar_image_create();
 	if (!img)
 		return VK_ERR_NOMEM;
@@ -249,28 +505,116 @@ static int zbar_pass(scan *s, const uint8_t *px, int w, int h, struct scan_code 
 	return rc;
 }
 
-/* Runs one pass over the frame in: prepares the pass's version of the picture, scans it
- * and appends new codes to out[*n..max). Returns VK_OK or VK_ERR_NOMEM. */
-static int run_pass(scan *s, enum scan_pass pass, const struct plane *in,
-		    struct scan_code *out, int max, int *n)
+/* The part of the frame inside a box (clipped), as a plane that still has the frame's
+ * stride. */
+static struct plane sub_plane(const struct plane *in, int x0, int y0, int x1, int y1)
 {
-	int w = in->w, h = in->h, ow = w, oh = h;
+	x0 = clampi(x0, 0, in->w - 1);
+	y0 = clampi(y0, 0, in->h - 1);
+	x1 = clampi(x1, x0 + 1, in->w);
+	y1 = clampi(y1, y0 + 1, in->h);
+	return (struct plane){ in->px + (size_t)y0 * in->stride + x0, x1 - x0, y1 - y0, in->stride };
+}
+
+/* zbar on a crop of the frame: copied (zbar wants packed rows), inverted for light-on-dark
+ * codes, halved when its modules are large enough and it is big. */
+static int crop_pass(scan *s, const struct plane *crop, int invert, int halve,
+		     struct scan_code *out, int max, int *n)
+{
+	int w = halve ? crop->w / 2 : crop->w, h = halve ? crop->h / 2 : crop->h;
+	if (w < 21 || h < 21)
+		return VK_OK;
+	if (work_reserve(s, (size_t)w * h))
+		return VK_ERR_NOMEM;
+	if (halve)
+		make_half(crop, s->work, w, h);
+	else
+		copy_packed(crop, s->work);
+	if (invert)
+		for (size_t i = 0; i < (size_t)w * h; i++)
+			s->work[i] = (uint8_t)(255 - s->work[i]);
+	return zbar_pass(s, s->work, w, h, 1, out, max, n);
+}
+
+/* The gate, then zbar on a crop around the confirmed candidates of each polarity. With
+ * three or more finders the code lies inside them and a margin of a few modules does;
+ * with fewer the others were missed and the code may reach a version-10 code's width in
+ * any direction. */
+static int finder_pass(scan *s, const struct plane *in, struct scan_code *out, int max, int *n)
+{
+	int ncand = 0;
+	s->ncand = gate_run(s, in, &ncand);
+	for (int light = 0; light <= 1; light++) {
+		int k = 0, x0 = in->w, y0 = in->h, x1 = 0, y1 = 0, size_sum = 0;
+		for (int i = 0; i < ncand; i++) {
+			const struct gate_cand *c = &s->cand[i];
+			if (!c->confirmed || c->light != light)
+				continue;
+			int sz = c->size_sum / c->hits, cy = (c->y0 + c->y1) / 2;
+			k++;
+			size_sum += sz;
+			x0 = c->x0 - sz / 2 < x0 ? c->x0 - sz / 2 : x0;
+			x1 = c->x1 + sz / 2 > x1 ? c->x1 + sz / 2 : x1;
+			y0 = cy - sz / 2 < y0 ? cy - sz / 2 : y0;
+			y1 = cy + sz / 2 > y1 ? cy + sz / 2 : y1;
+		}
+		if (!k)
+			continue;
+		int module = size_sum / k / 7 > 0 ? size_sum / k / 7 : 1;
+		int bw = x1 - x0, bh = y1 - y0;
+		/* three finders spanning a squarish box of at least 14 modules are likely one
+		 * code's corners; anything else leaves room for the code in every direction */
+		int corners = k >= 3 && bw >= 14 * module && bh >= 14 * module && 5 * bw <= 8 * bh &&
+			      5 * bh <= 8 * bw;
+		int margin = (corners ? 8 : 50) * module;
+		struct plane crop = sub_plane(in, x0 - margin, y0 - margin, x1 + margin, y1 + margin);
+		/* Large crops of large codes at half size: four times cheaper, and modules of
+		 * 4 px or more keep 2 px after halving. */
+		int halve = module >= 4 && (size_t)crop.w * crop.h * 4 > (size_t)in->w * in->h;
+		int rc = crop_pass(s, &crop, light, halve, out, max, n);
+		if (rc)
+			return rc;
+	}
+	return VK_OK;
+}
+
+/* Runs one pass over the frame in and appends new codes to out[*n..max). Returns VK_OK or
+ * VK_ERR_NOMEM. */
+static int run_pass(scan *s, int pass, const struct plane *in, struct scan_code *out, int max,
+		    int *n)
+{
+	int w = in->w, h = in->h, ow = w, oh = h, density = 1;
 	size_t need = (size_t)w * h;
 
 	switch (pass) {
-	case PASS_PLAIN:
+	case SCAN_PASS_FINDER:
+		return finder_pass(s, in, out, max, n);
+	case SCAN_PASS_GUIDE: {
+		/* the middle half of the width and two thirds of the height: where the screen's
+		 * guide box asks people to hold the code */
+		struct plane g = sub_plane(in, w / 4, h / 6, w - w / 4, h - h / 6);
+		if (work_reserve(s, (size_t)g.w * g.h))
+			return VK_ERR_NOMEM;
+		copy_packed(&g, s->work);
+		return zbar_pass(s, s->work, g.w, g.h, 2, out, max, n);
+	}
+	case SCAN_PASS_PLAIN:
 		/* The camera's plane as it is, when its rows are packed: no copy. */
 		if (in->stride == w)
-			return zbar_pass(s, in->px, w, h, out, max, n);
+			return zbar_pass(s, in->px, w, h, 1, out, max, n);
 		break;
-	case PASS_HALF:
+	case SCAN_PASS_HALF_FAST:
+	case SCAN_PASS_HALF_FAST_INVERT:
+		density = 2;
+		/* fall through */
+	case SCAN_PASS_HALF:
 		ow = w / 2;
 		oh = h / 2;
 		if (ow < 21 || oh < 21) /* smaller than the smallest QR code */
 			return VK_OK;
 		need = (size_t)ow * oh;
 		break;
-	case PASS_DOUBLE:
+	case SCAN_PASS_DOUBLE:
 		/* Only small pictures: a large one has pixels enough per module, and four
 		 * times its area would cost more than the read is worth. */
 		if (w > 1024 || h > 1024)
@@ -286,15 +630,23 @@ static int run_pass(scan *s, enum scan_pass pass, const struct plane *in,
 		return VK_ERR_NOMEM;
 
 	switch (pass) {
-	case PASS_PLAIN:   copy_packed(in, s->work); break;
-	case PASS_INVERT:  make_invert(in, s->work); break;
-	case PASS_HALF:    make_half(in, s->work, ow, oh); break;
-	case PASS_STRETCH: make_stretch(in, s->work); break;
-	case PASS_BLUR:    make_blur(in, s->work); break;
-	case PASS_DOUBLE:  make_double(in, s->work, ow, oh); break;
-	case PASS_COUNT:   return VK_OK;
+	case SCAN_PASS_PLAIN:   copy_packed(in, s->work); break;
+	case SCAN_PASS_INVERT:  make_invert(in, s->work); break;
+	case SCAN_PASS_HALF:
+	case SCAN_PASS_HALF_FAST:
+		make_half(in, s->work, ow, oh);
+		break;
+	case SCAN_PASS_HALF_FAST_INVERT:
+		make_half(in, s->work, ow, oh);
+		for (size_t i = 0; i < need; i++)
+			s->work[i] = (uint8_t)(255 - s->work[i]);
+		break;
+	case SCAN_PASS_STRETCH: make_stretch(in, s->work); break;
+	case SCAN_PASS_BLUR:    make_blur(in, s->work); break;
+	case SCAN_PASS_DOUBLE:  make_double(in, s->work, ow, oh); break;
+	default:                return VK_OK;
 	}
-	return zbar_pass(s, s->work, ow, oh, out, max, n);
+	return zbar_pass(s, s->work, ow, oh, density, out, max, n);
 }
 
 /* ---- the public scanners ------------------------------------------------------------------ */
@@ -310,11 +662,18 @@ static int check_args(const scan *s, const uint8_t *gray, int width, int height,
 	return VK_OK;
 }
 
-/* Decodes the QR codes in one camera frame with a single plain zbar pass over the gray
- * plane (read in place when stride == width, else copied row by row). Writes at most
- * max codes to out, distinct payloads only, and returns how many it wrote, or
- * VK_ERR_INVALID for a bad frame (sides not in 1..8192, stride < width) or VK_ERR_NOMEM.
- * Nothing is kept that refers to gray after the call returns. */
+/* The rescue passes of the live path, one per frame in this order. Chosen by what each
+ * read on the stress set and the real photographs for its cost on an empty 720p frame
+ * (`make bench` prints the table): each costs at most about 6 ms there. */
+static const int live_rotation[SCAN_LIVE_ROTATION] = {
+	SCAN_PASS_HALF_FAST, SCAN_PASS_HALF_FAST_INVERT, SCAN_PASS_GUIDE,
+};
+
+/* Decodes the QR codes in one camera frame: the finder gate with zbar on what it found,
+ * then the next rescue pass of the live rotation. Writes at most max codes to out,
+ * distinct payloads only, and returns how many it wrote, or VK_ERR_INVALID for a bad
+ * frame (sides not in 1..8192, stride < width) or VK_ERR_NOMEM. Nothing is kept that
+ * refers to gray after the call returns. */
 int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
 	       struct scan_code *out, int max)
 {
@@ -323,19 +682,29 @@ int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
 		return rc;
 	struct plane in = { gray, width, height, stride };
 	int n = 0;
-	rc = run_pass(s, PASS_PLAIN, &in, out, max, &n);
+	rc = run_pass(s, SCAN_PASS_FINDER, &in, out, max, &n);
+	if (!rc && n == 0) {
+		int pass = live_rotation[s->frame_no % SCAN_LIVE_ROTATION];
+		/* On a VGA frame the guide box is most of the picture and the whole of it costs
+		 * little more: scan it all, at full density. */
+		if (pass == SCAN_PASS_GUIDE && (long)width * height <= 640L * 480)
+			pass = SCAN_PASS_PLAIN;
+		rc = run_pass(s, pass, &in, out, max, &n);
+	}
+	s->frame_no++;
 	return rc ? rc : n;
 }
 
-/* The rescue passes of a still picture, in the order that rescued the most of the real
- * photographs (tests/unit/test_scan.c) for the time they cost. */
-static const enum scan_pass still_passes[] = {
-	PASS_PLAIN, PASS_HALF, PASS_INVERT, PASS_BLUR, PASS_STRETCH, PASS_DOUBLE,
+/* The passes of a still picture, in the order that rescued the most of the real
+ * photographs and the stress set for the time they cost. */
+static const int still_passes[] = {
+	SCAN_PASS_FINDER, SCAN_PASS_PLAIN, SCAN_PASS_HALF, SCAN_PASS_INVERT, SCAN_PASS_HALF_FAST_INVERT,
+	SCAN_PASS_BLUR, SCAN_PASS_STRETCH, SCAN_PASS_DOUBLE,
 };
 
-/* Decodes the QR codes in a still picture: the plain pass, then each rescue pass in turn
- * until one finds a code. Costs up to about seven plain passes on a picture with no code.
- * Same arguments, results and errors as scan_frame(). */
+/* Decodes the QR codes in a still picture: the gate and the plain pass, then each rescue
+ * pass in turn until one finds a code. Costs up to about seven plain passes on a picture
+ * with no code. Same arguments, results and errors as scan_frame(). */
 int scan_still(scan *s, const uint8_t *gray, int width, int height, int stride,
 	       struct scan_code *out, int max)
 {
@@ -344,12 +713,47 @@ int scan_still(scan *s, const uint8_t *gray, int width, int height, int stride,
 		return rc;
 	struct plane in = { gray, width, height, stride };
 	int n = 0;
-	for (size_t i = 0; i < sizeof still_passes / sizeof still_passes[0] && n == 0; i++) {
+	for (size_t i = 0; i < sizeof still_passes / sizeof still_passes[0]; i++) {
+		/* the first two always run: the gate may find one of several codes */
+		if (n > 0 && i >= 2)
+			break;
 		rc = run_pass(s, still_passes[i], &in, out, max, &n);
 		if (rc)
 			return rc;
 	}
 	return n;
+}
+
+const char *scan_pass_name(int pass)
+{
+	static const char *const names[SCAN_PASS_COUNT] = {
+		[SCAN_PASS_FINDER] = "finder", [SCAN_PASS_HALF_FAST] = "half-fast",
+		[SCAN_PASS_HALF_FAST_INVERT] = "half-fast-inv", [SCAN_PASS_GUIDE] = "guide-box",
+		[SCAN_PASS_PLAIN] = "plain", [SCAN_PASS_INVERT] = "invert", [SCAN_PASS_HALF] = "half",
+		[SCAN_PASS_BLUR] = "blur", [SCAN_PASS_STRETCH] = "stretch", [SCAN_PASS_DOUBLE] = "double",
+	};
+	return pass >= 0 && pass < SCAN_PASS_COUNT ? names[pass] : "?";
+}
+
+/* Runs a single pass (enum scan_pass_id) and returns the number of codes it read, or an
+ * error as scan_frame() does; VK_ERR_INVALID for an unknown pass. */
+int scan_pass_run(scan *s, int pass, const uint8_t *gray, int width, int height, int stride,
+		  struct scan_code *out, int max)
+{
+	int rc = check_args(s, gray, width, height, stride, out, max);
+	if (rc)
+		return rc;
+	if (pass < 0 || pass >= SCAN_PASS_COUNT)
+		return VK_ERR_INVALID;
+	struct plane in = { gray, width, height, stride };
+	int n = 0;
+	rc = run_pass(s, pass, &in, out, max, &n);
+	return rc ? rc : n;
+}
+
+int scan_last_candidates(const scan *s)
+{
+	return s ? s->ncand : 0;
 }
 
 /* ---- de-duplication ------------------------------------------------------------------------ */

@@ -27,12 +27,39 @@ struct scan_code {
 scan *scan_new(void);
 void scan_free(scan *s);
 
-/* Decodes the codes in one camera frame into out[0..max). */
+/* Decodes the codes in one camera frame into out[0..max): the finder gate (and a zbar
+ * pass on the crop around what it found) on every frame, plus one rescue pass taken in
+ * turn from the live rotation. Successive frames of the same scene therefore see every
+ * live pass within SCAN_LIVE_ROTATION frames. */
 int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
 	       struct scan_code *out, int max);
 /* Decodes a still image with every pass available. */
 int scan_still(scan *s, const uint8_t *gray, int width, int height, int stride,
 	       struct scan_code *out, int max);
+
+/* ---- single passes, for measuring what each is worth (tests/bench/bench_scan.c) ------- */
+enum scan_pass_id {
+	SCAN_PASS_FINDER,      /* own finder-pattern gate; zbar on the crop around hits */
+	SCAN_PASS_HALF_FAST,   /* half size, zbar scanning every other line */
+	SCAN_PASS_HALF_FAST_INVERT, /* the same on the inverted picture (dark mode) */
+	SCAN_PASS_GUIDE,       /* full resolution, the central guide box only, every other line */
+	SCAN_PASS_PLAIN,       /* zbar on the whole frame as it is */
+	SCAN_PASS_INVERT,
+	SCAN_PASS_HALF,
+	SCAN_PASS_BLUR,
+	SCAN_PASS_STRETCH,
+	SCAN_PASS_DOUBLE,
+	SCAN_PASS_COUNT
+};
+/* The rescue passes scan_frame() takes in turn, one per frame. */
+#define SCAN_LIVE_ROTATION 3
+/* A short English name of a pass ("finder", "half-fast", ...); "?" when out of range. */
+const char *scan_pass_name(int pass);
+/* Runs one pass on its own; same arguments and results as scan_frame(). */
+int scan_pass_run(scan *s, int pass, const uint8_t *gray, int width, int height, int stride,
+		  struct scan_code *out, int max);
+/* Finder candidates the gate saw in the last pass that ran it (for tests and bench). */
+int scan_last_candidates(const scan *s);
 
 /* De-duplication: a code held in front of the camera is one presentation. A code counts
  * again only after it has been out of view for SCAN_GONE_MS. */

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "badge/badge.h"
+#include "badge/printq.h"
 #include "camera/camera.h"
 #include "core/err.h"
 #include "core/i18n.h"
@@ -37,7 +38,11 @@ struct kiosk {
 	kiosk_note_fn fn;
 	void *ctx;
 	int badges_ready;
+	struct printq *pq;        /* owns prn; a worker thread unless headless */
+	int pq_threaded;
 };
+
+static void kiosk_print_note(void *ctx, const struct printq_note *pn);
 
 static double mono_ms(void)
 {
@@ -126,11 +131,14 @@ int kiosk_open(const struct kiosk_config *cfg, kiosk_note_fn fn, void *ctx, stru
 		rc = VK_ERR_DEVICE;
 		goto fail;
 	}
-	if (printer_open(k->cfg.printer_spec, &k->prn, reason, sizeof reason) != PRINTER_OK) {
-		snprintf(why, why_len, TR("printer %s: %s", "принтер %s: %s"), k->cfg.printer_spec, reason);
+	struct printq_config pqc = { .db_path = cfg->db_path, .printer_spec = k->cfg.printer_spec,
+				     .event_name = k->desk.event.name };
+	if (printq_open(&pqc, kiosk_print_note, k, &k->pq, reason, sizeof reason) != VK_OK) {
+		snprintf(why, why_len, "%s", reason);
 		rc = VK_ERR_DEVICE;
 		goto fail;
 	}
+	k->prn = printq_printer(k->pq);
 	if (badge_init(reason, sizeof reason) != VK_OK) {
 		snprintf(why, why_len, "%s", reason);
 		rc = VK_ERR_NOT_FOUND;
@@ -151,6 +159,14 @@ int kiosk_open(const struct kiosk_config *cfg, kiosk_note_fn fn, void *ctx, stru
 		rc = VK_ERR_IO;
 		goto fail;
 	}
+	/* Headless runs print in the caller's thread (deterministic); a real kiosk never
+	 * lets the screen wait for the printer. */
+	if (!cfg->virtual_clock) {
+		rc = printq_start(k->pq);
+		if (rc)
+			goto fail;
+		k->pq_threaded = 1;
+	}
 	*out = k;
 	return VK_OK;
 fail:
@@ -162,14 +178,15 @@ void kiosk_close(struct kiosk *k)
 {
 	if (!k)
 		return;
+	/* First: the printer thread may still be writing to the log. */
+	printq_close(k->pq);
+	k->prn = NULL;
 	if (k->log)
 		fclose(k->log);
 	free(k->codes);
 	scan_free(k->sc);
 	if (k->badges_ready)
 		badge_shutdown();
-	if (k->prn)
-		printer_close(k->prn);
 	if (k->cam)
 		camera_close(k->cam);
 	db_close(k->d);
@@ -203,6 +220,8 @@ void kiosk_log_raw(struct kiosk *k, const char *json_object)
 static void log_outcome(struct kiosk *k, const struct checkin_result *r, const char *code,
 			size_t len, const char *source, double ms)
 {
+	/* one line, whole: the printer thread writes its lines to the same log */
+	flockfile(k->log);
 	log_head(k, "outcome");
 	fprintf(k->log, ", \"source\": \"%s\", \"outcome\": \"%s\", \"code\": ", source,
 		checkin_outcome_word(r->outcome));
@@ -231,6 +250,7 @@ static void log_outcome(struct kiosk *k, const struct checkin_result *r, const c
 		fprintf(k->log, ", \"checkin\": \"%s\"", r->entry.uuid);
 	fprintf(k->log, ", \"ms\": %.2f}\n", ms);
 	fflush(k->log);
+	funlockfile(k->log);
 }
 
 /* ---- frames and presentations ----------------------------------------------------------- */
@@ -297,79 +317,44 @@ int kiosk_present(struct kiosk *k, const char *code, size_t len)
 }
 
 /* ---- the print queue -------------------------------------------------------------------- */
-int kiosk_print_pending(struct kiosk *k)
+/* What the print queue (badge/printq.c) reports, as log lines and kiosk notes. Called in
+ * the printer thread on a real kiosk: the log lines are written whole under the FILE lock. */
+static void kiosk_print_note(void *ctx, const struct printq_note *pn)
 {
-	struct db_print_job job;
-	struct db_registration reg;
-	struct printer_status st;
-	struct printer_raster ras;
-	const struct badge_layout *layout;
-	char fallback[64], name[64], file[1200];
-	int printed = 0, rc;
+	struct kiosk *k = ctx;
+	struct kiosk_note n = { .number = pn->number };
 
-	while (db_job_next(k->d, &job) == VK_OK) {
-		struct kiosk_note n = { .kind = KIOSK_PRINT_HELD, .number = job.number };
-		double t0 = mono_ms();
-		int have = db_reg_get(k->d, job.event_id, job.number, &reg) == VK_OK;
-
-		if (printer_status(k->prn, &st) != PRINTER_OK || st.state != PRINTER_READY) {
-			n.printer_state = st.state;
-			log_head(k, "print_held");
-			fprintf(k->log, ", \"registration\": %" PRId64 ", \"printer\": \"%s\"}\n",
-				job.number, printer_state_name(st.state));
-			fflush(k->log);
-			note(k, &n);
-			return printed;
-		}
-		layout = badge_layout_get(job.template_name[0] ? job.template_name : NULL);
-		if (!layout)
-			layout = badge_layout_get(NULL);
-		snprintf(fallback, sizeof fallback, TR("Participant %" PRId64, "Учасник %" PRId64), job.number);
-		struct badge_info b = {
-			.display = have ? reg.display : fallback,
-			.given = have ? reg.given : NULL,
-			.family = have ? reg.family : NULL,
-			.organization = have ? reg.organization : NULL,
-			.category = have ? reg.category : NULL,
-			.event_name = k->desk.event.name,
-			.code = have ? (reg.vk_code[0] ? reg.vk_code : reg.ticket_code) : NULL,
-		};
-		db_job_set_state(k->d, job.id, DB_JOB_PRINTING, "");
-		rc = badge_render(&b, layout, &ras);
-		if (rc) {
-			/* a badge that cannot be drawn will never be: fail it, keep the queue moving */
-			db_job_set_state(k->d, job.id, DB_JOB_FAILED, vk_strerror(rc));
-			continue;
-		}
-		snprintf(name, sizeof name, "badge-%04" PRId64 "-%" PRId64, job.number, job.id);
-		struct printer_job pj = { .name = name, .media = layout->media };
-		rc = printer_print(k->prn, &pj, &ras, &st);
-		printer_raster_free(&ras);
-		if (rc != PRINTER_OK) {
-			db_job_set_state(k->d, job.id, DB_JOB_QUEUED, printer_strerror(rc));
-			n.printer_state = st.state;
-			log_head(k, "print_held");
-			fprintf(k->log, ", \"registration\": %" PRId64 ", \"printer\": \"%s\"}\n",
-				job.number, printer_state_name(st.state));
-			fflush(k->log);
-			note(k, &n);
-			return printed;
-		}
-		db_job_set_state(k->d, job.id, DB_JOB_DONE, "");
-		printed++;
-		file[0] = '\0';
-		if (k->printer_dir[0])
-			snprintf(file, sizeof file, "%s/%s.png", k->printer_dir, name);
+	if (pn->kind == PRINTQ_HELD) {
+		n.kind = KIOSK_PRINT_HELD;
+		n.printer_state = pn->state;
+		flockfile(k->log);
+		log_head(k, "print_held");
+		fprintf(k->log, ", \"registration\": %" PRId64 ", \"printer\": \"%s\"}\n",
+			pn->number, printer_state_name(pn->state));
+		fflush(k->log);
+		funlockfile(k->log);
+		note(k, &n);
+	} else if (pn->kind == PRINTQ_PRINTED) {
 		n.kind = KIOSK_PRINTED;
-		n.ms = mono_ms() - t0;
-		n.file = file;
+		n.ms = pn->ms;
+		n.file = pn->file ? pn->file : "";
 		n.wall_ms = clock_now_ms(&k->desk.clock);
+		flockfile(k->log);
 		log_head(k, "printed");
-		fprintf(k->log, ", \"registration\": %" PRId64 ", \"file\": ", job.number);
-		json_cstr(k->log, file);
+		fprintf(k->log, ", \"registration\": %" PRId64 ", \"file\": ", pn->number);
+		json_cstr(k->log, n.file);
 		fprintf(k->log, ", \"ms\": %.2f}\n", n.ms);
 		fflush(k->log);
+		funlockfile(k->log);
 		note(k, &n);
 	}
-	return printed;
+}
+
+int kiosk_print_pending(struct kiosk *k)
+{
+	if (k->pq_threaded) {
+		printq_kick(k->pq);
+		return 0;
+	}
+	return printq_run_once(k->pq);
 }

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The headless scenario runner (see scenario.h): parses a script line by line and drives
- * the kiosk through its simulated camera and printer, printing a readable account. */
+ * the kiosk through its simulated camera and printer, printing a readable account.
+ *
+ * Map: the account of notes; the screens (state machine on the kiosk's virtual clock,
+ * requests carried out at once, screenshots); showing codes; the commands. */
 #include "ui/scenario.h"
 
 #include <errno.h>
@@ -10,11 +13,19 @@
 #include <string.h>
 #include <time.h>
 
+#include <SDL.h>
+#include <sys/stat.h>
+
 #include "badge/qr.h"
 #include "camera/camera.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "core/json.h"
+#include "core/search.h"
 #include "scan/scan.h"
+#include "ui/catalog.h"
+#include "ui/door.h"
+#include "ui/ui.h"
 
 #define SHOW_MAX_FRAMES 30   /* about a second of camera frames */
 #define MAX_LINE 4096
@@ -35,10 +46,22 @@ static const char *mark(enum checkin_outcome o)
 	}
 }
 
+static int64_t view_now(struct scenario *s);
+
 void scenario_note(void *ctx, const struct kiosk_note *n)
 {
 	struct scenario *s = ctx;
 	FILE *a = s->account;
+
+	if (s->sm) {
+		int64_t now = view_now(s);
+		if (n->kind == KIOSK_OUTCOME)
+			ui_sm_outcome(s->sm, n->result, n->wall_ms, now);
+		else if (n->kind == KIOSK_PRINTED)
+			ui_sm_printed(s->sm, n->number, now);
+		else if (n->kind == KIOSK_PRINT_HELD)
+			ui_sm_held(s->sm, n->number, n->printer_state, now);
+	}
 
 	switch (n->kind) {
 	case KIOSK_OUTCOME: {
@@ -89,6 +112,309 @@ void scenario_note(void *ctx, const struct kiosk_note *n)
 	}
 }
 
+/* ---- the screens ----------------------------------------------------------------------- */
+/* The screens run on the kiosk's clock: virtual in a scenario, so timeouts are the same on
+ * every machine ("wait 6000" outlasts a greeting). */
+static int64_t view_now(struct scenario *s)
+{
+	const struct vk_clock *c = &kiosk_desk(s->k)->clock;
+	/* the virtual clock without the shifts of `advance` and of the organizer setting the
+	 * time: a screen's timeout is about time passing, not about the date */
+	return c->virtual_ms ? c->virtual_ms : clock_now_ms(c);
+}
+
+static int64_t view_wall(struct scenario *s)
+{
+	return clock_now_ms(&kiosk_desk(s->k)->clock);
+}
+
+static int view_find(void *ctx, const char *q, struct search_hit *hits, int max)
+{
+	struct scenario *s = ctx;
+	return s->search ? search_find(s->search, q, hits, max) : 0;
+}
+
+/* Logs the current screen and every text on it: {"event": "screen", ...}. With
+ * drawn = 1 the frame was just drawn and each text gets its size and ink. */
+static void view_log(struct scenario *s, const char *shot, const char *file, int drawn)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	char when[32];
+	int first = 1;
+	if (!f)
+		return;
+	clock_format_local(view_wall(s), when);
+	fprintf(f, "{\"time\": \"%s\", \"event\": \"screen\", \"screen\": \"%s\", \"lang\": \"%s\"", when,
+		ui_screen_name(s->sm->screen), ui_lang_code(s->sm->screen == UI_GREETING && s->sm->guest_lang >= 0
+							    ? s->sm->guest_lang : s->sm->lang));
+	if (shot) {
+		fputs(", \"screenshot\": ", f);
+		json_cstr(f, shot);
+		fputs(", \"file\": ", f);
+		json_cstr(f, file);
+		fprintf(f, ", \"w\": %d, \"h\": %d", s->dl->w, s->dl->h);
+	}
+	fputs(", \"texts\": [", f);
+	for (int i = 0; i < s->dl->n; i++) {
+		const struct ui_item *it = &s->dl->item[i];
+		if ((it->kind != UI_IT_TEXT && it->kind != UI_IT_BUTTON) || !it->text[0])
+			continue;
+		fputs(first ? "{" : ", {", f);
+		first = 0;
+		fputs("\"text\": ", f);
+		json_cstr(f, it->text);
+		if (it->kind == UI_IT_BUTTON) {
+			fputs(", \"button\": ", f);
+			json_cstr(f, it->name);
+		}
+		fprintf(f, ", \"x\": %d, \"y\": %d, \"w\": %d, \"h\": %d, \"contrast\": %.1f", it->r.x, it->r.y,
+			it->r.w, it->r.h, ui_contrast(it->fg, it->bg));
+		if (drawn)
+			fprintf(f, ", \"px\": %d, \"ink\": %.3f", ui_drawn_px(s->ui, i),
+				ui_ink(s->ui, it->r, it->bg));
+		fputc('}', f);
+	}
+	fputs("]}", f);
+	fclose(f);
+	kiosk_log_raw(s->k, buf);
+	free(buf);
+}
+
+/* Logs the screen when it changed since the last look. */
+static void view_settle(struct scenario *s)
+{
+	if (!s->sm)
+		return;
+	if (s->sm->screen == UI_ORG) {
+		/* the queue as the organizer sees it (headless prints in this thread) */
+		struct printer_status ps;
+		enum printer_state state = s->sm->printer;
+		if (printer_status(kiosk_printer(s->k), &ps) == PRINTER_OK)
+			state = ps.state;
+		ui_sm_printer(s->sm, state, db_job_count(kiosk_desk(s->k)->d, DB_JOB_QUEUED), s->printed, NULL,
+			      view_now(s));
+	}
+	ui_sm_tick(s->sm, view_now(s));
+	ui_sm_take_changed(s->sm);
+	if ((int)s->sm->screen != s->logged_screen) {
+		s->logged_screen = s->sm->screen;
+		ui_sm_layout(s->sm, s->view_w, s->view_h, s->dl);
+		view_log(s, NULL, NULL, 0);
+		if (s->account)
+			fprintf(s->account, "    [screen: %s]\n", ui_screen_name(s->sm->screen));
+	}
+}
+
+static void json_line_outcome(struct scenario *s, const struct checkin_result *r, const char *source)
+{
+	char *buf = NULL, when[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	clock_format_local(view_wall(s), when);
+	fprintf(f, "{\"time\": \"%s\", \"wall_ms\": %lld, \"event\": \"outcome\", \"source\": \"%s\", "
+		"\"outcome\": \"%s\", \"registration\": %lld, \"name\": ", when, (long long)view_wall(s), source,
+		checkin_outcome_word(r->outcome), (long long)r->number);
+	json_cstr(f, r->have_reg ? r->reg.display : NULL);
+	fputc('}', f);
+	fclose(f);
+	kiosk_log_raw(s->k, buf);
+	free(buf);
+}
+
+/* Carries out what the screens asked for, at once (headless is single-threaded). */
+static int view_requests(struct scenario *s)
+{
+	struct ui_request rq;
+	struct door_result *res;
+	if (!s->sm)
+		return VK_OK;
+	res = malloc(sizeof *res);
+	if (!res)
+		return VK_ERR_NOMEM;
+	while (ui_sm_next_request(s->sm, &rq)) {
+		int64_t now = view_now(s);
+		door_do(kiosk_desk(s->k), &rq, res);
+		if (res->has_outcome) {
+			struct kiosk_note n = { .kind = KIOSK_OUTCOME, .result = &res->res,
+						.wall_ms = view_wall(s) };
+			if (s->account)
+				fprintf(s->account, "  %s %s\n", rq.kind == UI_REQ_WALKIN ? "walk-in" : "find-me",
+					res->name);
+			s->last_outcome = -1;
+			scenario_note(s, &n);
+			json_line_outcome(s, &res->res, rq.kind == UI_REQ_WALKIN ? "walkin" : "search");
+			if (rq.kind == UI_REQ_WALKIN && res->res.have_reg && s->search)
+				search_put(s->search, &res->res.reg);
+			kiosk_print_pending(s->k);
+		} else if (rq.kind == UI_REQ_STATS && res->has_turnout) {
+			ui_sm_turnout(s->sm, &res->turnout);
+		} else {
+			if (rq.kind == UI_REQ_REPRINT || rq.kind == UI_REQ_UNDO) {
+				char *buf = NULL;
+				size_t len = 0;
+				FILE *f = open_memstream(&buf, &len);
+				if (f) {
+					fprintf(f, "{\"event\": \"staff\", \"action\": \"%s\", \"registration\": %lld, "
+						"\"ok\": %s}", rq.kind == UI_REQ_UNDO ? "undo" : "reprint",
+						(long long)rq.number, res->rc == VK_OK ? "true" : "false");
+					fclose(f);
+					kiosk_log_raw(s->k, buf);
+					free(buf);
+				}
+				if (s->account)
+					fprintf(s->account, "  %s %s: %s\n", rq.kind == UI_REQ_UNDO ? "undo" : "reprint",
+						res->name, res->rc == VK_OK ? "done" : vk_strerror(res->rc));
+				if (res->rc == VK_OK && rq.kind == UI_REQ_REPRINT)
+					kiosk_print_pending(s->k);
+			}
+			if (rq.kind == UI_REQ_QUIT && s->account)
+				fprintf(s->account, "%s", TR("  the organizer quit the kiosk\n",
+							     "  організатор закрив кіоск\n"));
+			ui_sm_wall(s->sm, view_wall(s), 1);
+			ui_sm_done(s->sm, rq.kind, res->rc, res->name, now);
+			/* organizer actions change the turnout */
+			if (rq.kind == UI_REQ_REPRINT || rq.kind == UI_REQ_UNDO) {
+				struct ui_request st = { .kind = UI_REQ_STATS };
+				door_do(kiosk_desk(s->k), &st, res);
+				if (res->has_turnout)
+					ui_sm_turnout(s->sm, &res->turnout);
+			}
+		}
+	}
+	free(res);
+	return VK_OK;
+}
+
+int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h, char *why,
+			  size_t why_len)
+{
+	struct ui_config cfg = { .headless = 1, .w = w > 0 ? w : 800, .h = h > 0 ? h : 480 };
+	struct checkin_desk *desk = kiosk_desk(s->k);
+	char pin[32] = "", lang[16] = "";
+	int l, rc;
+
+	ui_catalog_load(NULL);
+	rc = ui_open(&cfg, &s->ui, why, why_len);
+	if (rc)
+		return rc;
+	s->sm = malloc(sizeof *s->sm);
+	s->dl = malloc(sizeof *s->dl);
+	if (!s->sm || !s->dl) {
+		scenario_screens_close(s);
+		return VK_ERR_NOMEM;
+	}
+	s->view_w = cfg.w;
+	s->view_h = cfg.h;
+	snprintf(s->out_dir, sizeof s->out_dir, "%s", out_dir);
+	db_setting_get(desk->d, DOOR_SETTING_PIN, pin, sizeof pin);
+	db_setting_get(desk->d, DOOR_SETTING_LANG, lang, sizeof lang);
+	l = ui_lang_find(lang);
+	if (l < 0)
+		l = ui_lang_find(i18n_lang() == VK_LANG_UK ? "uk" : "en");
+	ui_sm_init(s->sm, desk->event.name, desk->event.walkins, l < 0 ? 0 : l, pin, view_now(s));
+	s->sm->w = s->view_w;
+	s->sm->h = s->view_h;
+	s->sm->ops.ctx = s;
+	s->sm->ops.find = view_find;
+	ui_sm_wall(s->sm, view_wall(s), 1);
+	if (search_open(desk->d, desk->event.id, &s->search) != VK_OK)
+		s->search = NULL; /* Find me says nobody is found; the door still works */
+	s->logged_screen = -1;
+	view_settle(s);
+	return VK_OK;
+}
+
+void scenario_screens_close(struct scenario *s)
+{
+	search_free(s->search);
+	s->search = NULL;
+	ui_close(s->ui);
+	s->ui = NULL;
+	free(s->sm);
+	s->sm = NULL;
+	free(s->dl);
+	s->dl = NULL;
+	ui_catalog_free();
+}
+
+static void view_preview(struct scenario *s, const uint8_t *gray, int w, int h, int stride)
+{
+	if (s->ui)
+		ui_preview(s->ui, gray, w, h, stride);
+}
+
+/* One camera frame, then the screens catch up (their timeouts, what they log). */
+static int tick(struct scenario *s, int advance_ms)
+{
+	int rc = kiosk_tick(s->k, advance_ms);
+	view_settle(s);
+	return rc;
+}
+
+static int screenshot(struct scenario *s, const char *name, char *why, size_t why_len)
+{
+	char dir[1100], file[1300];
+	snprintf(dir, sizeof dir, "%s/screens", s->out_dir);
+	mkdir(dir, 0755);
+	snprintf(file, sizeof file, "%s/%s.png", dir, name);
+	ui_resize(s->ui, s->view_w, s->view_h);
+	ui_sm_layout(s->sm, s->view_w, s->view_h, s->dl);
+	ui_draw(s->ui, s->dl, 1);
+	if (ui_save_png(s->ui, file) != VK_OK) {
+		snprintf(why, why_len, TR("cannot write %s", "не вдається записати %s"), file);
+		return VK_ERR_IO;
+	}
+	view_log(s, name, file, 1);
+	if (s->account)
+		fprintf(s->account, "  screenshot %s (%s, %dx%d)\n", file, ui_screen_name(s->sm->screen),
+			s->view_w, s->view_h);
+	return VK_OK;
+}
+
+/* 1 when the screen now shows text (in a text or on a button). */
+static int screen_shows(struct scenario *s, const char *text)
+{
+	ui_sm_layout(s->sm, s->view_w, s->view_h, s->dl);
+	for (int i = 0; i < s->dl->n; i++)
+		if (strstr(s->dl->item[i].text, text))
+			return 1;
+	return 0;
+}
+
+static void screen_dump(struct scenario *s)
+{
+	FILE *a = s->account ? s->account : stdout;
+	ui_sm_layout(s->sm, s->view_w, s->view_h, s->dl);
+	fprintf(a, "    screen %s, %dx%d:\n", ui_screen_name(s->sm->screen), s->view_w, s->view_h);
+	for (int i = 0; i < s->dl->n; i++) {
+		const struct ui_item *it = &s->dl->item[i];
+		if (it->kind == UI_IT_BUTTON)
+			fprintf(a, "      [%s] %s\n", it->name, it->text);
+		else if (it->kind == UI_IT_TEXT)
+			fprintf(a, "      %s\n", it->text);
+	}
+}
+
+/* Taps at (x, y) the way a finger does: an SDL finger event through the window's event
+ * handling, as on the touch screen. */
+static void tap_at(struct scenario *s, int x, int y)
+{
+	SDL_Event e;
+	memset(&e, 0, sizeof e);
+	e.type = SDL_FINGERDOWN;
+	e.tfinger.x = (float)x / (float)s->view_w;
+	e.tfinger.y = (float)y / (float)s->view_h;
+	e.tfinger.pressure = 1;
+	ui_resize(s->ui, s->view_w, s->view_h);
+	SDL_PushEvent(&e);
+	while (SDL_PollEvent(&e))
+		ui_handle_event(s->ui, s->sm, &e, view_now(s));
+}
+
 /* Shows what the camera holds now for up to a second of frames, until the kiosk reacts;
  * then takes it away for long enough that the same code would count again. */
 static int hold_in_view(struct scenario *s)
@@ -98,7 +424,7 @@ static int hold_in_view(struct scenario *s)
 	s->last_name[0] = '\0';
 	s->in_show = 1;
 	for (int i = 0; i < SHOW_MAX_FRAMES; i++) {
-		rc = kiosk_tick(s->k, 0);
+		rc = tick(s, 0);
 		if (rc != 0)
 			break;
 	}
@@ -111,7 +437,8 @@ static int hold_in_view(struct scenario *s)
 			fprintf(s->account, "%s", TR("    · no code read\n", "    · код не прочитано\n"));
 	}
 	camera_sim_show(kiosk_camera(s->k), NULL, 0, 0, 0);
-	rc = kiosk_tick(s->k, SCAN_GONE_MS + 100);
+	view_preview(s, NULL, 0, 0, 0);
+	rc = tick(s, SCAN_GONE_MS + 100);
 	return rc < 0 ? rc : VK_OK;
 }
 
@@ -145,6 +472,7 @@ static int show_code(struct scenario *s, const char *text, char *why, size_t why
 		memcpy(page + (size_t)(y + (h - side) / 2) * w + (w - side) / 2, qr + (size_t)y * side,
 		       (size_t)side);
 	camera_sim_show(kiosk_camera(s->k), page, w, h, w);
+	view_preview(s, page, w, h, w);
 	free(page);
 	free(qr);
 	return hold_in_view(s);
@@ -214,6 +542,14 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 			snprintf(why, why_len, TR("line %d: %s", "рядок %d: %s"), line, reason);
 			return VK_ERR_IO;
 		}
+		if (s->ui) {
+			uint8_t *gray;
+			int w, h;
+			if (image_load_gray(path, &gray, &w, &h, reason, sizeof reason) == CAM_OK) {
+				view_preview(s, gray, w, h, w);
+				free(gray);
+			}
+		}
 		return hold_in_view(s);
 	}
 	if (strcmp(cmd, "show-code") == 0 && *arg) {
@@ -236,7 +572,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		if (ms <= 0 || ms > 3600000)
 			goto bad;
 		for (long t = 0; t < ms; t += 33)
-			if ((rc = kiosk_tick(s->k, 33)) < 0)
+			if ((rc = tick(s, 33)) < 0)
 				return rc;
 		return VK_OK;
 	}
@@ -256,6 +592,8 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 						  "рядок %d: це не імітований принтер"), line);
 			return VK_ERR_INVALID;
 		}
+		if (s->sm)
+			ui_sm_printer(s->sm, st, s->sm->printer_queued, s->sm->printer_printed, NULL, view_now(s));
 		if (st == PRINTER_READY)
 			kiosk_print_pending(s->k);
 		return VK_OK;
@@ -266,6 +604,8 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		if (*end || sec < 0 || sec > 400LL * 86400)
 			goto bad;
 		kiosk_advance_clock(s->k, sec * 1000);
+		if (s->sm)
+			ui_sm_wall(s->sm, view_wall(s), 1);
 		if (s->account)
 			fprintf(s->account, TR("  clock +%llds\n", "  годинник +%lld с\n"), sec);
 		return VK_OK;
@@ -274,6 +614,113 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		if (s->account)
 			fprintf(s->account, "  %s %.40s\n", cmd, arg);
 		return staff(s, arg, cmd[0] == 'u');
+	}
+	if (!s->sm && (strcmp(cmd, "tap") == 0 || strcmp(cmd, "type") == 0 || strcmp(cmd, "key") == 0
+		       || strcmp(cmd, "screenshot") == 0 || strncmp(cmd, "expect-", 7) == 0
+		       || strcmp(cmd, "size") == 0 || strcmp(cmd, "screen") == 0)) {
+		snprintf(why, why_len, TR("line %d: '%s' needs the kiosk's screens, and this run has none",
+					  "рядок %d: «%s» потребує екрана кіоску, а цей запуск без нього"), line, cmd);
+		return VK_ERR_INVALID;
+	}
+	if (strcmp(cmd, "tap") == 0 && *arg) {
+		int x, y;
+		char extra;
+		if (sscanf(arg, "%d %d %c", &x, &y, &extra) == 2) {
+			if (x < 0 || y < 0 || x >= s->view_w || y >= s->view_h)
+				goto bad;
+			if (s->account)
+				fprintf(s->account, "  tap %d %d\n", x, y);
+			tap_at(s, x, y);
+			return VK_OK;
+		}
+		if (s->account)
+			fprintf(s->account, "  tap %s\n", arg);
+		s->sm->w = s->view_w;
+		s->sm->h = s->view_h;
+		if (!ui_sm_button(s->sm, arg, view_now(s))) {
+			snprintf(why, why_len, TR("line %d: no button '%s' on the %s screen (`screen` lists them)",
+						  "рядок %d: на екрані %s немає кнопки «%s» (`screen` їх показує)"),
+				 line, i18n_lang() == VK_LANG_UK ? ui_screen_name(s->sm->screen) : arg,
+				 i18n_lang() == VK_LANG_UK ? arg : ui_screen_name(s->sm->screen));
+			return VK_ERR_INVALID;
+		}
+		return VK_OK;
+	}
+	if (strcmp(cmd, "type") == 0 && *arg) {
+		if (s->account)
+			fprintf(s->account, "  type %s\n", arg);
+		ui_sm_text(s->sm, arg, view_now(s));
+		return VK_OK;
+	}
+	if (strcmp(cmd, "key") == 0 && *arg) {
+		enum ui_key key;
+		if (strcmp(arg, "backspace") == 0)
+			key = UI_KEY_BACKSPACE;
+		else if (strcmp(arg, "enter") == 0)
+			key = UI_KEY_ENTER;
+		else if (strcmp(arg, "escape") == 0)
+			key = UI_KEY_ESCAPE;
+		else
+			goto bad;
+		ui_sm_key(s->sm, key, view_now(s));
+		return VK_OK;
+	}
+	if (strcmp(cmd, "screenshot") == 0 && *arg) {
+		for (const char *p = arg; *p; p++)
+			if (!(*p == '-' || *p == '_' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z')
+			      || (*p >= 'A' && *p <= 'Z')))
+				goto bad;
+		view_requests(s);
+		view_settle(s);
+		if (screenshot(s, arg, why, why_len) != VK_OK)
+			return VK_ERR_IO;
+		return VK_OK;
+	}
+	if (strcmp(cmd, "size") == 0 && *arg) {
+		int w, h;
+		char extra;
+		if (sscanf(arg, "%d %d %c", &w, &h, &extra) != 2 || w < 320 || h < 240 || w > 4096 || h > 4096)
+			goto bad;
+		s->view_w = s->sm->w = w;
+		s->view_h = s->sm->h = h;
+		ui_resize(s->ui, w, h);
+		return VK_OK;
+	}
+	if (strcmp(cmd, "screen") == 0) {
+		screen_dump(s);
+		return VK_OK;
+	}
+	if (strcmp(cmd, "expect-screen") == 0 && *arg) {
+		if (ui_screen_parse(arg) < 0)
+			goto bad;
+		view_requests(s);
+		view_settle(s);
+		if ((int)s->sm->screen == ui_screen_parse(arg)) {
+			s->expect_passed++;
+		} else {
+			s->expect_failed++;
+			if (s->account)
+				fprintf(s->account, TR("    !! line %d: expected the %s screen, got %s\n",
+						       "    !! рядок %d: очікували екран %s, а маємо %s\n"),
+					line, arg, ui_screen_name(s->sm->screen));
+		}
+		return VK_OK;
+	}
+	if (strcmp(cmd, "expect-text") == 0 && *arg) {
+		view_requests(s);
+		view_settle(s);
+		if (screen_shows(s, arg)) {
+			s->expect_passed++;
+		} else {
+			s->expect_failed++;
+			if (s->account) {
+				fprintf(s->account, TR("    !! line %d: the %s screen does not show '%s'\n",
+						       "    !! рядок %d: екран %s не показує «%s»\n"),
+					line, ui_screen_name(s->sm->screen), arg);
+				screen_dump(s);
+			}
+		}
+		return VK_OK;
 	}
 bad:
 	snprintf(why, why_len, TR("line %d: cannot understand '%s %s' (see `vkhid run --help`)",
@@ -321,6 +768,11 @@ int scenario_run(struct scenario *s, const char *path, char *why, size_t why_len
 		rc = run_line(s, p, arg, dir, n, why, why_len);
 		if (rc)
 			goto out;
+		/* what the screens asked for is done before the next line */
+		rc = view_requests(s);
+		if (rc)
+			goto out;
+		view_settle(s);
 	}
 out:
 	if (f)

@@ -13,7 +13,22 @@
  *   advance SECONDS      move the kiosk's clock forward (days pass: 86400 a day)
  *   undo TEXT / reprint TEXT   staff actions on a code
  *
- * The run writes OUT/log.jsonl and the badges, and prints a readable account. */
+ * With the screens (scenario_screens_open), the kiosk's touch screen too:
+ *   tap BUTTON           tap a button of the screen by its name (find, org, key:а, hit-0,
+ *                        pin-1, pin-ok, yes, reprint, ...; `screen` lists them)
+ *   tap X Y              tap at pixel X, Y (as a finger would: through SDL's events)
+ *   type TEXT            type TEXT on a keyboard (into the search, the form or the PIN)
+ *   key NAME             backspace, enter or escape
+ *   screenshot NAME      write OUT/screens/NAME.png (software renderer: the same pixels
+ *                        on every machine) and log every text drawn, its size and ink
+ *   expect-screen NAME   the screen now is NAME (welcome, greeting, refused, find,
+ *                        confirm, walkin, pin, organizer, clock)
+ *   expect-text TEXT     the screen now shows TEXT
+ *   size W H             the window becomes W x H pixels (portrait: W < H)
+ *   screen               print the screen's texts and buttons (for writing scenarios)
+ *
+ * The run writes OUT/log.jsonl and the badges, and prints a readable account. Each change
+ * of screen is logged as {"event": "screen", "screen": NAME, "texts": [...]}. */
 #ifndef VK_UI_SCENARIO_H
 #define VK_UI_SCENARIO_H
 
@@ -21,6 +36,7 @@
 
 #include "core/checkin.h"
 #include "ui/kiosk.h"
+#include "ui/screen.h"
 
 #define SCENARIO_MAX_SAMPLES 4096
 
@@ -37,7 +53,22 @@ struct scenario {
 	int n_door;
 	double show_t0;            /* when the current show started (monotonic ms) */
 	int in_show;
+	/* the screens (all NULL when the run has none) */
+	struct ui *ui;
+	struct ui_state *sm;
+	struct search *search;
+	struct ui_dlist *dl;       /* scratch display list */
+	int view_w, view_h;
+	int logged_screen;         /* the screen last logged, -1 none */
+	char out_dir[1024];
 };
+
+/* Opens the kiosk's screens for the run: an offscreen w x h window (800x480 when 0), the
+ * screen state machine on the kiosk's clock, the name search index. Returns VK_OK, or an
+ * error with why (the run can go on without screens). s->k must be open. */
+int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h, char *why,
+			  size_t why_len);
+void scenario_screens_close(struct scenario *s);
 
 /* The kiosk_note_fn to pass to kiosk_open with the scenario as ctx. */
 void scenario_note(void *ctx, const struct kiosk_note *n);

@@ -29,7 +29,15 @@ struct cam_frame {
 	int stride;             /* bytes from one row to the next */
 	const uint8_t *gray;    /* owned by the camera; valid until the next grab or close */
 	uint64_t seq;           /* frame counter, from 1 */
+	/* A code already decoded by the device (the "hid" barcode scanner): then gray is
+	 * NULL, width and height 0, and text holds text_len bytes (NUL-terminated), valid
+	 * until the next grab. text_cut is 1 when the scanner sent more than CAM_TEXT_MAX
+	 * bytes and the rest was dropped (the rules refuse such a code as malformed). */
+	const char *text;
+	size_t text_len;
+	int text_cut;
 };
+#define CAM_TEXT_MAX 4096
 
 struct camera;
 
@@ -67,11 +75,48 @@ void camera_close(struct camera *cam);
 /* Puts a gray image in front of the simulated camera (copied); NULL clears the view.
  * Returns CAM_ERR_INVALID when cam is not the simulated camera. */
 int camera_sim_show(struct camera *cam, const uint8_t *gray, int w, int h, int stride);
-/* Loads an image file (any format SDL2_image reads) and shows it. */
+/* Loads an image file (any format SDL2_image reads) and shows it. A "files:" list may
+ * also name one .y4m video (YUV4MPEG2, any 8-bit colour space): its frames play once, in
+ * order, then CAM_ERR_END, so a recording made at a real door can be replayed. */
 int camera_sim_show_file(struct camera *cam, const char *path, char *why, size_t why_len);
 
 /* Loads an image file as 8-bit gray (ITU-R BT.601 luma). *gray must be freed with free().
  * Returns CAM_ERR_IO (unreadable) or CAM_ERR_INVALID (not an image) with a reason. */
 int image_load_gray(const char *path, uint8_t **gray, int *w, int *h, char *why, size_t why_len);
+
+/* ---- pixel formats (camera_convert.c), shared by the v4l2 and pipe drivers -------------- */
+enum cam_pixfmt {
+	CAM_FMT_GREY,    /* 8-bit luma, rows of stride bytes */
+	CAM_FMT_YUYV,    /* packed 4:2:2, Y0 U Y1 V; stride >= 2 * width */
+	CAM_FMT_NV12,    /* Y plane, then interleaved UV at half size */
+	CAM_FMT_YUV420,  /* Y plane, then U and V planes at half size (I420) */
+	CAM_FMT_MJPEG,   /* one JPEG image per frame (stride ignored) */
+};
+/* Bytes one frame of fmt needs at least (the Y plane for the planar formats, since the
+ * chroma is not read); 0 for MJPEG, whose size varies. */
+size_t cam_frame_bytes(int fmt, int width, int height, int stride);
+/* Writes the gray (luma) plane of a frame of format fmt into dst, width x height packed.
+ * size is the number of bytes at src. Returns CAM_OK, or CAM_ERR_INVALID when the frame
+ * is shorter than its format needs, the sizes are out of range, or the JPEG is broken or
+ * of another size. For GREY, NV12 and YUV420 a caller that can use a stride should point
+ * at src directly instead: the Y plane is already gray. */
+int cam_to_gray(int fmt, const uint8_t *src, size_t size, int width, int height, int stride,
+		uint8_t *dst);
+
+/* ---- the USB barcode scanner's key events (camera_hid.c) ----------------------------------
+ * A scanner that types like a keyboard sends key codes of a US layout whatever layout the
+ * system has; reading evdev ourselves maps them without the system's keymap. */
+struct cam_hid_parser {
+	int shift;              /* a Shift key is down */
+	size_t len;
+	int cut;                /* more than CAM_TEXT_MAX characters arrived */
+	char buf[CAM_TEXT_MAX + 1];
+};
+void cam_hid_init(struct cam_hid_parser *p);
+/* Feeds one evdev event (type, code, value as in struct input_event). Returns 1 when an
+ * Enter completed a code (p->buf, p->len, p->cut hold it until the next feed), else 0.
+ * Key releases, repeats, keys with no character and an Enter with nothing before it are
+ * ignored. */
+int cam_hid_feed(struct cam_hid_parser *p, unsigned type, unsigned code, int value);
 
 #endif

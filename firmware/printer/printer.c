@@ -11,12 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Defined in printer_file.c. Declared here rather than in printer.h because nothing but
- * this table should name a driver directly; callers choose drivers by name. */
+/* Defined in printer_file.c and printer_usb.c. Declared here rather than in printer.h
+ * because nothing but this table should name a driver directly; callers choose drivers by
+ * name. */
 extern const struct printer_driver printer_file_driver;
+extern const struct printer_driver printer_usb_driver;
+/* printer_usb.c: lists connected USB printers for printer_list(). */
+int printer_usb_list(struct printer_found *out, int max);
 
 /* Every driver, in the order `vkhid printers` lists them; NULL-terminated. */
 const struct printer_driver *const printer_drivers[] = {
+	&printer_usb_driver,
 	&printer_file_driver,
 	NULL,
 };
@@ -52,6 +57,8 @@ static const char *const state_names[PRINTER_STATE_COUNT] = {
 	[PRINTER_EDITOR_LITE] = "editor-lite",
 	[PRINTER_NOT_ANSWERING] = "not-answering",
 	[PRINTER_SYSTEM_ERROR] = "system-error",
+	[PRINTER_PAUSED] = "paused",
+	[PRINTER_UNSUPPORTED] = "unsupported",
 };
 
 /* The stable lower-case word for st; "unknown" for a value outside the enum. Static
@@ -159,4 +166,20 @@ void printer_close(struct printer *p)
 {
 	if (p)
 		p->drv->close(p);
+}
+
+/* The geometry of stock m on p: the model's when known, else a 300 dpi Brother QL's (the
+ * simulated printer without a MODEL). PRINTER_ERR_INVALID when p cannot print m at all. */
+int printer_geometry(struct printer *p, const struct printer_media *m, struct printer_geometry *g)
+{
+	return printer_model_geometry(p ? p->model : NULL, m, g);
+}
+
+/* Lists what is connected: USB printers (the simulated printer is never "connected").
+ * Returns the number found (at most max) or a negative printer_err. */
+int printer_list(struct printer_found *out, int max)
+{
+	if (!out || max < 0)
+		return PRINTER_ERR_INVALID;
+	return printer_usb_list(out, max);
 }

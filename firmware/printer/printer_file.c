@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* The simulated printer, "--printer file:DIR[:MODEL]": the twin of the USB drivers for
- * headless runs, demos and tests. Each label becomes DIR/<job name>.png. It behaves like a
- * real printer where it matters to the rest of the program: a forced state (unplugged, no
- * media, cover open...) makes jobs fail with the error a real driver would return and
- * writes nothing, a job laid out for other stock is refused as wrong media, and the roll
- * can be made to run out after n labels (printer_sim_fail_after).
+ * headless runs, demos and tests. Each label becomes DIR/<job name>.png; with a MODEL
+ * ("file:out:QL-820NWB", "file:out:ZD421", "file:out:TM-T20") also DIR/<job name>.bin, the
+ * exact bytes that model would have received over USB (status request, job, print
+ * command), so a job can be inspected without hardware. It behaves like a real printer
+ * where it matters to the rest of the program: a forced state (unplugged, no media, cover
+ * open...) makes jobs fail with the error a real driver would return and writes nothing, a
+ * job laid out for other stock is refused as wrong media, the roll can be made to run out
+ * after n labels (printer_sim_fail_after), and the process can be made to die at any step
+ * of a job (printer_sim_crash_at) to test the queue's promise of one badge per job.
  *
- * The MODEL suffix will later make it also write the raw bytes that model's protocol would
- * send; for now it is parsed, kept and shown in the status. The loaded stock is a 62x100 mm
- * die-cut roll, the default badge. A mutex guards the state because the printer thread
- * prints while the UI or a scenario thread forces states. */
+ * Like paper, a label once out is never overwritten: a second label of the same name
+ * becomes NAME~2.png, so a duplicate print shows. The loaded stock is the model's usual
+ * roll (62x100 mm die-cut without a model). A mutex guards the state because the printer
+ * thread prints while the UI or a scenario thread forces states. */
 #include "printer/printer.h"
 
 #include <errno.h>
@@ -18,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "printer/proto.h"
 
 #define FILE_MEDIA_WIDTH_MM 62
 #define FILE_MEDIA_LENGTH_MM 100
@@ -27,8 +34,10 @@
 struct file_printer {
 	struct printer base;          /* always the first member */
 	char *dir;
-	char model[32];               /* "" or the protocol named after the last ':' */
+	char model[32];               /* "" or the model named after the last ':' */
 	pthread_mutex_t lock;         /* guards everything below */
+	struct printer_media stock;   /* the roll loaded */
+	enum printer_sim_crash crash; /* test hook: where the next job ends the process */
 	enum printer_state forced;    /* READY unless a test or scenario forced a fault */
 	int fail_after;               /* 0 = never; n = the n-th next job ends the roll */
 	int count;                    /* labels written */
@@ -124,6 +133,20 @@ static int file_open(const char *arg, struct printer **out, char *why, size_t wh
 		rc = PRINTER_ERR_NOMEM;
 		goto fail;
 	}
+	if (fp->model[0]) {
+		fp->base.model = printer_model_find(fp->model);
+		if (!fp->base.model || !proto_find(fp->base.model->protocol)) {
+			if (why_len)
+				snprintf(why, why_len, "the file printer does not know the model \"%s\" "
+					 "(try QL-820NWB, QL-1110NWB, ZD421, TM-T20)", fp->model);
+			pthread_mutex_destroy(&fp->lock);
+			rc = PRINTER_ERR_INVALID;
+			goto fail;
+		}
+		fp->stock = fp->base.model->stock;
+	} else {
+		fp->stock = (struct printer_media){ FILE_MEDIA_WIDTH_MM, FILE_MEDIA_LENGTH_MM, 0 };
+	}
 	fp->forced = PRINTER_READY;
 	*out = &fp->base;
 	return PRINTER_OK;
@@ -137,9 +160,8 @@ fail:
 static void fill_status(const struct file_printer *fp, struct printer_status *st)
 {
 	st->state = fp->forced;
-	snprintf(st->model, sizeof(st->model), "file");
-	st->media.width_mm = FILE_MEDIA_WIDTH_MM;
-	st->media.length_mm = FILE_MEDIA_LENGTH_MM;
+	snprintf(st->model, sizeof(st->model), "%s", fp->base.model ? fp->base.model->name : "file");
+	st->media = fp->stock;
 	snprintf(st->detail, sizeof(st->detail), "simulated printer%s%s writing PNGs to %.90s",
 		 fp->model[0] ? " as " : "", fp->model, fp->dir);
 }
@@ -179,12 +201,65 @@ static int job_name_ok(const char *name)
 	return 1;
 }
 
+/* Writes the bytes the model would receive: status request, job body, print command. */
+static int write_bytes(const struct file_printer *fp, const struct printer_job *job,
+		       const struct printer_raster *r, const char *path)
+{
+	const struct printer_model *m = fp->base.model;
+	const struct printer_protocol *pr = proto_find(m->protocol);
+	struct pbuf all = { 0 }, tail = { 0 };
+	int rc = pr->status_request(m, &all);
+
+	if (rc == PRINTER_OK)
+		rc = pr->encode(m, &job->media, r, NULL, &all, &tail);
+	if (rc == PRINTER_OK)
+		rc = pbuf_put(&all, tail.data, tail.len);
+	if (rc == PRINTER_OK) {
+		FILE *f = fopen(path, "wb");
+		if (!f || fwrite(all.data, 1, all.len, f) != all.len || fflush(f) != 0
+		    || fsync(fileno(f)) != 0)
+			rc = PRINTER_ERR_IO;
+		if (f && fclose(f) != 0)
+			rc = PRINTER_ERR_IO;
+	}
+	pbuf_free(&all);
+	pbuf_free(&tail);
+	return rc;
+}
+
+/* Puts the finished file tmp in place as DIR/NAME.EXT, or NAME~2.EXT... when a label of
+ * that name is already out: link() never replaces, so nothing printed is ever lost. */
+static int place(const char *tmp, const char *dir, const char *name, const char *ext)
+{
+	char path[FILE_MAX_DIR + FILE_MAX_JOB_NAME + 16];
+
+	for (int copy = 1; copy < 100; copy++) {
+		if (copy == 1)
+			snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext);
+		else
+			snprintf(path, sizeof(path), "%s/%s~%d.%s", dir, name, copy, ext);
+		if (link(tmp, path) == 0) {
+			unlink(tmp);
+			return PRINTER_OK;
+		}
+		if (errno != EEXIST)
+			return PRINTER_ERR_IO;
+	}
+	return PRINTER_ERR_IO;
+}
+
+static void crash_if(const struct file_printer *fp, enum printer_sim_crash here)
+{
+	if (fp->crash == here)
+		_exit(137);
+}
+
 static int file_print(struct printer *p, const struct printer_job *job,
 		      const struct printer_raster *r, struct printer_status *st)
 {
 	struct file_printer *fp = (struct file_printer *)p;
-	char *path = NULL;
-	int rc;
+	char *png = NULL, *bin = NULL;
+	int rc, committed = 0, placed = 0;
 
 	pthread_mutex_lock(&fp->lock);
 	fill_status(fp, st);
@@ -193,13 +268,17 @@ static int file_print(struct printer *p, const struct printer_job *job,
 		goto out;
 	}
 	/* A real printer reports the loaded roll; a job laid out for other stock would waste
-	 * a label, so refuse it the way the Brother driver will. 0 means "any". */
-	if ((job->media.width_mm && job->media.width_mm != FILE_MEDIA_WIDTH_MM)
-	    || (job->media.length_mm && job->media.length_mm != FILE_MEDIA_LENGTH_MM)) {
+	 * a label, so refuse it the way the Brother driver does. Width 0 means "any"; a
+	 * length of 0 is endless stock, which a die-cut roll is not. */
+	if ((job->media.width_mm && (job->media.width_mm != fp->stock.width_mm
+				     || job->media.length_mm != fp->stock.length_mm))
+	    || (job->media.two_colour && !fp->stock.two_colour)) {
 		st->state = PRINTER_WRONG_MEDIA;
 		snprintf(st->detail, sizeof(st->detail),
-			 "job is for %dx%d mm, the roll is %dx%d mm", job->media.width_mm,
-			 job->media.length_mm, FILE_MEDIA_WIDTH_MM, FILE_MEDIA_LENGTH_MM);
+			 "job is for %dx%d mm%s, the roll is %dx%d mm%s", job->media.width_mm,
+			 job->media.length_mm, job->media.two_colour ? " black/red" : "",
+			 fp->stock.width_mm, fp->stock.length_mm,
+			 fp->stock.two_colour ? " black/red" : "");
 		rc = PRINTER_ERR_NOT_READY;
 		goto out;
 	}
@@ -216,21 +295,57 @@ static int file_print(struct printer *p, const struct printer_job *job,
 		rc = PRINTER_ERR_NOT_READY;
 		goto out;
 	}
-	if (asprintf(&path, "%s/%s.png", fp->dir, job->name) < 0) {
-		path = NULL;
+	if (asprintf(&png, "%s/.%s.png.part", fp->dir, job->name) < 0) {
+		png = NULL;
 		rc = PRINTER_ERR_NOMEM;
 		goto out;
 	}
-	rc = printer_raster_save_png(r, path);
+	if (fp->base.model && asprintf(&bin, "%s/.%s.bin.part", fp->dir, job->name) < 0) {
+		bin = NULL;
+		rc = PRINTER_ERR_NOMEM;
+		goto out;
+	}
+	rc = printer_raster_save_png(r, png);
+	if (rc == PRINTER_OK && bin)
+		rc = write_bytes(fp, job, r, bin);
 	if (rc != PRINTER_OK) {
 		st->state = PRINTER_SYSTEM_ERROR;
-		snprintf(st->detail, sizeof(st->detail), "cannot write %.120s", path);
+		snprintf(st->detail, sizeof(st->detail), "cannot write into %.120s", fp->dir);
+		if (rc != PRINTER_ERR_INVALID)
+			rc = PRINTER_ERR_IO;
+		goto out;
+	}
+	crash_if(fp, SIM_CRASH_BEFORE_COMMIT);
+	if (job->commit && job->commit(job->commit_ctx, PRINTER_COMMIT_BEGIN) != 0) {
+		rc = PRINTER_ERR_IO;
+		snprintf(st->detail, sizeof(st->detail), "the queue could not record the job");
+		goto out;
+	}
+	committed = 1;
+	crash_if(fp, SIM_CRASH_AFTER_COMMIT);
+	/* The label "comes out": the picture first, then the bytes beside it. */
+	rc = place(png, fp->dir, job->name, "png");
+	placed = rc == PRINTER_OK;
+	if (rc == PRINTER_OK && bin)
+		rc = place(bin, fp->dir, job->name, "bin");
+	if (rc != PRINTER_OK) {
+		st->state = PRINTER_SYSTEM_ERROR;
+		snprintf(st->detail, sizeof(st->detail), "cannot write into %.120s", fp->dir);
 		goto out;
 	}
 	fp->count++;
+	crash_if(fp, SIM_CRASH_AFTER_PRINT);
 out:
+	if (png)
+		unlink(png);
+	if (bin)
+		unlink(bin);
+	/* Before the label appeared nothing is out: the queue may send the job again. */
+	if (rc != PRINTER_OK && committed && !placed && job->commit)
+		job->commit(job->commit_ctx, PRINTER_COMMIT_ABORT);
 	pthread_mutex_unlock(&fp->lock);
-	free(path);
+	free(png);
+	free(bin);
 	return rc;
 }
 
@@ -245,7 +360,9 @@ static void file_close(struct printer *p)
 
 const struct printer_driver printer_file_driver = {
 	.name = "file",
-	.help = "file:DIR[:MODEL]  simulated printer: each badge becomes DIR/NAME.png",
+	.help = "file:DIR[:MODEL]  simulated printer: each badge becomes DIR/NAME.png (and with a "
+		"MODEL such as QL-820NWB, QL-1110NWB, ZD421 or TM-T20, DIR/NAME.bin: the bytes that "
+		"printer would receive)",
 	.open = file_open,
 	.status = file_status,
 	.print = file_print,
@@ -302,4 +419,37 @@ int printer_sim_count(struct printer *p)
 	int n = fp->count;
 	pthread_mutex_unlock(&fp->lock);
 	return n;
+}
+
+/* Loads roll m into the simulated printer. PRINTER_ERR_INVALID when p is not it. */
+int printer_sim_set_media(struct printer *p, const struct printer_media *m)
+{
+	struct file_printer *fp = as_sim(p);
+
+	if (!fp || !m)
+		return PRINTER_ERR_INVALID;
+	pthread_mutex_lock(&fp->lock);
+	fp->stock = *m;
+	pthread_mutex_unlock(&fp->lock);
+	return PRINTER_OK;
+}
+
+/* The folder labels go to (owned by the printer), or NULL when p is not the twin. */
+const char *printer_sim_dir(struct printer *p)
+{
+	struct file_printer *fp = as_sim(p);
+	return fp ? fp->dir : NULL;
+}
+
+/* Makes the next job end the process at where (see printer.h). */
+int printer_sim_crash_at(struct printer *p, enum printer_sim_crash where)
+{
+	struct file_printer *fp = as_sim(p);
+
+	if (!fp)
+		return PRINTER_ERR_INVALID;
+	pthread_mutex_lock(&fp->lock);
+	fp->crash = where;
+	pthread_mutex_unlock(&fp->lock);
+	return PRINTER_OK;
 }

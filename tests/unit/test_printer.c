@@ -117,7 +117,7 @@ static SDL_Surface *load_rgba(const char *path)
 static void test_prints_png_of_same_size(void **state)
 {
 	struct fixture *f = *state;
-	struct printer_job job = { "badge-0001", { 62, 100 } };
+	struct printer_job job = { .name = "badge-0001", .media = { 62, 100, 0 } };
 	struct printer_status st;
 	char path[300];
 
@@ -154,7 +154,7 @@ static void test_status_reports_file_model_and_media(void **state)
 static void test_no_media_refuses_then_recovers(void **state)
 {
 	struct fixture *f = *state;
-	struct printer_job job = { "anna", { 62, 100 } };
+	struct printer_job job = { .name = "anna", .media = { 62, 100, 0 } };
 	struct printer_status st;
 
 	assert_int_equal(printer_sim_set_state(f->p, PRINTER_NO_MEDIA), PRINTER_OK);
@@ -178,7 +178,7 @@ static void test_no_media_refuses_then_recovers(void **state)
 static void test_unplugged_is_gone(void **state)
 {
 	struct fixture *f = *state;
-	struct printer_job job = { "b", { 62, 100 } };
+	struct printer_job job = { .name = "b", .media = { 62, 100, 0 } };
 	struct printer_status st;
 
 	assert_int_equal(printer_sim_set_state(f->p, PRINTER_UNPLUGGED), PRINTER_OK);
@@ -199,7 +199,7 @@ static void test_roll_runs_out_on_third_job(void **state)
 
 	assert_int_equal(printer_sim_fail_after(f->p, 3), PRINTER_OK);
 	for (int i = 0; i < 4; i++) {
-		struct printer_job job = { names[i], { 62, 100 } };
+		struct printer_job job = { .name = names[i], .media = { 62, 100, 0 } };
 		int rc = printer_print(f->p, &job, &f->r, &st);
 		if (i < 2) {
 			assert_int_equal(rc, PRINTER_OK);
@@ -211,7 +211,7 @@ static void test_roll_runs_out_on_third_job(void **state)
 	assert_int_equal(printer_sim_count(f->p), 2);
 	assert_int_equal(count_files(f->dir), 2);
 	assert_int_equal(printer_sim_set_state(f->p, PRINTER_READY), PRINTER_OK);
-	struct printer_job again = { "j3", { 62, 100 } };
+	struct printer_job again = { .name = "j3", .media = { 62, 100, 0 } };
 	assert_int_equal(printer_print(f->p, &again, &f->r, &st), PRINTER_OK);
 	assert_int_equal(printer_sim_count(f->p), 3);
 }
@@ -219,14 +219,14 @@ static void test_roll_runs_out_on_third_job(void **state)
 static void test_wrong_media_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct printer_job job = { "wide", { 102, 152 } };
+	struct printer_job job = { .name = "wide", .media = { 102, 152, 0 } };
 	struct printer_status st;
 
 	assert_int_equal(printer_print(f->p, &job, &f->r, &st), PRINTER_ERR_NOT_READY);
 	assert_int_equal(st.state, PRINTER_WRONG_MEDIA);
 	assert_false(file_exists(f->dir, "wide.png"));
 	/* The printer itself is fine: the next right job prints. */
-	struct printer_job ok = { "narrow", { 62, 100 } };
+	struct printer_job ok = { .name = "narrow", .media = { 62, 100, 0 } };
 	assert_int_equal(printer_print(f->p, &ok, &f->r, &st), PRINTER_OK);
 }
 
@@ -237,7 +237,7 @@ static void test_job_name_cannot_escape_folder(void **state)
 	const char *bad[] = { "../escape", "a/b", ".hidden", "" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct printer_job job = { bad[i], { 62, 100 } };
+		struct printer_job job = { .name = bad[i], .media = { 62, 100, 0 } };
 		assert_int_equal(printer_print(f->p, &job, &f->r, &st), PRINTER_ERR_INVALID);
 	}
 	assert_int_equal(count_files(f->dir), 0);
@@ -264,24 +264,29 @@ static void test_unknown_driver_lists_known(void **state)
 	assert_null(p);
 }
 
-/* The :MODEL suffix is kept (shown in the status) and is not part of the folder name. */
+/* The :MODEL suffix names the model (shown in the status), is not part of the folder name,
+ * and makes the twin write the bytes that model would receive beside the PNG. */
 static void test_model_suffix(void **state)
 {
 	struct fixture *f = *state;
 	struct printer *p = NULL;
 	struct printer_status st;
-	struct printer_job job = { "m", { 62, 100 } };
+	struct printer_job job = { .name = "m", .media = { 62, 100, 0 } };
 	char spec[200], why[200], other[160];
 
 	snprintf(other, sizeof(other), "%s/raw", f->root);
 	snprintf(spec, sizeof(spec), "file:%s:ql820nwb", other);
 	assert_int_equal(printer_open(spec, &p, why, sizeof(why)), PRINTER_OK);
 	assert_int_equal(printer_status(p, &st), PRINTER_OK);
-	assert_string_equal(st.model, "file");
+	assert_string_equal(st.model, "QL-820NWB");
 	assert_non_null(strstr(st.detail, "ql820nwb"));
 	assert_int_equal(printer_print(p, &job, &f->r, &st), PRINTER_OK);
 	assert_true(file_exists(other, "m.png"));
+	assert_true(file_exists(other, "m.bin"));
 	printer_close(p);
+	snprintf(spec, sizeof(spec), "file:%s:NoSuchPrinter", other);
+	assert_int_equal(printer_open(spec, &p, why, sizeof(why)), PRINTER_ERR_INVALID);
+	assert_non_null(strstr(why, "NoSuchPrinter"));
 }
 
 static void test_open_fails_on_a_file(void **state)
@@ -305,7 +310,7 @@ static int fake_status(struct printer *p, struct printer_status *st) { return PR
 static void test_sim_hooks_reject_other_drivers(void **state)
 {
 	static const struct printer_driver other = { .name = "other", .status = fake_status };
-	struct printer fake = { &other };
+	struct printer fake = { .drv = &other };
 
 	(void)state;
 	assert_int_equal(printer_sim_set_state(&fake, PRINTER_NO_MEDIA), PRINTER_ERR_INVALID);

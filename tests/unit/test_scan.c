@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <iconv.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,13 +49,40 @@ static int has_code(const struct scan_code *c, int n, const char *want, size_t l
 	return 0;
 }
 
-/* Every photograph with its expected text: scan_still must read most of them exactly. */
+/* The same text: byte for byte, or, for the photographs whose code carries Japanese in
+ * Shift_JIS (their .txt is UTF-8), the bytes read as Shift_JIS. Binary mode rightly gives
+ * the code's bytes; this is the one place that interprets them. */
+static int same_text(const char *got, size_t n, const char *want, size_t wl)
+{
+	if (n == wl && memcmp(got, want, n) == 0)
+		return 1;
+	iconv_t cd = iconv_open("UTF-8", "SHIFT_JIS");
+	if (cd == (iconv_t)-1)
+		return 0;
+	char out[8192], *ip = (char *)got, *op = out;
+	size_t il = n, ol = sizeof out;
+	size_t r = iconv(cd, &ip, &il, &op, &ol);
+	iconv_close(cd);
+	return r != (size_t)-1 && (size_t)(op - out) == wl && memcmp(out, want, wl) == 0;
+}
+
+static int has_text(const struct scan_code *c, int n, const char *want, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (same_text(c[i].data, c[i].len, want, len))
+			return 1;
+	return 0;
+}
+
+/* Every photograph with its expected text: scan_still must read at least 90% of them
+ * exactly (the issue's goal), and the live path, given the frames a code is held in view
+ * for, nearly as many. */
 static void test_real_photos(void **state)
 {
 	static const char *const sets[] = { "qrcode-1", "qrcode-2", "qrcode-3" };
 	struct scan_code *codes = calloc(SCAN_MAX_CODES, sizeof *codes);
 	scan *s = scan_new();
-	int total = 0, exact = 0, plain = 0;
+	int total = 0, exact = 0, plain = 0, live = 0;
 	(void)state;
 	for (size_t k = 0; k < 3; k++) {
 		char dir[512];
@@ -77,21 +105,32 @@ static void test_real_photos(void **state)
 			assert_non_null(want);
 			assert_int_equal(image_load_gray(img, &g, &w, &h, NULL, 0), CAM_OK);
 			total++;
-			n = scan_frame(s, g, w, h, w, codes, SCAN_MAX_CODES);
-			plain += has_code(codes, n, want, len);
+			n = scan_pass_run(s, SCAN_PASS_PLAIN, g, w, h, w, codes, SCAN_MAX_CODES);
+			plain += has_text(codes, n, want, len);
 			n = scan_still(s, g, w, h, w, codes, SCAN_MAX_CODES);
-			exact += has_code(codes, n, want, len);
+			exact += has_text(codes, n, want, len);
+			/* a fresh scanner: the code comes into view on the first frame */
+			scan *held = scan_new();
+			int seen = 0;
+			for (int f = 0; f < 2 * SCAN_LIVE_ROTATION; f++) {
+				n = scan_frame(held, g, w, h, w, codes, SCAN_MAX_CODES);
+				seen |= has_text(codes, n, want, len);
+			}
+			live += seen;
+			scan_free(held);
 			free(g);
 			free(want);
 		}
 		closedir(d);
 	}
-	print_message("# real photographs: %d of %d exact with every pass, %d with the plain pass\n",
-		      exact, total, plain);
-	assert_true(total >= 40);
-	/* never worse than the plain pass; the floor sits just under what was measured */
+	print_message("# real photographs: %d of %d exact with every pass, %d live within %d frames, "
+		      "%d with the plain pass alone\n", exact, total, live, 2 * SCAN_LIVE_ROTATION, plain);
+	assert_true(total >= 97);
+	/* never worse than the plain pass; the floors sit just under what was measured
+	 * (93 and 91 of 97) */
 	assert_true(exact >= plain);
-	assert_true(exact * 100 >= total * 80);
+	assert_true(exact >= 91);
+	assert_true(live >= 89);
 	scan_free(s);
 	free(codes);
 }
@@ -218,6 +257,13 @@ static void test_dedup(void **state)
 	assert_int_equal(scan_dedup_seen(&d, "B", 1, 2810), 1);   /* the next person, at once */
 	assert_int_equal(scan_dedup_seen(&d, "A", 1, 2820), 0);   /* A still in the corner */
 	assert_int_equal(scan_dedup_seen(&d, "A", 1, 2820 + SCAN_GONE_MS + 1), 1); /* came back */
+	/* a code that is refused stays in view for five seconds while the person reads the
+	 * screen: one presentation, not one a frame; the next person is handled at once */
+	int presented = 0;
+	for (int64_t t = 20000; t < 25000; t += 33)
+		presented += scan_dedup_seen(&d, "FORGED", 6, t);
+	assert_int_equal(presented, 1);
+	assert_int_equal(scan_dedup_seen(&d, "NEXT", 4, 25000), 1);
 	/* many codes in turn do not push out the one being held */
 	for (int i = 0; i < 40; i++) {
 		char c[16];

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* What the screen says about the printer, in the user's language (core/i18n.h): a short
+ * title for every printer state and what a person should do about it, and the words for
+ * reprint decisions. Static strings; nothing to free. */
+#ifndef VK_BADGE_PRINTMSG_H
+#define VK_BADGE_PRINTMSG_H
+
+#include <stddef.h>
+
+#include "printer/printer.h"
+
+/* "Printer cover open" / "Кришка принтера відкрита". Never NULL. */
+const char *printq_state_text(enum printer_state st);
+/* What to do: "Close the cover firmly; the badge prints by itself." Never NULL; "" for
+ * READY. */
+const char *printq_state_advice(enum printer_state st);
+/* Names a roll for people: "62 x 100 mm labels (DK-11202)", "62 mm black/red tape
+ * (DK-22251)"; writes into out. */
+void printq_media_text(const struct printer_media *m, char *out, size_t len);
+/* The wrong-roll sentence with both rolls named: "Loaded: ...; needed: ...". */
+void printq_wrong_media_text(const struct printer_media *loaded,
+			     const struct printer_media *needed, char *out, size_t len);
+
+#endif

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/* The on-screen keyboard (keyboard.h): three layouts as rows of keys, laid out to fill a
+ * rectangle with keys of equal width, and the meaning of a key's name. */
+#include "ui/keyboard.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/catalog.h"
+#include "ui/palette.h"
+
+/* Each row is a space-separated list of keys; a key is the character it types, or one of
+ * the special names. Labels are the capital letters (easier to read at a metre). */
+static const char *const rows_uk[4] = {
+	"й ц у к е н г ш щ з х ї",
+	"ф і в а п р о л д ж є ʼ",
+	"я ч с м и т ь б ю ґ - back",
+	"123 abc space",
+};
+static const char *const rows_en[4] = {
+	"q w e r t y u i o p",
+	"a s d f g h j k l '",
+	"z x c v b n m - . back",
+	"123 abc space @",
+};
+static const char *const rows_sym[4] = {
+	"1 2 3 4 5 6 7 8 9 0",
+	"@ . - _ + ' ( ) , /",
+	"back",
+	"abc space",
+};
+
+/* Upper case of a key's letter for its label (the alphabets of the layouts only). */
+static void label_of(const char *key, char *out, size_t cap)
+{
+	const unsigned char *k = (const unsigned char *)key;
+	unsigned cp;
+	if (k[0] >= 'a' && k[0] <= 'z' && !k[1]) {
+		snprintf(out, cap, "%c", k[0] - 32);
+		return;
+	}
+	if ((k[0] & 0xE0) == 0xC0 && k[1] && !k[2]) {
+		cp = ((unsigned)(k[0] & 0x1F) << 6) | (k[1] & 0x3F);
+		if (cp >= 0x430 && cp <= 0x44F)
+			cp -= 0x20;
+		else if (cp >= 0x450 && cp <= 0x45F)
+			cp -= 0x50;
+		else if (cp == 0x491)
+			cp = 0x490;
+		snprintf(out, cap, "%c%c", 0xC0 | (cp >> 6), 0x80 | (cp & 0x3F));
+		return;
+	}
+	snprintf(out, cap, "%s", key);
+}
+
+static int key_units(const char *k)
+{
+	if (strcmp(k, "space") == 0)
+		return 5;
+	if (strcmp(k, "back") == 0 || strcmp(k, "abc") == 0 || strcmp(k, "123") == 0)
+		return 2;
+	return 1;
+}
+
+void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double scale)
+{
+	const char *const *rows = kbd == UI_KBD_UK ? rows_uk : kbd == UI_KBD_EN ? rows_en : rows_sym;
+	int gap = (int)(6 * scale), max_units = 10, unit_w;
+	int row_h = (r.h - 3 * gap) / 4;
+
+	/* one key width for every row: the longest row fills the width */
+	for (int i = 0; i < 4; i++) {
+		char buf[128], *save = NULL, *k;
+		int units = 0;
+		snprintf(buf, sizeof buf, "%s", rows[i]);
+		for (k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save))
+			units += key_units(k);
+		if (units > max_units)
+			max_units = units;
+	}
+	unit_w = (r.w - (max_units - 1) * gap) / max_units;
+	for (int i = 0; i < 4; i++) {
+		char buf[128], *save = NULL, *k;
+		int x;
+		/* rows are centred; the width of a unit is the same on every row */
+		{
+			char tmp[128], *s2 = NULL;
+			int used = 0, n = 0;
+			snprintf(tmp, sizeof tmp, "%s", rows[i]);
+			for (k = strtok_r(tmp, " ", &s2); k; k = strtok_r(NULL, " ", &s2)) {
+				used += key_units(k) * unit_w + (key_units(k) - 1) * gap;
+				n++;
+			}
+			used += (n - 1) * gap;
+			x = r.x + (r.w - used) / 2;
+		}
+		snprintf(buf, sizeof buf, "%s", rows[i]);
+		for (k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+			int u = key_units(k);
+			struct ui_rect kr = { x, r.y + i * (row_h + gap), u * unit_w + (u - 1) * gap, row_h };
+			struct ui_item *it = ui_dlist_add(dl, UI_IT_BUTTON, kr);
+			x += kr.w + gap;
+			if (!it)
+				return;
+			it->px = (int)(26 * scale);
+			it->min_px = (int)(18 * scale);
+			it->fg = UI_FG;
+			it->bg = UI_KEY_BG;
+			snprintf(it->name, sizeof it->name, "key:%s", k);
+			if (strcmp(k, "space") == 0) {
+				snprintf(it->text, sizeof it->text, "%s", ui_tr(lang, "space"));
+				it->px = (int)(22 * scale);
+			} else if (strcmp(k, "back") == 0) {
+				snprintf(it->text, sizeof it->text, "⌫");
+			} else if (strcmp(k, "abc") == 0) {
+				/* the other alphabet: its catalog's short name */
+				int other = kbd == UI_KBD_UK ? UI_KBD_EN : UI_KBD_UK;
+				if (kbd == UI_KBD_SYM)
+					other = lang == ui_lang_find("uk") ? UI_KBD_UK : UI_KBD_EN;
+				snprintf(it->text, sizeof it->text, "%s", other == UI_KBD_UK ? "АБВ" : "ABC");
+				it->bg = UI_KEY_BG2;
+				it->px = (int)(22 * scale);
+			} else if (strcmp(k, "123") == 0) {
+				snprintf(it->text, sizeof it->text, "123");
+				it->bg = UI_KEY_BG2;
+				it->px = (int)(22 * scale);
+			} else {
+				label_of(k, it->text, sizeof it->text);
+			}
+		}
+	}
+}
+
+int ui_kbd_press(const char *name, int *kbd, char *out, size_t cap)
+{
+	const char *k;
+	if (strncmp(name, "key:", 4) != 0)
+		return 0;
+	k = name + 4;
+	if (strcmp(k, "back") == 0)
+		return 2;
+	if (strcmp(k, "space") == 0) {
+		snprintf(out, cap, " ");
+		return 1;
+	}
+	if (strcmp(k, "abc") == 0) {
+		/* from the symbols back to letters: -1, the caller picks the language's */
+		*kbd = *kbd == UI_KBD_UK ? UI_KBD_EN : *kbd == UI_KBD_EN ? UI_KBD_UK : -1;
+		return 3;
+	}
+	if (strcmp(k, "123") == 0) {
+		*kbd = UI_KBD_SYM;
+		return 3;
+	}
+	if (!*k)
+		return 0;
+	snprintf(out, cap, "%s", k);
+	return 1;
+}

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/* The kiosk's screens as a state machine, free of SDL: what is on screen, what a tap on a
+ * button does, when a screen times out, and the display list that draws it.
+ *
+ * Inputs come from whoever runs the kiosk (the threaded app, the headless scenario, the
+ * unit tests): outcomes of presented codes, printer and scanner states, taps (by button
+ * name or by position), typed text, the passing of time. Outputs are
+ *   - the display list of the current screen (ui_sm_layout): boxes, texts and named
+ *     buttons in pixels for a given window size. ui.c draws it with SDL; tests read it.
+ *   - requests (ui_sm_next_request): things only the door thread may do, such as
+ *     admitting the person picked in "Find me", undoing, reprinting, registering a walk-in,
+ *     setting the clock, saving a setting. Their results come back as inputs.
+ * Name search is the one synchronous call (an in-memory index, a few ms): ops.find.
+ *
+ * Times are milliseconds on any monotonic scale the caller keeps (the headless virtual
+ * clock, or SDL_GetTicks64) and are only compared with each other. */
+#ifndef VK_UI_SCREEN_H
+#define VK_UI_SCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/checkin.h"
+#include "core/search.h"
+#include "printer/printer.h"
+
+enum ui_screen {
+	UI_WELCOME = 0,   /* camera preview, "Find me", languages, organizer corner */
+	UI_GREETING,      /* admitted: the name large, badge progress */
+	UI_REFUSED,       /* one of the refusal outcomes */
+	UI_FIND,          /* on-screen keyboard and results (attendee, or organizer's pick) */
+	UI_CONFIRM,       /* "Is this you?" / "Reprint for ...?" */
+	UI_WALKIN,        /* registration on the spot */
+	UI_PIN,           /* the organizer's PIN */
+	UI_ORG,           /* organizer: turnout, printer, scanner, actions */
+	UI_CLOCK,         /* organizer: set the clock */
+	UI_SCREEN_COUNT
+};
+/* Stable lower-case name ("welcome", "greeting", ...) for logs and scenarios. */
+const char *ui_screen_name(enum ui_screen s);
+int ui_screen_parse(const char *name);
+
+/* ---- the display list ------------------------------------------------------------------ */
+struct ui_rect { int x, y, w, h; };
+
+enum ui_item_kind {
+	UI_IT_BOX,        /* a filled rectangle */
+	UI_IT_TEXT,       /* text fitted into its rectangle */
+	UI_IT_BUTTON,     /* a filled rectangle with centred text; tappable by name */
+	UI_IT_PREVIEW,    /* the camera's live picture, with a guide frame */
+	UI_IT_FRAME,      /* a rectangle outline (the guide frame, the focused field) */
+};
+enum ui_item_flags {
+	UI_WRAP = 1,      /* the text may take several lines */
+	UI_CENTER = 2,    /* centred horizontally (buttons always are) */
+	UI_BOLD = 4,
+	UI_DISABLED = 8,  /* a button that does nothing now (drawn, not tappable) */
+	UI_MIDDLE = 16,   /* centred vertically */
+};
+
+#define UI_TEXT_MAX 320
+struct ui_item {
+	enum ui_item_kind kind;
+	struct ui_rect r;
+	int px;               /* text size: pixels from baseline to cap top ~ 0.7 em; the em */
+	int min_px;           /* the smallest size the text may shrink to, to fit */
+	int flags;
+	uint32_t fg, bg;      /* 0xRRGGBB; bg is the colour under the text (for contrast) */
+	char name[40];        /* buttons: the name scenarios tap ("find", "key:а", "hit-0") */
+	char text[UI_TEXT_MAX];
+};
+
+#define UI_MAX_ITEMS 200
+struct ui_dlist {
+	int w, h;
+	int n;
+	double scale;         /* 1.0 at 800x480 */
+	struct ui_item item[UI_MAX_ITEMS];
+};
+
+/* ---- requests to the door thread ------------------------------------------------------- */
+enum ui_req_kind {
+	UI_REQ_CHECKIN,     /* admit registration `number` found by name (method search) */
+	UI_REQ_REPRINT,     /* organizer: print the badge of `number` again */
+	UI_REQ_UNDO,        /* organizer: undo the check-in of `number` */
+	UI_REQ_WALKIN,      /* register a[]=name b[]=organization c[]=email and admit */
+	UI_REQ_STATS,       /* turnout for the organizer screen */
+	UI_REQ_SET_CLOCK,   /* shift the kiosk's clock by `ms` (the organizer set the time) */
+	UI_REQ_SETTING,     /* save setting a[] = b[] */
+	UI_REQ_QUIT,        /* the organizer quits the kiosk */
+	UI_REQ_PRESENT,     /* a code typed by a keyboard-wedge scanner: a[] (method manual) */
+};
+struct ui_request {
+	enum ui_req_kind kind;
+	int64_t number;
+	int64_t ms;
+	char a[256], b[256], c[256];
+};
+
+/* What the organizer screen shows of the turnout (filled from db_stats). */
+#define UI_MAX_CATS 6
+struct ui_turnout {
+	int valid;
+	int64_t registered, admitted, this_hour, reprints, undos;
+	int n_cat;
+	struct { char name[64]; int64_t registered, admitted; } cat[UI_MAX_CATS];
+};
+
+enum ui_scanner_state { UI_SCANNER_OK = 0, UI_SCANNER_NONE, UI_SCANNER_GONE, UI_SCANNER_ENDED };
+
+enum ui_print_progress { UI_PRINT_NONE = 0, UI_PRINT_QUEUED, UI_PRINT_DONE, UI_PRINT_HELD };
+
+struct ui_ops {
+	void *ctx;
+	/* Name search (search_find's contract); NULL = no index (Find me says so). */
+	int (*find)(void *ctx, const char *query, struct search_hit *hits, int max);
+};
+
+#define UI_MAX_HITS 6
+#define UI_MAX_REQUESTS 16
+#define UI_MAX_PROBLEMS 4
+#define UI_PIN_TRIES 5                 /* wrong PINs before the lockout */
+#define UI_PIN_LOCK_MS (5 * 60 * 1000) /* lockout after UI_PIN_TRIES wrong PINs */
+#define UI_DEFAULT_PIN "2580"          /* until the organizer changes it (setting ui.pin) */
+
+/* Timeouts, ms */
+#define UI_GREETING_MS 6000   /* greeting after the badge printed (or was held) */
+#define UI_REFUSED_MS 10000
+#define UI_IDLE_MS 45000      /* find / confirm / walk-in / PIN left alone */
+#define UI_ORG_IDLE_MS 120000 /* organizer mode locks itself */
+
+enum ui_find_purpose { UI_FOR_CHECKIN = 0, UI_FOR_REPRINT, UI_FOR_UNDO };
+
+struct ui_state {
+	enum ui_screen screen;
+	int lang;                     /* language of the screen now */
+	int default_lang;             /* the kiosk's default (organizer setting ui.lang) */
+	char event_name[256];
+	int walkins;                  /* the event allows walk-in registration */
+	struct ui_ops ops;
+
+	int w, h;                     /* window size of the last layout (for taps by name) */
+	int64_t now;                  /* the latest time seen */
+	int64_t since;                /* the current screen began */
+	int64_t last_input;           /* the latest tap or key */
+	int changed;                  /* the screen changed since ui_sm_take_changed() */
+
+	/* greeting and refusal */
+	int outcome;                  /* enum checkin_outcome shown */
+	int64_t number;
+	int guest_lang;               /* language of the greeted person, -1 = the screen's */
+	char name[256], organization[256], category[64];
+	char detail[256];             /* already admitted: when and where; other event; ... */
+	int print;                    /* enum ui_print_progress of the greeted person's badge */
+	int64_t print_since;
+	int64_t job_id;
+
+	/* find me / confirm / walk-in */
+	int purpose;                  /* enum ui_find_purpose */
+	char query[128];
+	struct search_hit hits[UI_MAX_HITS];
+	int n_hits;
+	int picked;                   /* index into hits on the confirm screen */
+	int kbd;                      /* keyboard layout: 0 = the language's letters, 1 = the
+				       * other alphabet, 2 = digits and symbols */
+	char field[3][128];           /* walk-in: name, organization, email */
+	int focus;                    /* walk-in: which field the keyboard types into */
+	char note[256];               /* a line under the form ("Type your name") */
+	char wedge[256];              /* welcome: what a keyboard-wedge scanner typed so far */
+
+	/* organizer */
+	char pin[16];                 /* the PIN that opens organizer mode */
+	char pin_typed[16];
+	int pin_wrong;
+	int64_t pin_locked_until;
+	struct ui_turnout turnout;
+	enum printer_state printer;
+	int64_t printer_queued, printer_printed;
+	char printer_model[64];
+	int scanner;                  /* enum ui_scanner_state */
+	int64_t wall_ms;              /* the kiosk's wall clock now (for the clock screen) */
+	int clock_trusted;
+	int64_t clock_delta;          /* clock screen: the shift being set */
+	char org_message[256];        /* the result of the last organizer action */
+	struct { int64_t at_wall; char text[200]; } problems[UI_MAX_PROBLEMS];
+	int n_problems;
+	int quit;                     /* the organizer chose Quit */
+
+	struct ui_request req[UI_MAX_REQUESTS];
+	int req_head, req_n;
+};
+
+/* Starts on the welcome screen in lang (an index of catalog.h). */
+void ui_sm_init(struct ui_state *st, const char *event_name, int walkins, int lang,
+		const char *pin, int64_t now);
+
+/* A code was presented (camera, keyboard wedge, or a request of ours): greeting or refusal.
+ * In organizer mode the outcome goes to the organizer's message line instead. */
+void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t wall_ms,
+		   int64_t now);
+/* The badge of registration number was printed, or waits (state says why). */
+void ui_sm_printed(struct ui_state *st, int64_t number, int64_t now);
+void ui_sm_held(struct ui_state *st, int64_t number, enum printer_state state, int64_t now);
+/* The printer's state and queue (from printq_get_status), the scanner's state. */
+void ui_sm_printer(struct ui_state *st, enum printer_state state, int64_t queued,
+		   int64_t printed, const char *model, int64_t now);
+void ui_sm_scanner(struct ui_state *st, enum ui_scanner_state sc, int64_t now);
+/* The kiosk's wall clock (shown on the clock screen) and whether it can be trusted. */
+void ui_sm_wall(struct ui_state *st, int64_t wall_ms, int trusted);
+/* The result of a request: rc VK_OK or an error; name of the person when known. */
+void ui_sm_done(struct ui_state *st, enum ui_req_kind kind, int rc, const char *name,
+		int64_t now);
+void ui_sm_turnout(struct ui_state *st, const struct ui_turnout *t);
+
+/* A tap on the button called name; returns 1 when such a button is on screen and enabled.
+ * The layout for the hit test is the last one built by ui_sm_layout (or w x h). */
+int ui_sm_button(struct ui_state *st, const char *name, int64_t now);
+/* A tap at pixel (x, y) of a w x h window: the button under it, if any. Returns 1 when a
+ * button took it. */
+int ui_sm_tap(struct ui_state *st, int x, int y, int w, int h, int64_t now);
+/* Text typed on a physical keyboard (UTF-8), or keys: */
+void ui_sm_text(struct ui_state *st, const char *utf8, int64_t now);
+enum ui_key { UI_KEY_BACKSPACE, UI_KEY_ENTER, UI_KEY_ESCAPE };
+void ui_sm_key(struct ui_state *st, enum ui_key key, int64_t now);
+/* Time passes: screens time out. */
+void ui_sm_tick(struct ui_state *st, int64_t now);
+
+/* Builds the display list of the current screen for a w x h window. */
+void ui_sm_layout(const struct ui_state *st, int w, int h, struct ui_dlist *out);
+/* Appends an item (zeroed, kind and rectangle set); NULL when the list is full. */
+struct ui_item *ui_dlist_add(struct ui_dlist *dl, enum ui_item_kind kind, struct ui_rect r);
+/* Finds a button by name in a display list; NULL when absent. */
+const struct ui_item *ui_dlist_find(const struct ui_dlist *dl, const char *name);
+/* The enabled button under (x, y); NULL when none. */
+const struct ui_item *ui_dlist_hit(const struct ui_dlist *dl, int x, int y);
+
+/* Takes the oldest pending request; returns 0 when there is none. */
+int ui_sm_next_request(struct ui_state *st, struct ui_request *out);
+/* 1 when the screen changed since the last call (and clears the flag). */
+int ui_sm_take_changed(struct ui_state *st);
+
+/* WCAG 2 contrast ratio of two 0xRRGGBB colours (1..21). */
+double ui_contrast(uint32_t a, uint32_t b);
+
+#endif

@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: MIT */
+/* The kiosk's window (ui.h): SDL2 window and renderer, text fitted into rectangles,
+ * display lists drawn, frames read back, SDL events translated.
+ *
+ * Map: opening and closing; fonts and the text cache; fitting text; drawing; reading the
+ * frame back; events.
+ *
+ * Text is the costly part of a frame: each distinct (text, size, box) is measured,
+ * wrapped and rasterised once and kept as textures in a small cache, so a screen that
+ * does not change redraws from textures at full frame rate. */
+#include "ui/ui.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+#define NOTO_DIR "/usr/share/fonts/truetype/noto/"
+#define DEJAVU_DIR "/usr/share/fonts/truetype/dejavu/"
+#define CACHE_SLOTS 256
+#define MAX_LINES 4
+
+struct fitted {
+	int used;
+	uint64_t stamp;          /* last frame it was drawn in, for eviction */
+	uint64_t hash;
+	char text[UI_TEXT_MAX];
+	int px, min_px, w, h, flags;
+	uint32_t fg;
+	/* the result */
+	int size, n;
+	SDL_Texture *line[MAX_LINES];
+	int lw[MAX_LINES], lh;
+};
+
+struct ui {
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	TTF_Font *font[2];       /* Noto Sans regular, bold (or DejaVu when Noto is missing) */
+	TTF_Font *fallback[2];   /* DejaVu Sans regular, bold; NULL when missing */
+	int font_size[4];        /* the size each of the four fonts is set to now */
+	struct fitted cache[CACHE_SLOTS];
+	uint64_t frame;
+	SDL_Texture *preview;
+	int pv_w, pv_h;
+	uint8_t *pixels;         /* the last kept frame, RGB888 as 0x00RRGGBB words */
+	int px_w, px_h;
+	int drawn_px[UI_MAX_ITEMS];
+	int sdl_started, ttf_started;
+};
+
+/* ---- opening and closing --------------------------------------------------------------- */
+static TTF_Font *open_font(const char *a, const char *b)
+{
+	TTF_Font *f = TTF_OpenFont(a, 24);
+	if (!f && b)
+		f = TTF_OpenFont(b, 24);
+	if (f)
+		TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+	return f;
+}
+
+int ui_open(const struct ui_config *cfg, struct ui **out, char *why, size_t why_len)
+{
+	struct ui *ui = calloc(1, sizeof *ui);
+	int w = cfg->w, h = cfg->h, rc = VK_ERR_DEVICE;
+	Uint32 flags = SDL_WINDOW_SHOWN;
+	const char *drv;
+
+	*out = NULL;
+	if (!ui)
+		return VK_ERR_NOMEM;
+	if (cfg->headless) {
+		/* SDL's dummy driver with the software renderer: the same pixels as "offscreen"
+		 * (tried), without offscreen's EGL probe, whose loaded and unloaded Mesa leaves
+		 * allocations LeakSanitizer reports. Headless ignores the environment here: it is
+		 * not meant to show anything. */
+		SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
+		SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, "software", SDL_HINT_OVERRIDE);
+	}
+	/* a kiosk screen must not go dark while people queue */
+	SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+	if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		snprintf(why, why_len, "no display for the kiosk window (%s): run it under X11 or Wayland, "
+			 "on the Pi's console (KMSDRM), or headless with --headless", SDL_GetError());
+		goto fail;
+	}
+	ui->sdl_started = 1;
+	drv = SDL_GetCurrentVideoDriver();
+	if (drv && strcmp(drv, "KMSDRM") == 0)
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP; /* no desktop: the whole screen is ours */
+	else if (cfg->fullscreen)
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+	else
+		flags |= SDL_WINDOW_RESIZABLE;
+	if (w <= 0 || h <= 0) {
+		w = cfg->headless ? 800 : 1024;
+		h = cfg->headless ? 480 : 600;
+	}
+	ui->win = SDL_CreateWindow(cfg->title ? cfg->title : "vkhid", SDL_WINDOWPOS_CENTERED,
+				   SDL_WINDOWPOS_CENTERED, w, h, flags);
+	if (!ui->win) {
+		snprintf(why, why_len, "cannot open the kiosk window: %s", SDL_GetError());
+		goto fail;
+	}
+	ui->ren = SDL_CreateRenderer(ui->win, -1, cfg->vsync ? SDL_RENDERER_PRESENTVSYNC : 0);
+	if (!ui->ren)
+		ui->ren = SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_SOFTWARE);
+	if (!ui->ren) {
+		snprintf(why, why_len, "cannot draw in the kiosk window: %s", SDL_GetError());
+		goto fail;
+	}
+	SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+	if (TTF_Init() != 0) {
+		snprintf(why, why_len, "SDL2_ttf failed to start: %s", TTF_GetError());
+		goto fail;
+	}
+	ui->ttf_started = 1;
+	ui->font[0] = open_font(NOTO_DIR "NotoSans-Regular.ttf", DEJAVU_DIR "DejaVuSans.ttf");
+	ui->font[1] = open_font(NOTO_DIR "NotoSans-Bold.ttf", DEJAVU_DIR "DejaVuSans-Bold.ttf");
+	ui->fallback[0] = open_font(DEJAVU_DIR "DejaVuSans.ttf", NULL);
+	ui->fallback[1] = open_font(DEJAVU_DIR "DejaVuSans-Bold.ttf", NULL);
+	if (!ui->font[0] || !ui->font[1]) {
+		snprintf(why, why_len, "no screen font: install the package fonts-noto-core "
+			 "(or at least fonts-dejavu-core)");
+		rc = VK_ERR_NOT_FOUND;
+		goto fail;
+	}
+	for (int i = 0; i < 4; i++)
+		ui->font_size[i] = 24;
+	SDL_StartTextInput();
+	*out = ui;
+	return VK_OK;
+fail:
+	ui_close(ui);
+	return rc;
+}
+
+static void cache_drop(struct fitted *f)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->line[i])
+			SDL_DestroyTexture(f->line[i]);
+	memset(f, 0, sizeof *f);
+}
+
+void ui_close(struct ui *ui)
+{
+	if (!ui)
+		return;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		cache_drop(&ui->cache[i]);
+	if (ui->preview)
+		SDL_DestroyTexture(ui->preview);
+	for (int i = 0; i < 2; i++) {
+		if (ui->font[i])
+			TTF_CloseFont(ui->font[i]);
+		if (ui->fallback[i])
+			TTF_CloseFont(ui->fallback[i]);
+	}
+	if (ui->ttf_started)
+		TTF_Quit();
+	if (ui->ren)
+		SDL_DestroyRenderer(ui->ren);
+	if (ui->win)
+		SDL_DestroyWindow(ui->win);
+	if (ui->sdl_started)
+		SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+	free(ui->pixels);
+	free(ui);
+}
+
+void ui_size(struct ui *ui, int *w, int *h)
+{
+	if (SDL_GetRendererOutputSize(ui->ren, w, h) != 0)
+		SDL_GetWindowSize(ui->win, w, h);
+}
+
+int ui_resize(struct ui *ui, int w, int h)
+{
+	SDL_SetWindowSize(ui->win, w, h);
+	return VK_OK;
+}
+
+const char *ui_driver(struct ui *ui)
+{
+	const char *d = SDL_GetCurrentVideoDriver();
+	return d ? d : "?";
+}
+
+/* ---- fonts and the text cache ---------------------------------------------------------- */
+static uint64_t hash_item(const struct ui_item *it)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)it->text; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	h ^= (uint64_t)it->px * 31 + (uint64_t)it->r.w * 131 + (uint64_t)it->r.h * 1031
+	     + (uint64_t)it->flags * 7 + (uint64_t)it->fg * 17 + (uint64_t)it->min_px;
+	return h;
+}
+
+/* 1 when every character of s is in the font. */
+static int font_has_all(TTF_Font *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		Uint32 cp;
+		int n;
+		if (*p < 0x80) {
+			cp = *p;
+			n = 1;
+		} else if ((*p & 0xE0) == 0xC0 && p[1]) {
+			cp = (Uint32)(*p & 0x1F) << 6 | (p[1] & 0x3F);
+			n = 2;
+		} else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+			cp = (Uint32)(*p & 0x0F) << 12 | (Uint32)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+			n = 3;
+		} else if ((*p & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
+			cp = (Uint32)(*p & 0x07) << 18 | (Uint32)(p[1] & 0x3F) << 12 | (Uint32)(p[2] & 0x3F) << 6
+			     | (p[3] & 0x3F);
+			n = 4;
+		} else {
+			return 1; /* not UTF-8: let the main font draw its boxes */
+		}
+		if (cp > ' ' && !TTF_GlyphIsProvided32(f, cp))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/* The font for a text: Noto unless it lacks a character DejaVu has; set to px. */
+static TTF_Font *pick_font(struct ui *ui, const char *s, int bold, int px)
+{
+	int fb = ui->fallback[bold] && !font_has_all(ui->font[bold], s) && font_has_all(ui->fallback[bold], s);
+	TTF_Font *f = fb ? ui->fallback[bold] : ui->font[bold];
+	int slot = fb * 2 + bold;
+	/* TTF_SetFontSize empties the glyph cache: only when the size changes */
+	if (ui->font_size[slot] != px && TTF_SetFontSize(f, px) == 0)
+		ui->font_size[slot] = px;
+	return f;
+}
+
+static int text_width(TTF_Font *f, const char *s, size_t len)
+{
+	char buf[UI_TEXT_MAX];
+	int w = 0, h = 0;
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	TTF_SizeUTF8(f, buf, &w, &h);
+	return w;
+}
+
+/* ---- fitting text ---------------------------------------------------------------------- */
+struct lines { int n; size_t start[MAX_LINES], len[MAX_LINES]; };
+
+/* Breaks s into at most max lines of width w at spaces; returns 1 when it all fits. */
+static int wrap(TTF_Font *f, const char *s, int w, int max, struct lines *out)
+{
+	size_t n = strlen(s), at = 0;
+	out->n = 0;
+	while (at < n && out->n < max) {
+		size_t best = 0, i;
+		while (s[at] == ' ')
+			at++;
+		if (at >= n)
+			break;
+		if (text_width(f, s + at, n - at) <= w) {
+			best = n - at;
+		} else {
+			for (i = at; i <= n; i++) {
+				if (i == n || s[i] == ' ') {
+					if (text_width(f, s + at, i - at) <= w)
+						best = i - at;
+					else
+						break;
+				}
+			}
+		}
+		if (best == 0)
+			return 0; /* one word wider than the box */
+		out->start[out->n] = at;
+		out->len[out->n] = best;
+		out->n++;
+		at += best;
+	}
+	while (at < n && s[at] == ' ')
+		at++;
+	return at >= n;
+}
+
+/* The space kept free inside a button on each side of its label. */
+static int button_pad(const struct ui_item *it)
+{
+	int a = it->r.h / 6, b = it->r.w / 12;
+	return a < b ? a : b;
+}
+
+/* Fits the item's text into its box: the largest size from px down to min_px at which it
+ * fits (wrapping when allowed); at min_px what does not fit is cut with an ellipsis. */
+static void fit(struct ui *ui, const struct ui_item *it, struct fitted *f)
+{
+	int bold = (it->flags & UI_BOLD) != 0, max_lines, size = it->px;
+	TTF_Font *font = NULL;
+	struct lines ls = { 0 };
+	char buf[UI_TEXT_MAX + 4];
+	SDL_Color c = { (it->fg >> 16) & 255, (it->fg >> 8) & 255, it->fg & 255, 255 };
+	int inner_w = it->r.w - 2 * (it->kind == UI_IT_BUTTON ? button_pad(it) : 0);
+
+	for (;;) {
+		int lh;
+		font = pick_font(ui, it->text, bold, size);
+		lh = TTF_FontLineSkip(font);
+		max_lines = (it->flags & UI_WRAP) ? it->r.h / (lh > 0 ? lh : 1) : 1;
+		if (max_lines < 1)
+			max_lines = 1;
+		if (max_lines > MAX_LINES)
+			max_lines = MAX_LINES;
+		if (wrap(font, it->text, inner_w, max_lines, &ls) || size <= it->min_px)
+			break;
+		size = size * 9 / 10;
+		if (size < it->min_px)
+			size = it->min_px;
+	}
+	f->size = size;
+	f->lh = TTF_FontLineSkip(font);
+	if (ls.n == 0 && it->text[0]) { /* one word too wide even at the smallest size */
+		ls.n = 1;
+		ls.start[0] = 0;
+		ls.len[0] = strlen(it->text);
+	}
+	for (int i = 0; i < ls.n; i++) {
+		SDL_Surface *s;
+		size_t len = ls.len[i];
+		int last = i == ls.n - 1;
+		memcpy(buf, it->text + ls.start[i], len);
+		buf[len] = '\0';
+		/* the last line of a text that did not fit ends with an ellipsis */
+		if (last && (ls.start[i] + len < strlen(it->text) || text_width(font, buf, len) > inner_w)) {
+			while (len > 0 && text_width(font, buf, len) + text_width(font, "…", 3) > inner_w) {
+				do
+					len--;
+				while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80);
+			}
+			memcpy(buf + len, "…", 4);
+		}
+		s = TTF_RenderUTF8_Blended(font, buf, c);
+		if (!s)
+			continue;
+		f->line[f->n] = SDL_CreateTextureFromSurface(ui->ren, s);
+		f->lw[f->n] = s->w;
+		if (f->line[f->n])
+			f->n++;
+		SDL_FreeSurface(s);
+	}
+}
+
+static struct fitted *fitted_for(struct ui *ui, const struct ui_item *it)
+{
+	uint64_t h = hash_item(it);
+	struct fitted *oldest = &ui->cache[0];
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct fitted *f = &ui->cache[i];
+		if (f->used && f->hash == h && f->px == it->px && f->w == it->r.w && f->h == it->r.h
+		    && f->flags == it->flags && f->fg == it->fg && f->min_px == it->min_px
+		    && strcmp(f->text, it->text) == 0) {
+			f->stamp = ui->frame;
+			return f;
+		}
+		if (!f->used || f->stamp < oldest->stamp || (oldest->used && !f->used))
+			oldest = f;
+	}
+	cache_drop(oldest);
+	oldest->used = 1;
+	oldest->hash = h;
+	oldest->stamp = ui->frame;
+	snprintf(oldest->text, sizeof oldest->text, "%s", it->text);
+	oldest->px = it->px;
+	oldest->min_px = it->min_px;
+	oldest->w = it->r.w;
+	oldest->h = it->r.h;
+	oldest->flags = it->flags;
+	oldest->fg = it->fg;
+	fit(ui, it, oldest);
+	return oldest;
+}
+
+/* ---- drawing --------------------------------------------------------------------------- */
+static void color(struct ui *ui, uint32_t rgb)
+{
+	SDL_SetRenderDrawColor(ui->ren, (rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255, 255);
+}
+
+static void fill(struct ui *ui, struct ui_rect r, uint32_t rgb)
+{
+	SDL_Rect q = { r.x, r.y, r.w, r.h };
+	color(ui, rgb);
+	SDL_RenderFillRect(ui->ren, &q);
+}
+
+static void outline(struct ui *ui, struct ui_rect r, uint32_t rgb, int t)
+{
+	if (t < 1)
+		t = 1;
+	fill(ui, (struct ui_rect){ r.x, r.y, r.w, t }, rgb);
+	fill(ui, (struct ui_rect){ r.x, r.y + r.h - t, r.w, t }, rgb);
+	fill(ui, (struct ui_rect){ r.x, r.y, t, r.h }, rgb);
+	fill(ui, (struct ui_rect){ r.x + r.w - t, r.y, t, r.h }, rgb);
+}
+
+static int draw_text(struct ui *ui, const struct ui_item *it)
+{
+	struct fitted *f;
+	int total, y, pad;
+	if (!it->text[0])
+		return 0;
+	f = fitted_for(ui, it);
+	total = f->n * f->lh;
+	pad = it->kind == UI_IT_BUTTON ? button_pad(it) : 0;
+	y = (it->flags & UI_MIDDLE) || it->kind == UI_IT_BUTTON ? it->r.y + (it->r.h - total) / 2 : it->r.y;
+	for (int i = 0; i < f->n; i++) {
+		int x = it->r.x + pad;
+		int cw = it->r.w - 2 * pad;
+		SDL_Rect dst;
+		if ((it->flags & UI_CENTER) || it->kind == UI_IT_BUTTON)
+			x = it->r.x + (it->r.w - f->lw[i]) / 2;
+		else if (f->lw[i] > cw)
+			x = it->r.x;
+		dst.x = x;
+		dst.y = y + i * f->lh;
+		SDL_QueryTexture(f->line[i], NULL, NULL, &dst.w, &dst.h);
+		SDL_RenderCopy(ui->ren, f->line[i], NULL, &dst);
+	}
+	return f->size;
+}
+
+static void draw_preview(struct ui *ui, const struct ui_item *it)
+{
+	struct ui_rect r = it->r, g;
+	int side, t, arm;
+	fill(ui, r, it->bg);
+	if (ui->preview && ui->pv_w > 0 && ui->pv_h > 0) {
+		/* fit the picture into the box, keeping its shape */
+		double sx = (double)r.w / ui->pv_w, sy = (double)r.h / ui->pv_h, s = sx < sy ? sx : sy;
+		SDL_Rect dst = { 0, 0, (int)(ui->pv_w * s), (int)(ui->pv_h * s) };
+		dst.x = r.x + (r.w - dst.w) / 2;
+		dst.y = r.y + (r.h - dst.h) / 2;
+		SDL_RenderCopy(ui->ren, ui->preview, NULL, &dst);
+	}
+	/* the guide frame: four corners of a square where the code should be */
+	side = (r.w < r.h ? r.w : r.h) * 7 / 10;
+	g = (struct ui_rect){ r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side };
+	t = side / 40 < 3 ? 3 : side / 40;
+	arm = side / 4;
+	fill(ui, (struct ui_rect){ g.x, g.y, arm, t }, 0xFFFFFF);
+	fill(ui, (struct ui_rect){ g.x, g.y, t, arm }, 0xFFFFFF);
+	fill(ui, (struct ui_rect){ g.x + side - arm, g.y, arm, t }, 0xFFFFFF);
+	fill(ui, (struct ui_rect){ g.x + side - t, g.y, t, arm }, 0xFFFFFF);
+	fill(ui, (struct ui_rect){ g.x, g.y + side - t, arm, t }, 0xFFFFFF);
+	fill(ui, (struct ui_rect){ g.x, g.y + side - arm, t, arm }, 0xFFFFFF);
+	fill(ui, (struct ui_rect){ g.x + side - arm, g.y + side - t, arm, t }, 0xFFFFFF);
+	fill(ui, (struct ui_rect){ g.x + side - t, g.y + side - arm, t, arm }, 0xFFFFFF);
+}
+
+void ui_preview(struct ui *ui, const uint8_t *gray, int w, int h, int stride)
+{
+	uint8_t *rgb;
+	if (!gray || w <= 0 || h <= 0) {
+		if (ui->preview)
+			SDL_DestroyTexture(ui->preview);
+		ui->preview = NULL;
+		return;
+	}
+	if (!ui->preview || ui->pv_w != w || ui->pv_h != h) {
+		if (ui->preview)
+			SDL_DestroyTexture(ui->preview);
+		ui->preview = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING, w, h);
+		ui->pv_w = w;
+		ui->pv_h = h;
+		if (!ui->preview)
+			return;
+	}
+	rgb = malloc((size_t)w * h * 3);
+	if (!rgb)
+		return;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			uint8_t v = gray[(size_t)y * stride + x];
+			uint8_t *p = rgb + ((size_t)y * w + x) * 3;
+			p[0] = p[1] = p[2] = v;
+		}
+	SDL_UpdateTexture(ui->preview, NULL, rgb, w * 3);
+	free(rgb);
+}
+
+int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep)
+{
+	ui->frame++;
+	color(ui, 0xFFFFFF);
+	SDL_RenderClear(ui->ren);
+	for (int i = 0; i < dl->n; i++) {
+		const struct ui_item *it = &dl->item[i];
+		ui->drawn_px[i] = 0;
+		switch (it->kind) {
+		case UI_IT_BOX:
+			fill(ui, it->r, it->bg);
+			break;
+		case UI_IT_FRAME:
+			outline(ui, it->r, it->fg, it->px);
+			break;
+		case UI_IT_BUTTON:
+			fill(ui, it->r, it->bg);
+			ui->drawn_px[i] = draw_text(ui, it);
+			break;
+		case UI_IT_TEXT:
+			ui->drawn_px[i] = draw_text(ui, it);
+			break;
+		case UI_IT_PREVIEW:
+			draw_preview(ui, it);
+			break;
+		}
+	}
+	if (keep) {
+		int w, h;
+		ui_size(ui, &w, &h);
+		if (w != ui->px_w || h != ui->px_h || !ui->pixels) {
+			free(ui->pixels);
+			ui->pixels = malloc((size_t)w * h * 4);
+			ui->px_w = ui->pixels ? w : 0;
+			ui->px_h = ui->pixels ? h : 0;
+		}
+		if (ui->pixels && SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_RGB888, ui->pixels, w * 4) != 0) {
+			free(ui->pixels);
+			ui->pixels = NULL;
+			ui->px_w = ui->px_h = 0;
+		}
+	}
+	SDL_RenderPresent(ui->ren);
+	return VK_OK;
+}
+
+int ui_drawn_px(struct ui *ui, int item)
+{
+	return item >= 0 && item < UI_MAX_ITEMS ? ui->drawn_px[item] : 0;
+}
+
+/* ---- reading the frame back ------------------------------------------------------------ */
+int ui_save_png(struct ui *ui, const char *path)
+{
+	SDL_Surface *s;
+	int rc;
+	if (!ui->pixels)
+		return VK_ERR_INVALID;
+	s = SDL_CreateRGBSurfaceWithFormatFrom(ui->pixels, ui->px_w, ui->px_h, 32, ui->px_w * 4,
+					       SDL_PIXELFORMAT_RGB888);
+	if (!s)
+		return VK_ERR_NOMEM;
+	rc = IMG_SavePNG(s, path) == 0 ? VK_OK : VK_ERR_IO;
+	SDL_FreeSurface(s);
+	return rc;
+}
+
+double ui_ink(struct ui *ui, struct ui_rect r, uint32_t bg)
+{
+	long n = 0, ink = 0;
+	if (!ui->pixels)
+		return 0;
+	for (int y = r.y < 0 ? 0 : r.y; y < r.y + r.h && y < ui->px_h; y++)
+		for (int x = r.x < 0 ? 0 : r.x; x < r.x + r.w && x < ui->px_w; x++) {
+			uint32_t p;
+			int d = 0;
+			memcpy(&p, ui->pixels + ((size_t)y * ui->px_w + x) * 4, 4);
+			for (int sh = 0; sh <= 16; sh += 8) {
+				int a = (int)((p >> sh) & 255), b = (int)((bg >> sh) & 255);
+				d += a > b ? a - b : b - a;
+			}
+			n++;
+			ink += d > 96;
+		}
+	return n ? (double)ink / n : 0;
+}
+
+/* ---- events ---------------------------------------------------------------------------- */
+int ui_handle_event(struct ui *ui, struct ui_state *st, const SDL_Event *e, int64_t now)
+{
+	int w, h, ww, wh;
+	ui_size(ui, &w, &h);
+	switch (e->type) {
+	case SDL_QUIT:
+		return 1;
+	case SDL_FINGERDOWN:
+		/* touch screens: coordinates are 0..1 of the window */
+		ui_sm_tap(st, (int)(e->tfinger.x * w), (int)(e->tfinger.y * h), w, h, now);
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+		/* a touch screen also sends a mouse click for each tap: take the finger only */
+		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+			break;
+		SDL_GetWindowSize(ui->win, &ww, &wh);
+		if (ww > 0 && wh > 0)
+			ui_sm_tap(st, e->button.x * w / ww, e->button.y * h / wh, w, h, now);
+		break;
+	case SDL_TEXTINPUT:
+		ui_sm_text(st, e->text.text, now);
+		break;
+	case SDL_KEYDOWN:
+		if (e->key.keysym.sym == SDLK_BACKSPACE)
+			ui_sm_key(st, UI_KEY_BACKSPACE, now);
+		else if (e->key.keysym.sym == SDLK_RETURN || e->key.keysym.sym == SDLK_KP_ENTER)
+			ui_sm_key(st, UI_KEY_ENTER, now);
+		else if (e->key.keysym.sym == SDLK_ESCAPE)
+			ui_sm_key(st, UI_KEY_ESCAPE, now);
+		break;
+	case SDL_WINDOWEVENT:
+		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+			st->changed = 1;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* The kiosk's window: SDL2 video and renderer, fonts (Noto Sans, DejaVu Sans for the
+ * glyphs Noto lacks), drawing a screen's display list (screen.h), reading it back as a PNG,
+ * and turning SDL events (finger, mouse, keyboard, text) into state machine inputs.
+ *
+ * Everything here runs on the UI thread only. Headless, the window is SDL's offscreen
+ * driver with the software renderer, so screenshots are the same pixels on every machine;
+ * on a Raspberry Pi without a desktop it is KMSDRM, full screen; on a laptop a window. */
+#ifndef VK_UI_UI_H
+#define VK_UI_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/screen.h"
+
+union SDL_Event;
+struct ui;
+
+struct ui_config {
+	int headless;      /* offscreen video, software renderer (unless the environment says) */
+	int fullscreen;    /* full screen (always under KMSDRM) */
+	int w, h;          /* window size; 0 = 1024x600 (a window) or the display's */
+	const char *title;
+	int vsync;         /* present in step with the display */
+};
+
+/* Opens the window. Returns VK_OK and a ui to free with ui_close(), or an error with a
+ * reason in why: no display, no fonts (names the package to install). */
+int ui_open(const struct ui_config *cfg, struct ui **out, char *why, size_t why_len);
+void ui_close(struct ui *ui);
+/* The size in pixels the layouts are made for. */
+void ui_size(struct ui *ui, int *w, int *h);
+/* Resizes the window (headless: any size, for portrait and 1920x1080 screenshots). */
+int ui_resize(struct ui *ui, int w, int h);
+/* The name of SDL's video driver in use ("offscreen", "x11", "KMSDRM"...). */
+const char *ui_driver(struct ui *ui);
+
+/* Gives the camera's latest picture (8-bit gray) for the preview; copied. */
+void ui_preview(struct ui *ui, const uint8_t *gray, int w, int h, int stride);
+
+/* Draws a display list and shows it. With keep = 1 the frame's pixels are kept for
+ * ui_save_png() and ui_ink(). Returns VK_OK or VK_ERR_DEVICE. */
+int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep);
+/* Writes the last kept frame as a PNG. */
+int ui_save_png(struct ui *ui, const char *path);
+/* Of the last kept frame: the share (0..1) of pixels in r that differ clearly from bg,
+ * i.e. text or drawing was put there. */
+double ui_ink(struct ui *ui, struct ui_rect r, uint32_t bg);
+/* The size in pixels a text item was drawn at in the last frame (0 when not drawn):
+ * texts shrink to fit, never below their min_px. */
+int ui_drawn_px(struct ui *ui, int item);
+
+/* Feeds one SDL event to the state machine (finger and mouse taps, keys, typed text,
+ * window size changes). Returns 1 when the window was asked to close. */
+int ui_handle_event(struct ui *ui, struct ui_state *st, const union SDL_Event *e, int64_t now);
+
+#endif
