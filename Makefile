@@ -37,10 +37,19 @@ SAN_OBJ  = $(LIB_SRC:%.c=$(SANB)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(SANB)/tests/%)
 UNIT_HELP_OBJ = $(UNIT_HELP:%.c=$(SANB)/%.o)
 
+# ---- translations: po/LANG.po -> BUILD/locale/LANG/LC_MESSAGES/vkhid.mo -----------------
+# The kiosk looks for locale/ beside its binary or one level up.
+PO_SRC = $(wildcard po/*.po)
+MO_OUT = $(PO_SRC:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/vkhid.mo)
+$(BUILD)/locale/%/LC_MESSAGES/vkhid.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
 .PHONY: all run test check bench clean deps demo unit e2e
 # keep object files of test programs between runs
 .SECONDARY:
-all: $(BUILD)/vkhid
+all: $(BUILD)/vkhid $(MO_OUT)
+
 
 # ---- release -------------------------------------------------------------------------
 $(REL)/%.o: %.c
@@ -97,8 +106,13 @@ deps:
 	@sh board/deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid
+	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(MO_OUT)
 	$(BUILD)/vkhid demo --out $(BUILD)/demo
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "The kiosk window with the demo event: close it or press Ctrl+C"; \
+		$(BUILD)/vkhid --db $(BUILD)/demo/demo.db run --camera files:$(BUILD)/demo/tickets@90 \
+			--printer file:$(BUILD)/demo/window-badges --out $(BUILD)/demo/window; \
+	else echo "No display here: that was the headless kiosk. With a display, make run opens its window."; fi
 
 demo: $(BUILD)/vkhid
 	$(BUILD)/vkhid demo --out $(BUILD)/demo
@@ -109,10 +123,10 @@ test: deps
 
 check: test
 
-test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN)
+test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT)
 
 bench: deps
-	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN)
+	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)
 	@for b in $(BENCH_BIN); do VKHID_SHARED=$${VKHID_SHARED:-../shared} $$b --vkhid $(BUILD)/vkhid || exit 1; done
 
 clean:

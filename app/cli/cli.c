@@ -53,9 +53,10 @@ const struct cli_command cli_commands[] = {
 	  "підключені принтери: модель, етикетки, стан", "" },
 	{ "print-test", cmd_print_test, "print a test badge", "надрукувати тестовий бейдж",
 	  "[--printer SPEC] [--template FILE|NAME]" },
-	{ "run", cmd_run, "run the kiosk (headless: driven by a scenario)",
-	  "запустити кіоск (без екрана: за сценарієм)",
-	  "--headless --scenario FILE --out DIR [--camera SPEC] [--printer SPEC]" },
+	{ "run", cmd_run, "run the kiosk: the touch screen, or headless driven by a scenario",
+	  "запустити кіоск: сенсорний екран, або без екрана за сценарієм",
+	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
+	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]" },
 	{ "demo", cmd_demo, "build a demo event and run the kiosk over a demo scenario",
 	  "створити демо-захід і запустити кіоск за демо-сценарієм", "[--out DIR]" },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -261,12 +261,49 @@ static int append(struct checkin_desk *desk, struct checkin_result *res, int kin
 	return rc;
 }
 
+/* Stage one for a registration number of the desk's event. */
+static int resolve_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res)
+{
+	int rc;
+	memset(res, 0, sizeof *res);
+	res->event_id = desk->event.id;
+	res->number = number;
+	rc = db_reg_get(desk->d, desk->event.id, number, &res->reg);
+	if (rc == VK_ERR_NOT_FOUND) {
+		res->outcome = CI_UNKNOWN;
+		return VK_OK;
+	}
+	if (rc)
+		return rc;
+	res->have_reg = 1;
+	res->outcome = res->reg.status == DB_REG_CANCELLED ? CI_CANCELLED : CI_ADMITTED;
+	return VK_OK;
+}
+
+static int admit(struct checkin_desk *desk, int method, struct checkin_result *res);
+
 int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int method,
 		    struct checkin_result *res)
 {
 	int rc = resolve(desk, code, len, res);
 	if (rc || res->outcome != CI_ADMITTED)
 		return rc;
+	return admit(desk, method, res);
+}
+
+int checkin_number(struct checkin_desk *desk, int64_t number, int method,
+		   struct checkin_result *res)
+{
+	int rc = resolve_number(desk, number, res);
+	if (rc || res->outcome != CI_ADMITTED)
+		return rc;
+	return admit(desk, method, res);
+}
+
+/* Stage two: admits a resolved registration unless the log says it is in already. */
+static int admit(struct checkin_desk *desk, int method, struct checkin_result *res)
+{
+	int rc;
 
 	/* Check and append in one write transaction: two connections (two threads, or a
 	 * kiosk and the CLI) cannot both admit the same ticket. */
@@ -294,13 +331,10 @@ fail:
 	return rc;
 }
 
-/* Shared by undo and reprint: the code must resolve and be admitted now. */
-static int staff_action(struct checkin_desk *desk, const char *code, size_t len, int kind,
-			struct checkin_result *res)
+/* Shared by undo and reprint: the resolved registration must be admitted now. */
+static int staff_resolved(struct checkin_desk *desk, int kind, struct checkin_result *res)
 {
-	int rc = resolve(desk, code, len, res);
-	if (rc)
-		return rc;
+	int rc;
 	if (res->outcome != CI_ADMITTED && res->outcome != CI_CANCELLED)
 		return VK_ERR_INVALID;
 	rc = db_begin(desk->d);
@@ -322,6 +356,13 @@ fail:
 	return rc;
 }
 
+static int staff_action(struct checkin_desk *desk, const char *code, size_t len, int kind,
+			struct checkin_result *res)
+{
+	int rc = resolve(desk, code, len, res);
+	return rc ? rc : staff_resolved(desk, kind, res);
+}
+
 int checkin_undo(struct checkin_desk *desk, const char *code, size_t len,
 		 struct checkin_result *res)
 {
@@ -332,4 +373,51 @@ int checkin_reprint(struct checkin_desk *desk, const char *code, size_t len,
 		    struct checkin_result *res)
 {
 	return staff_action(desk, code, len, DB_CI_REPRINT, res);
+}
+
+int checkin_undo_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res)
+{
+	int rc = resolve_number(desk, number, res);
+	return rc ? rc : staff_resolved(desk, DB_CI_UNDO, res);
+}
+
+int checkin_reprint_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res)
+{
+	int rc = resolve_number(desk, number, res);
+	return rc ? rc : staff_resolved(desk, DB_CI_REPRINT, res);
+}
+
+int checkin_walkin(struct checkin_desk *desk, struct db_registration *reg,
+		   struct checkin_result *res)
+{
+	int rc;
+	memset(res, 0, sizeof *res);
+	if (!desk->event.walkins || !reg->display[0])
+		return VK_ERR_INVALID;
+	reg->event_id = desk->event.id;
+	reg->number = 0;
+	reg->status = DB_REG_ACTIVE;
+	/* the registration, its entry and its badge stand or fall together */
+	rc = db_begin(desk->d);
+	if (rc)
+		return rc;
+	rc = db_reg_insert(desk->d, reg);
+	if (rc)
+		goto fail;
+	res->event_id = reg->event_id;
+	res->number = reg->number;
+	res->reg = *reg;
+	res->have_reg = 1;
+	res->outcome = CI_ADMITTED;
+	rc = append(desk, res, DB_CI_WALKIN, DB_CI_MANUAL, desk->queue_badges, &res->entry);
+	if (rc)
+		goto fail;
+	rc = db_commit(desk->d);
+	if (rc)
+		goto fail;
+	return VK_OK;
+fail:
+	db_rollback(desk->d);
+	res->job_id = 0;
+	return rc;
 }

@@ -85,4 +85,18 @@ int checkin_undo(struct checkin_desk *desk, const char *code, size_t len,
 int checkin_reprint(struct checkin_desk *desk, const char *code, size_t len,
 		    struct checkin_result *res);
 
+/* The same by registration number in the desk's event, for a person found by name who
+ * has no code at hand ("Find me", staff screens). Outcomes: admitted, already_admitted,
+ * cancelled, or unknown (no such number). */
+int checkin_number(struct checkin_desk *desk, int64_t number, int method,
+		   struct checkin_result *res);
+int checkin_undo_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res);
+int checkin_reprint_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res);
+
+/* Registers a walk-in and admits them in one transaction: reg (event and number are
+ * assigned here, written back) is inserted, a walk-in entry is appended and the badge
+ * queued. VK_ERR_INVALID when reg has no name or the event does not allow walk-ins. */
+int checkin_walkin(struct checkin_desk *desk, struct db_registration *reg,
+		   struct checkin_result *res);
+
 #endif

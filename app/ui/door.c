@@ -10,12 +10,6 @@
 #include "core/err.h"
 #include "core/text.h"
 
-int door_code_of(const struct db_registration *r, const char **code)
-{
-	*code = r->vk_code[0] ? r->vk_code : r->ticket_code[0] ? r->ticket_code : NULL;
-	return *code ? VK_OK : VK_ERR_NOT_FOUND;
-}
-
 int door_turnout(struct checkin_desk *desk, struct ui_turnout *t)
 {
 	struct db_stats st;
@@ -59,8 +53,8 @@ int door_turnout(struct checkin_desk *desk, struct ui_turnout *t)
 	return VK_OK;
 }
 
-/* Registers a walk-in and admits them. The registration gets a kiosk-made code (so it
- * can be reprinted or undone like any other) and goes through the same rules. */
+/* Registers a walk-in and admits them: one transaction in the core (checkin_walkin), a
+ * walk-in entry in the log; reprints and undo then go by registration number. */
 static int walkin(struct checkin_desk *desk, const struct ui_request *rq, struct door_result *out)
 {
 	struct db_registration r;
@@ -85,15 +79,9 @@ static int walkin(struct checkin_desk *desk, const struct ui_request *rq, struct
 	text_trim(r.organization);
 	text_copy(r.email, sizeof r.email, rq->c);
 	text_trim(r.email);
-	snprintf(r.ticket_code, sizeof r.ticket_code, "WALKIN-%s-%" PRId64, db_kiosk_id(desk->d),
-		 clock_now_ms(&desk->clock));
-	text_copy(r.external_id, sizeof r.external_id, r.ticket_code);
 	text_search_key(r.given, r.family, r.display, r.search_key, sizeof r.search_key);
-	rc = db_reg_insert(desk->d, &r);
-	if (rc)
-		return rc;
 	snprintf(out->name, sizeof out->name, "%s", r.display);
-	rc = checkin_present(desk, r.ticket_code, strlen(r.ticket_code), DB_CI_MANUAL, &out->res);
+	rc = checkin_walkin(desk, &r, &out->res);
 	out->has_outcome = rc == VK_OK;
 	return rc;
 }
@@ -101,7 +89,6 @@ static int walkin(struct checkin_desk *desk, const struct ui_request *rq, struct
 void door_do(struct checkin_desk *desk, const struct ui_request *rq, struct door_result *out)
 {
 	struct db_registration reg;
-	const char *code = NULL;
 
 	memset(out, 0, sizeof *out);
 	snprintf(out->name, sizeof out->name, "%s", rq->a);
@@ -109,19 +96,18 @@ void door_do(struct checkin_desk *desk, const struct ui_request *rq, struct door
 	case UI_REQ_CHECKIN:
 	case UI_REQ_REPRINT:
 	case UI_REQ_UNDO:
+		/* by number: a person found by name needs no code at hand */
 		out->rc = db_reg_get(desk->d, desk->event.id, rq->number, &reg);
-		if (out->rc == VK_OK)
-			out->rc = door_code_of(&reg, &code);
 		if (out->rc)
 			break;
 		snprintf(out->name, sizeof out->name, "%s", reg.display);
 		if (rq->kind == UI_REQ_CHECKIN) {
-			out->rc = checkin_present(desk, code, strlen(code), DB_CI_SEARCH, &out->res);
+			out->rc = checkin_number(desk, rq->number, DB_CI_SEARCH, &out->res);
 			out->has_outcome = out->rc == VK_OK;
 		} else if (rq->kind == UI_REQ_REPRINT) {
-			out->rc = checkin_reprint(desk, code, strlen(code), &out->res);
+			out->rc = checkin_reprint_number(desk, rq->number, &out->res);
 		} else {
-			out->rc = checkin_undo(desk, code, strlen(code), &out->res);
+			out->rc = checkin_undo_number(desk, rq->number, &out->res);
 		}
 		break;
 	case UI_REQ_WALKIN:

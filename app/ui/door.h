@@ -24,10 +24,6 @@ struct door_result {
  * queue). */
 void door_do(struct checkin_desk *desk, const struct ui_request *rq, struct door_result *out);
 
-/* The code a registration is presented with (its signed ticket, else its foreign code):
- * "Find me" admits through the same rules as the camera. Returns VK_OK or
- * VK_ERR_NOT_FOUND when the registration has no code. */
-int door_code_of(const struct db_registration *r, const char **code);
 
 /* Turnout for the organizer screen from the database. */
 int door_turnout(struct checkin_desk *desk, struct ui_turnout *t);

@@ -220,6 +220,55 @@ static void test_undo_reprint(void **state)
 	db_stats_free(&st);
 }
 
+/* "Find me": a person found by name is admitted by number, through the same log */
+static void test_by_number(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char c[TICKET_CODE_LEN + 1];
+	assert_int_equal(checkin_number(&f->desk, 20, DB_CI_SEARCH, &r), VK_OK);
+	assert_int_equal(r.outcome, CI_ADMITTED);
+	assert_string_equal(r.reg.display, "Учасник 20");
+	assert_true(r.job_id > 0);
+	ticket(f, f->ev, f->key_id, f->sk, 20, 0, 0, 1, c); /* then the ticket: already in */
+	assert_int_equal(present(f, c, &r), CI_ALREADY_ADMITTED);
+	assert_int_equal(r.first.method, DB_CI_SEARCH);
+	assert_int_equal(checkin_number(&f->desk, 3, DB_CI_SEARCH, &r), VK_OK);
+	assert_int_equal(r.outcome, CI_CANCELLED);
+	assert_int_equal(checkin_number(&f->desk, 9999, DB_CI_SEARCH, &r), VK_OK);
+	assert_int_equal(r.outcome, CI_UNKNOWN);
+	assert_int_equal(checkin_reprint_number(&f->desk, 20, &r), VK_OK);
+	assert_int_equal(checkin_undo_number(&f->desk, 20, &r), VK_OK);
+	assert_int_equal(checkin_undo_number(&f->desk, 20, &r), VK_ERR_NOT_FOUND);
+}
+
+static void test_walkin(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	struct db_registration reg;
+	struct db_stats st;
+	memset(&reg, 0, sizeof reg);
+	snprintf(reg.display, sizeof reg.display, "Богдан Литвин");
+	/* the event does not allow walk-ins: nothing is written */
+	assert_int_equal(checkin_walkin(&f->desk, &reg, &r), VK_ERR_INVALID);
+	assert_int_equal(db_reg_count(f->d, f->ev, 0), 200);
+	f->desk.event.walkins = 1;
+	assert_int_equal(checkin_walkin(&f->desk, &reg, &r), VK_OK);
+	assert_int_equal(reg.number, 201);
+	assert_int_equal(r.outcome, CI_ADMITTED);
+	assert_int_equal(r.entry.kind, DB_CI_WALKIN);
+	assert_true(r.job_id > 0);
+	assert_int_equal(checkin_number(&f->desk, 201, DB_CI_SEARCH, &r), VK_OK);
+	assert_int_equal(r.outcome, CI_ALREADY_ADMITTED);
+	assert_int_equal(db_stats(f->d, f->ev, &st), VK_OK);
+	assert_int_equal(st.registered, 200); /* 199 active + the walk-in */
+	assert_int_equal(st.admitted, 1);
+	db_stats_free(&st);
+	memset(&reg, 0, sizeof reg);
+	assert_int_equal(checkin_walkin(&f->desk, &reg, &r), VK_ERR_INVALID); /* no name */
+}
+
 static void test_clock_backwards(void **state)
 {
 	struct fx *f = *state;
@@ -339,6 +388,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_outcome, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unlisted_signed_ticket, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_undo_reprint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_by_number, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walkin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_backwards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_kiosks_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_mid_storm, setup, teardown),
