@@ -224,6 +224,22 @@ void cli_set_timezone(const char *tz)
 	tzset();
 }
 
+void cli_csv_field(FILE *f, const char *s, int last)
+{
+	/* ';' too: Excel in a Ukrainian locale splits on it */
+	int q = strpbrk(s, ",;\"\r\n") != NULL;
+	if (q)
+		fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	if (q)
+		fputc('"', f);
+	fputs(last ? "\r\n" : ",", f);
+}
+
 void cli_json_str(FILE *f, const char *s)
 {
 	json_cstr(f, s);

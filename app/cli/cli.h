@@ -43,6 +43,9 @@ void cli_set_timezone(const char *tz);
 
 /* Writes s as a JSON string (with quotes) to f, escaping what JSON requires. */
 void cli_json_str(FILE *f, const char *s);
+/* Writes s as one CSV field (quoted when it holds a separator, quote or line break),
+ * followed by "," or, when last, by CRLF. */
+void cli_csv_field(FILE *f, const char *s, int last);
 /* 1 when a is --help or -h. */
 int cli_is_help(const char *a);
 /* Prints "usage: vkhid NAME USAGE" and the summary of a command. */

@@ -60,22 +60,6 @@ static uint32_t rnd(uint32_t *s)
 
 #define PICK(arr, s) (arr[rnd(s) % (sizeof(arr) / sizeof(arr[0]))])
 
-static void csv(FILE *f, const char *v, int last)
-{
-	if (strpbrk(v, ",\"\n")) {
-		fputc('"', f);
-		for (; *v; v++) {
-			if (*v == '"')
-				fputc('"', f);
-			fputc(*v, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(v, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
-}
-
 /* Writes the participant list; updated = 1 writes the organizer's corrected version, after
  * the tickets went out (one registration cancelled, one organization renamed). */
 static int write_people(const char *path, int updated)
@@ -103,14 +87,14 @@ static int write_people(const char *path, int updated)
 			org = "Львівська міська рада (департамент розвитку)";
 		snprintf(id, sizeof id, "D%04d", i);
 		snprintf(mail, sizeof mail, "participant%03d@example.org", i);
-		csv(f, id, 0);
-		csv(f, g, 0);
-		csv(f, fam, 0);
-		csv(f, org, 0);
-		csv(f, cat, 0);
-		csv(f, mail, 0);
-		csv(f, english ? "en" : "uk", 0);
-		csv(f, updated && i == 7 ? "cancelled" : "active", 1);
+		cli_csv_field(f, id, 0);
+		cli_csv_field(f, g, 0);
+		cli_csv_field(f, fam, 0);
+		cli_csv_field(f, org, 0);
+		cli_csv_field(f, cat, 0);
+		cli_csv_field(f, mail, 0);
+		cli_csv_field(f, english ? "en" : "uk", 0);
+		cli_csv_field(f, updated && i == 7 ? "cancelled" : "active", 1);
 	}
 	return fclose(f);
 }

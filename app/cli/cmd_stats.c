@@ -96,23 +96,6 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* Writes one CSV field, quoted when it holds a separator, quote or line break. */
-static void csv_field(FILE *f, const char *s, int last)
-{
-	if (strpbrk(s, ",\"\r\n;")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
-}
-
 struct export_ctx {
 	struct cli *c;
 	FILE *f;
@@ -133,18 +116,18 @@ static int export_row(void *ctx, const struct db_registration *r)
 	snprintf(num, sizeof num, "%" PRId64, r->number);
 	if (in)
 		clock_format_local(first.wall_ms, when);
-	csv_field(x->f, num, 0);
-	csv_field(x->f, r->given, 0);
-	csv_field(x->f, r->family, 0);
-	csv_field(x->f, r->display, 0);
-	csv_field(x->f, r->organization, 0);
-	csv_field(x->f, r->category, 0);
-	csv_field(x->f, r->email, 0);
-	csv_field(x->f, r->status == DB_REG_CANCELLED ? "cancelled" : "active", 0);
-	csv_field(x->f, in ? "yes" : "no", 0);
-	csv_field(x->f, when, 0);
-	csv_field(x->f, in ? first.kiosk : "", 0);
-	csv_field(x->f, in ? method_word(first.method) : "", 1);
+	cli_csv_field(x->f, num, 0);
+	cli_csv_field(x->f, r->given, 0);
+	cli_csv_field(x->f, r->family, 0);
+	cli_csv_field(x->f, r->display, 0);
+	cli_csv_field(x->f, r->organization, 0);
+	cli_csv_field(x->f, r->category, 0);
+	cli_csv_field(x->f, r->email, 0);
+	cli_csv_field(x->f, r->status == DB_REG_CANCELLED ? "cancelled" : "active", 0);
+	cli_csv_field(x->f, in ? "yes" : "no", 0);
+	cli_csv_field(x->f, when, 0);
+	cli_csv_field(x->f, in ? first.kiosk : "", 0);
+	cli_csv_field(x->f, in ? method_word(first.method) : "", 1);
 	x->rows++;
 	x->present += in;
 	return ferror(x->f) ? VK_ERR_IO : 0;

@@ -32,22 +32,6 @@ struct tickets_ctx {
 	int64_t written, issued, failed;
 };
 
-/* Writes s as one CSV field. */
-static void field(FILE *f, const char *s, int last)
-{
-	int q = strpbrk(s, ",\"\r\n;") != NULL;
-	if (q)
-		fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	if (q)
-		fputc('"', f);
-	fputs(last ? "\r\n" : ",", f);
-}
-
 /* Issues a new signed ticket for r into code. */
 static int issue(struct tickets_ctx *x, const struct db_registration *r, char *code, size_t cap)
 {
@@ -100,13 +84,13 @@ static int one(void *ctx, const struct db_registration *r)
 	snprintf(path, sizeof path, "%s.png", base);
 	char num[24];
 	snprintf(num, sizeof num, "%" PRId64, r->number);
-	field(x->csv, num, 0);
-	field(x->csv, r->display, 0);
-	field(x->csv, r->email, 0);
-	field(x->csv, r->organization, 0);
-	field(x->csv, path, 0);
-	field(x->csv, code, 0);
-	field(x->csv, r->ticket_code, 1);
+	cli_csv_field(x->csv, num, 0);
+	cli_csv_field(x->csv, r->display, 0);
+	cli_csv_field(x->csv, r->email, 0);
+	cli_csv_field(x->csv, r->organization, 0);
+	cli_csv_field(x->csv, path, 0);
+	cli_csv_field(x->csv, code, 0);
+	cli_csv_field(x->csv, r->ticket_code, 1);
 	x->written++;
 	return 0;
 }
