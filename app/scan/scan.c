@@ -10,19 +10,24 @@
  * four times the 8 ms budget of an empty frame. The only ways to be cheaper are to give
  * zbar fewer pixels (crop, downscale) or fewer lines (density). So scan_frame() runs:
  *
- *   1. the finder gate (our own code, about 1 ms at 720p): every other row is binarised
+ *   1. the finder gate (our own code, 3-4 ms at 720p): every other row is binarised
  *      against a running local mean and searched for the 1:1:3:1:1 run pattern of a QR
  *      finder, in both polarities; row hits that stack up are confirmed down their
  *      column. Only when a finder is likely does zbar run, at full resolution, on a crop
  *      around the candidates (inverted when the finder is light on dark);
- *   2. when that read nothing, one rescue pass from live_rotation[], a different one on
- *      each frame: half size with every other line (blur, noise, low contrast the gate's
- *      binariser misses), the same inverted (dark-mode screens), and the guide box at
- *      full resolution (the whole frame, at 640x480 or less).
+ *   2. when that read nothing, on every other frame, one rescue pass from
+ *      live_rotation[], in turn: half size with every other line (blur, noise, low
+ *      contrast the gate's binariser misses), then the guide box at full resolution with
+ *      every other line (the whole frame at full density, at 640x480 or less).
  *
- * An empty frame thus costs the gate plus one cheap pass; a code held in view meets
- * every live pass within SCAN_LIVE_ROTATION frames (100 ms at 30 fps). scan_still() runs
- * the gate, the plain pass and then every rescue pass until one reads something.
+ * An empty frame thus costs the gate and, on every other frame, one cheap pass; a code
+ * held in view meets every live pass within SCAN_LIVE_ROTATION frames (133 ms at 30
+ * fps). scan_still() runs the gate, the plain pass and then every rescue pass until one
+ * reads something.
+ *
+ * The gate also sees light-on-dark finders (dark-mode phones) and several codes at once;
+ * what it cannot see are finders washed out by strong noise or blur, which the rescue
+ * passes are for. It decodes nothing itself: every payload comes from zbar.
  *
  * Sections: zbar set-up, the preprocessing passes, the finder gate, running a pass, the
  * public scanners, de-duplication. */
@@ -41,7 +46,6 @@
 
 /* The four-character code zbar uses for an 8-bit gray plane. */
 #define FOURCC_Y800 0x30303859UL
-
 
 /* What the finder gate keeps of a frame: at most this many row hits and candidates; a
  * frame with more (fabric, foliage) is not worth more than the cap. */
@@ -662,11 +666,18 @@ static int check_args(const scan *s, const uint8_t *gray, int width, int height,
 	return VK_OK;
 }
 
-/* The rescue passes of the live path, one per frame in this order. Chosen by what each
- * read on the stress set and the real photographs for its cost on an empty 720p frame
- * (`make bench` prints the table): each costs at most about 6 ms there. */
+/* The rescue passes of the live path, one per frame in this order; -1: the gate alone.
+ * Chosen by what each read on the stress set and the real photographs beyond what the
+ * gate reads, for its cost on an empty 720p frame (`make bench` prints the table):
+ *   half-fast  5 ms: noisy and blurred codes whose finders the gate's binariser loses;
+ *   guide-box  6 ms: small and faint codes near the middle (whole frame at VGA: 7 of
+ *              the real photographs the other live passes miss);
+ *   half-fast-inv: nothing the gate did not already read (the gate sees light-on-dark
+ *              finders and inverts its crop), so it is left to scan_still().
+ * Every other frame runs the gate alone, so the mean cost of an empty frame is the gate
+ * plus half a rescue pass, and the CPU keeps headroom on a slower board. */
 static const int live_rotation[SCAN_LIVE_ROTATION] = {
-	SCAN_PASS_HALF_FAST, SCAN_PASS_HALF_FAST_INVERT, SCAN_PASS_GUIDE,
+	SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE, -1,
 };
 
 /* Decodes the QR codes in one camera frame: the finder gate with zbar on what it found,
@@ -689,7 +700,8 @@ int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
 		 * little more: scan it all, at full density. */
 		if (pass == SCAN_PASS_GUIDE && (long)width * height <= 640L * 480)
 			pass = SCAN_PASS_PLAIN;
-		rc = run_pass(s, pass, &in, out, max, &n);
+		if (pass >= 0)
+			rc = run_pass(s, pass, &in, out, max, &n);
 	}
 	s->frame_no++;
 	return rc ? rc : n;

@@ -28,9 +28,9 @@ scan *scan_new(void);
 void scan_free(scan *s);
 
 /* Decodes the codes in one camera frame into out[0..max): the finder gate (and a zbar
- * pass on the crop around what it found) on every frame, plus one rescue pass taken in
- * turn from the live rotation. Successive frames of the same scene therefore see every
- * live pass within SCAN_LIVE_ROTATION frames. */
+ * pass on the crop around what it found) on every frame, plus, on every other frame, a
+ * rescue pass taken in turn from the live rotation. Successive frames of the same scene
+ * therefore see every live pass within SCAN_LIVE_ROTATION frames. */
 int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
 	       struct scan_code *out, int max);
 /* Decodes a still image with every pass available. */
@@ -51,8 +51,8 @@ enum scan_pass_id {
 	SCAN_PASS_DOUBLE,
 	SCAN_PASS_COUNT
 };
-/* The rescue passes scan_frame() takes in turn, one per frame. */
-#define SCAN_LIVE_ROTATION 3
+/* scan_frame() takes its rescue passes in turn: every pass within this many frames. */
+#define SCAN_LIVE_ROTATION 4
 /* A short English name of a pass ("finder", "half-fast", ...); "?" when out of range. */
 const char *scan_pass_name(int pass);
 /* Runs one pass on its own; same arguments and results as scan_frame(). */

@@ -248,8 +248,19 @@ static void *door_main(void *arg)
 			continue;
 		}
 		post_scanner(a, &scanner, UI_SCANNER_OK);
-		publish_preview(a, &f);
-		n = scan_frame(sc, f.gray, f.width, f.height, f.stride, codes, SCAN_MAX_CODES);
+		if (f.text) {
+			/* a barcode scanner (hid:) decoded it already: one code, no picture; a code
+			 * cut at SCAN_MAX_PAYLOAD is longer than any ticket and is refused */
+			size_t len = f.text_len < SCAN_MAX_PAYLOAD ? f.text_len : SCAN_MAX_PAYLOAD;
+			memcpy(codes[0].data, f.text, len);
+			codes[0].data[len] = '\0';
+			codes[0].len = len;
+			codes[0].truncated = f.text_cut;
+			n = 1;
+		} else {
+			publish_preview(a, &f);
+			n = scan_frame(sc, f.gray, f.width, f.height, f.stride, codes, SCAN_MAX_CODES);
+		}
 		for (int i = 0; i < n; i++) {
 			struct msg *m;
 			double t_decoded = mono_ms();

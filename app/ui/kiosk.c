@@ -296,6 +296,13 @@ int kiosk_tick(struct kiosk *k, int advance_ms)
 	if (rc != CAM_OK)
 		return VK_ERR_DEVICE;
 	t0 = mono_ms();
+	if (f.text) {
+		/* a hid barcode scanner decoded it; a cut code (text_cut) is over 2000 bytes and
+		 * the rules refuse it as malformed */
+		if (!scan_dedup_seen(&k->dedup, f.text, f.text_len, clock_now_ms(&k->desk.clock)))
+			return 0;
+		return present(k, f.text, f.text_len, DB_CI_QR, "scanner", t0);
+	}
 	n = scan_frame(k->sc, f.gray, f.width, f.height, f.stride, k->codes, SCAN_MAX_CODES);
 	for (int i = 0; i < n; i++) {
 		struct scan_code *c = &k->codes[i];
