@@ -674,10 +674,15 @@ static int check_args(const scan *s, const uint8_t *gray, int width, int height,
  *              the real photographs the other live passes miss);
  *   half-fast-inv: nothing the gate did not already read (the gate sees light-on-dark
  *              finders and inverts its crop), so it is left to scan_still().
- * Every other frame runs the gate alone, so the mean cost of an empty frame is the gate
- * plus half a rescue pass, and the CPU keeps headroom on a slower board. */
+ *   plain      once every 16 frames (about half a second): the whole frame at full
+ *              density, so a code held that long is never read worse than by plain zbar
+ *              (small modules and faint print the gate's binariser can lose).
+ * Every other frame runs the gate alone, so the median cost of an empty frame is the gate
+ * plus at most a cheap rescue pass, and the CPU keeps headroom on a slower board. */
 static const int live_rotation[SCAN_LIVE_ROTATION] = {
-	SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE, -1,
+	SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE, -1, SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE, -1,
+	SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE, -1, SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE,
+	SCAN_PASS_PLAIN,
 };
 
 /* Decodes the QR codes in one camera frame: the finder gate with zbar on what it found,

@@ -52,7 +52,7 @@ enum scan_pass_id {
 	SCAN_PASS_COUNT
 };
 /* scan_frame() takes its rescue passes in turn: every pass within this many frames. */
-#define SCAN_LIVE_ROTATION 4
+#define SCAN_LIVE_ROTATION 16
 /* A short English name of a pass ("finder", "half-fast", ...); "?" when out of range. */
 const char *scan_pass_name(int pass);
 /* Runs one pass on its own; same arguments and results as scan_frame(). */

@@ -60,6 +60,22 @@ if grep -q '^VK1:' "$T/out"; then ok "the QR on a printed badge reads back as th
 run_vk --db "$DB" stats --json
 has "turnout after the door: 5 admitted" "$T/out" '"admitted": 5'
 
+# a USB barcode scanner (hid:, a keyboard to the system) types a code and Enter: the
+# kiosk loop takes it as a presentation; evdev records replayed from a file
+python3 - "$W/scanner.events" <<'PY'
+import struct, sys
+keys = {'x': 45, '4': 5, '-': 12, 'c': 46, 'a': 30, 'n': 49, 'e': 18, 'l': 38, 'd': 32}
+ev = lambda t, c, v: struct.pack('llHHi', 0, 0, t, c, v)
+out = b''
+for ch in 'x4-cancelled':
+    out += ev(1, keys[ch], 1) + ev(0, 0, 0) + ev(1, keys[ch], 0) + ev(0, 0, 0)
+out += ev(1, 28, 1) + ev(1, 28, 0)
+open(sys.argv[1], 'wb').write(out)
+PY
+run_vk --db "$DB" run --headless --camera "hid:$W/scanner.events" --out "$W/hid"
+expect_rc "the kiosk runs on a barcode scanner's keystrokes" 0
+has "the scanned code reached the rules" "$W/hid/log.jsonl" '"source": "scanner", "outcome": "cancelled", "code": "x4-cancelled"'
+
 # a scenario that expects the wrong thing fails, and says which line
 printf 'show-code ORDER-404\nexpect admitted\n' > "$W/wrong.scenario"
 run_vk --db "$DB" run --headless --scenario "$W/wrong.scenario" --out "$W/out2"

@@ -19,7 +19,7 @@
 #include "stress.h"
 
 #define PER_SIZE 3
-#define HELD (2 * SCAN_LIVE_ROTATION)
+#define HELD SCAN_LIVE_ROTATION
 
 /* Floors, in codes read of the codes shown at 640x480 and 1280x720 together (6 frames a
  * class; multi shows 2-3 codes a frame): live held / still. One under what was measured
