@@ -53,6 +53,9 @@ const struct cli_command cli_commands[] = {
 	  "підключені принтери: модель, етикетки, стан", "" },
 	{ "print-test", cmd_print_test, "print a test badge", "надрукувати тестовий бейдж",
 	  "[--printer SPEC] [--template FILE|NAME]" },
+	{ "setting", cmd_setting, "show or change a kiosk setting (organizer PIN, language, reprint limits)",
+	  "переглянути чи змінити налаштування кіоску (PIN організатора, мова, повторний друк)",
+	  "[KEY [VALUE]]" },
 	{ "run", cmd_run, "run the kiosk: the touch screen, or headless driven by a scenario",
 	  "запустити кіоск: сенсорний екран, або без екрана за сценарієм",
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"

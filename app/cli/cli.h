@@ -69,6 +69,7 @@ int cmd_reprint(struct cli *c, int argc, char **argv);
 int cmd_revoke(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);
 int cmd_find(struct cli *c, int argc, char **argv);
+int cmd_setting(struct cli *c, int argc, char **argv);
 int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);

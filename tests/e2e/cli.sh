@@ -124,6 +124,23 @@ vk find zzzzqqq
 expect_rc "find with no result exits 1" 1
 has "no result says what to try" "$T/out" "Nobody found"
 
+# ---- settings --------------------------------------------------------------------
+vk setting
+has "settings list the organizer PIN with its default" "$T/out" "ui.pin"
+vk setting ui.pin 12
+expect_rc "a too short PIN is refused" 2
+has "the refusal says what fits" "$T/err" "4 to 8 digits"
+vk setting ui.pin 739164
+expect_rc "a good PIN is stored" 0
+vk setting ui.pin
+has "the PIN reads back" "$T/out" "739164"
+vk setting badge.reprints_max 1
+vk reprint "$code1"
+expect_rc "a reprint over the limit is refused" 1
+vk setting badge.reprints_max -1
+vk setting no.such 1
+expect_rc "an unknown setting is an error" 2
+
 # ---- stats and export --------------------------------------------------------------
 vk stats
 expect_rc "stats succeeds" 0

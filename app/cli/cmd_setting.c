@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* `vkhid setting [KEY [VALUE]]`: the kiosk settings an organizer may change, checked
+ * before they are stored (the organizer PIN, the default language, reprint limits). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "badge/reprint.h"
+#include "cli/cli.h"
+#include "core/err.h"
+#include "core/i18n.h"
+#include "ui/door.h"
+
+struct known {
+	const char *key;
+	const char *fallback;       /* shown when unset */
+	const char *en, *uk;
+	int (*valid)(const char *v);
+};
+
+static int pin_ok(const char *v)
+{
+	size_t n = strlen(v);
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)v[i]))
+			return 0;
+	return n >= 4 && n <= 8;
+}
+
+static int lang_ok(const char *v)
+{
+	return strcmp(v, "uk") == 0 || strcmp(v, "en") == 0;
+}
+
+static int count_ok(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	return *v && !*end && n >= 0 && n <= 1000;
+}
+
+static int limit_ok(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	return *v && !*end && n >= -1 && n <= 1000;
+}
+
+static const struct known settings[] = {
+	{ DOOR_SETTING_PIN, "2580", "organizer PIN on the kiosk: 4 to 8 digits",
+	  "PIN організатора на кіоску: від 4 до 8 цифр", pin_ok },
+	{ DOOR_SETTING_LANG, "uk", "the kiosk's default language: uk or en",
+	  "мова кіоску за замовчуванням: uk або en", lang_ok },
+	{ BADGE_SETTING_REPRINTS_FREE, "0", "reprints an attendee may get without the organizer (0 or more)",
+	  "скільки повторних друків учасник може отримати без організатора (0 і більше)", count_ok },
+	{ BADGE_SETTING_REPRINTS_MAX, "-1", "reprints allowed at all (-1 = no limit)",
+	  "скільки повторних друків дозволено взагалі (-1 = без обмеження)", limit_ok },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_setting(struct cli *c, int argc, char **argv)
+{
+	const struct known *k;
+	char val[256];
+
+	if (argc > 2) {
+		cli_usage(c, "setting");
+		return 2;
+	}
+	if (!cli_db(c, 0))
+		return 2;
+	if (argc == 0) {
+		for (k = settings; k->key; k++) {
+			int set = db_setting_get(c->d, k->key, val, sizeof val) == VK_OK;
+			fprintf(c->out, "%-22s %-6s %s%s\n", k->key, set ? val : k->fallback,
+				TR(k->en, k->uk), set ? "" : TR(" (default)", " (за замовчуванням)"));
+		}
+		return 0;
+	}
+	for (k = settings; k->key; k++)
+		if (strcmp(k->key, argv[0]) == 0)
+			break;
+	if (!k->key) {
+		fprintf(c->err, TR("vkhid: no setting '%s'; `vkhid setting` lists them\n",
+				   "vkhid: немає налаштування «%s»; `vkhid setting` показує всі\n"), argv[0]);
+		return 2;
+	}
+	if (argc == 1) {
+		int set = db_setting_get(c->d, k->key, val, sizeof val) == VK_OK;
+		fprintf(c->out, "%s\n", set ? val : k->fallback);
+		return 0;
+	}
+	if (!k->valid(argv[1])) {
+		fprintf(c->err, TR("vkhid: '%s' does not fit %s: %s\n", "vkhid: «%s» не підходить для %s: %s\n"),
+			argv[1], k->key, TR(k->en, k->uk));
+		return 2;
+	}
+	if (db_setting_set(c->d, k->key, argv[1]) != VK_OK) {
+		fprintf(c->err, "%s", TR("vkhid: could not save the setting\n", "vkhid: не вдалося зберегти налаштування\n"));
+		return 2;
+	}
+	fprintf(c->out, "%s = %s\n", k->key, argv[1]);
+	return 0;
+}
