@@ -46,7 +46,8 @@
 struct printq {
 	char *db_path, *spec, *event_name, *template_path;
 	db *d;
-	struct printer *prn;
+	struct printer *prn[PRINTQ_MAX_PRINTERS]; /* several printers at one kiosk, used in turn */
+	int n_prn, next;
 	struct badge_template tpl;   /* from template_path */
 	int have_tpl;
 	printq_note_fn fn;
@@ -159,6 +160,27 @@ static void job_template(struct printq *q, const struct db_print_job *job,
 		badge_template_builtin(NULL, t);
 }
 
+/* Picks the next ready printer in turn. Returns its index with ps its state, or -1 when
+ * none can print, with ps the state of the one whose turn it was (what staff should fix). */
+static int pick_printer(struct printq *q, struct printer_status *ps)
+{
+	struct printer_status s;
+	for (int k = 0; k < q->n_prn; k++) {
+		int i = (q->next + k) % q->n_prn;
+		memset(&s, 0, sizeof(s));
+		if (printer_status(q->prn[i], &s) != PRINTER_OK)
+			s.state = PRINTER_SYSTEM_ERROR;
+		if (k == 0)
+			*ps = s;
+		if (s.state == PRINTER_READY) {
+			*ps = s;
+			q->next = (i + 1) % q->n_prn;
+			return i;
+		}
+	}
+	return -1;
+}
+
 /* Renders and sends one queued job. Returns JOB_PRINTED, JOB_HELD (stop: the printer
  * cannot print now) or JOB_SKIPPED (the job was set aside; go on). */
 static int print_one(struct printq *q, const struct db_print_job *job)
@@ -172,15 +194,15 @@ static int print_one(struct printq *q, const struct db_print_job *job)
 	double t0 = mono_ms();
 	int rc;
 
-	if (printer_status(q->prn, &ps) != PRINTER_OK)
-		ps.state = PRINTER_SYSTEM_ERROR;
+	int pi = pick_printer(q, &ps);
 	record_status(q, &ps);
-	if (ps.state != PRINTER_READY) {
+	if (pi < 0) {
 		held(q, job, &ps);
 		return JOB_HELD;
 	}
+	struct printer *prn = q->prn[pi];
 	job_template(q, job, &t);
-	if (printer_geometry(q->prn, &t.media, &geo) != PRINTER_OK) {
+	if (printer_geometry(prn, &t.media, &geo) != PRINTER_OK) {
 		ps.state = PRINTER_WRONG_MEDIA;
 		snprintf(ps.detail, sizeof(ps.detail), "this printer cannot print %d x %d mm stock",
 			 t.media.width_mm, t.media.length_mm);
@@ -216,7 +238,7 @@ static int print_one(struct printq *q, const struct db_print_job *job)
 				  .commit_ctx = q };
 	q->cur_job = job->id;
 	q->committed = 0;
-	rc = printer_print(q->prn, &pj, &ras, &ps);
+	rc = printer_print(prn, &pj, &ras, &ps);
 	printer_raster_free(&ras);
 	if (rc == PRINTER_OK) {
 		db_job_set_state(q->d, job->id, DB_JOB_DONE, "");
@@ -224,7 +246,7 @@ static int print_one(struct printq *q, const struct db_print_job *job)
 		pthread_mutex_lock(&q->lock);
 		q->st.printed++;
 		pthread_mutex_unlock(&q->lock);
-		const char *dir = printer_sim_dir(q->prn);
+		const char *dir = printer_sim_dir(prn);
 		if (dir)
 			snprintf(file, sizeof(file), "%s/%s.png", dir, name);
 		struct printq_note n = { .kind = PRINTQ_PRINTED, .job_id = job->id,
@@ -327,7 +349,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		/* Look at the printer even with nothing to print: a replugged printer or a
 		 * closed cover shows on the screen at once, and the queue resumes. */
-		if (printer_status(q->prn, &ps) == PRINTER_OK)
+		if (printer_status(q->prn[q->next % q->n_prn], &ps) == PRINTER_OK)
 			record_status(q, &ps);
 		run(q);
 		pthread_mutex_lock(&q->lock);
@@ -375,7 +397,7 @@ void printq_get_status(struct printq *q, struct printq_status *st)
 
 struct printer *printq_printer(struct printq *q)
 {
-	return q ? q->prn : NULL;
+	return q && q->n_prn ? q->prn[0] : NULL;
 }
 
 /* ---- opening and closing ------------------------------------------------------------- */
@@ -427,10 +449,24 @@ int printq_open(const struct printq_config *cfg, printq_note_fn fn, void *ctx,
 			snprintf(why, why_len, "%s", reason);
 		goto fail;
 	}
-	if (printer_open(q->spec, &q->prn, reason, sizeof(reason)) != PRINTER_OK) {
+	/* "A+B": several printers, used in turn (a printer that cannot print is skipped) */
+	for (char *save = NULL, *one = strtok_r(q->spec, "+", &save); one;
+	     one = strtok_r(NULL, "+", &save)) {
+		if (q->n_prn == PRINTQ_MAX_PRINTERS ||
+		    printer_open(one, &q->prn[q->n_prn], reason, sizeof(reason)) != PRINTER_OK) {
+			if (q->n_prn == PRINTQ_MAX_PRINTERS)
+				snprintf(reason, sizeof(reason), "at most %d printers", PRINTQ_MAX_PRINTERS);
+			if (why_len)
+				snprintf(why, why_len, TR("printer %s: %s", "принтер %s: %s"), one, reason);
+			rc = VK_ERR_DEVICE;
+			goto fail;
+		}
+		q->n_prn++;
+	}
+	if (!q->n_prn) {
 		if (why_len)
-			snprintf(why, why_len, TR("printer %s: %s", "принтер %s: %s"), q->spec, reason);
-		rc = VK_ERR_DEVICE;
+			snprintf(why, why_len, "%s", TR("no printer given", "не вказано принтер"));
+		rc = VK_ERR_INVALID;
 		goto fail;
 	}
 	rc = badge_init(reason, sizeof(reason));
@@ -460,7 +496,8 @@ void printq_close(struct printq *q)
 		pthread_join(q->th, NULL);
 	}
 	/* The fonts stay loaded: they are the process's (badge_shutdown), shared with the UI. */
-	printer_close(q->prn);
+	for (int i = 0; i < q->n_prn; i++)
+		printer_close(q->prn[i]);
 	db_close(q->d);
 	pthread_cond_destroy(&q->cond);
 	pthread_mutex_destroy(&q->lock);

@@ -20,9 +20,12 @@
 
 struct printq;
 
+#define PRINTQ_MAX_PRINTERS 4
+
 struct printq_config {
 	const char *db_path;       /* the queue's database (its own connection) */
-	const char *printer_spec;  /* "file:DIR", "usb", "usb:04f9:209d", ... */
+	const char *printer_spec;  /* "file:DIR", "usb", "usb:04f9:209d", ...; "A+B" for several
+				    * printers at one kiosk, used in turn */
 	const char *event_name;    /* printed on badges; may be NULL */
 	const char *template_path; /* a badge template file, or NULL for the built-in layout */
 };
@@ -75,7 +78,7 @@ int printq_print_job(struct printq *q, const struct db_print_job *job);
 
 /* A consistent snapshot of the queue and printer; thread-safe, never blocks on USB. */
 void printq_get_status(struct printq *q, struct printq_status *st);
-/* The printer (for the simulated printer's fault hooks in scenarios and tests). */
+/* The (first) printer (for the simulated printer's fault hooks in scenarios and tests). */
 struct printer *printq_printer(struct printq *q);
 /* Stops the worker (finishing the label in progress) and frees everything. */
 void printq_close(struct printq *q);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -326,6 +327,15 @@ static int migrate(db *d, char *why, size_t why_len)
 	return VK_OK;
 }
 
+/* Process-wide SQLite set-up, once, before the library initialises: no memory
+ * statistics (they take a global mutex on every allocation, and we never read them). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 {
 	char msg[512];
@@ -342,6 +352,7 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 		say(why, why_len, msg);
 		return VK_ERR_NOT_FOUND;
 	}
+	pthread_once(&sqlite_once, sqlite_setup);
 	if (sodium_init() < 0) {
 		say(why, why_len, "libsodium could not start");
 		return VK_ERR_CRYPTO;

@@ -45,7 +45,7 @@
 #include <sqlite3.h>
 
 struct fx {
-	char root[64], db[128], out[128], spec[160];
+	char root[64], db[128], out[128], spec[512];
 	int64_t event;
 };
 
@@ -165,6 +165,49 @@ static int64_t jobs_in(const struct fx *f, int state)
 	int64_t n = db_job_count(d, state);
 	db_close(d);
 	return n;
+}
+
+/* Files in dir ending in .png. */
+static int pngs_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += strlen(e->d_name) > 4 && strcmp(e->d_name + strlen(e->d_name) - 4, ".png") == 0;
+	closedir(d);
+	return n;
+}
+
+/* Two printers at one kiosk ("A+B"): badges go to each in turn; when one runs out of
+ * labels the other takes every badge, and nothing waits while one can print. */
+static void test_several_printers_in_turn(void **state)
+{
+	struct fx *f = *state;
+	struct notes c = { 0 };
+	char a[200], b[200];
+
+	make_db(f, 6);
+	snprintf(a, sizeof a, "%s/a", f->root);
+	snprintf(b, sizeof b, "%s/b", f->root);
+	snprintf(f->spec, sizeof f->spec, "file:%s+file:%s", a, b);
+	struct printq *q = open_q(f, &c);
+	assert_int_equal(printq_run_once(q), 6);
+	assert_int_equal(pngs_in(a), 3);
+	assert_int_equal(pngs_in(b), 3);
+	printq_close(q);
+
+	make_db(f, 4); /* four more badges queued */
+	q = open_q(f, &c);
+	assert_int_equal(printer_sim_set_state(printq_printer(q), PRINTER_NO_MEDIA), PRINTER_OK);
+	assert_int_equal(printq_run_once(q), 4);
+	assert_int_equal(pngs_in(a), 3);  /* the first printer is out of labels */
+	assert_int_equal(pngs_in(b), 7);
+	assert_int_equal(c.held, 0);
+	printq_close(q);
+	assert_int_equal(jobs_in(f, DB_JOB_QUEUED), 0);
 }
 
 static void test_prints_all_once_in_order(void **state)
@@ -458,6 +501,7 @@ static void test_messages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_several_printers_in_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prints_all_once_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_then_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_roll, setup, teardown),
