@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "badge/reprint.h"
 #include "core/err.h"
 #include "core/text.h"
 
@@ -105,7 +106,13 @@ void door_do(struct checkin_desk *desk, const struct ui_request *rq, struct door
 			out->rc = checkin_number(desk, rq->number, DB_CI_SEARCH, &out->res);
 			out->has_outcome = out->rc == VK_OK;
 		} else if (rq->kind == UI_REQ_REPRINT) {
-			out->rc = checkin_reprint_number(desk, rq->number, &out->res);
+			/* the organizer asks (behind the PIN): only the overall limit applies */
+			struct badge_reprint rp;
+			out->rc = badge_reprint_check(desk->d, desk->event.id, rq->number, 1, &rp);
+			if (out->rc == VK_OK && rp.verdict != BADGE_REPRINT_OK)
+				out->rc = VK_ERR_EXISTS;
+			if (out->rc == VK_OK)
+				out->rc = checkin_reprint_number(desk, rq->number, &out->res);
 		} else {
 			out->rc = checkin_undo_number(desk, rq->number, &out->res);
 		}

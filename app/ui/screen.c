@@ -386,6 +386,9 @@ void ui_sm_done(struct ui_state *st, enum ui_req_kind kind, int rc, const char *
 	case UI_REQ_REPRINT:
 		if (rc == VK_OK)
 			snprintf(st->org_message, sizeof st->org_message, T(st, "Badge queued again for %s."), who);
+		else if (rc == VK_ERR_EXISTS)
+			snprintf(st->org_message, sizeof st->org_message,
+				 T(st, "%s has had every reprint allowed (setting badge.reprints_max)."), who);
 		else
 			snprintf(st->org_message, sizeof st->org_message,
 				 T(st, "%s is not checked in: no badge to reprint."), who);
