@@ -110,7 +110,8 @@ run: deps
 	$(BUILD)/vkhid demo --out $(BUILD)/demo
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "The kiosk window with the demo event: close it or press Ctrl+C"; \
-		$(BUILD)/vkhid --db $(BUILD)/demo/demo.db run --camera files:$(BUILD)/demo/tickets@90 \
+		$(BUILD)/vkhid --db $(BUILD)/demo/demo.db run \
+			--camera "files:$$(ls $(BUILD)/demo/tickets/ticket-01*.png | head -12 | paste -sd,),$(BUILD)/demo/tickets/ticket-0001.png,$(BUILD)/demo/tickets/forged.png@90" \
 			--printer file:$(BUILD)/demo/window-badges --out $(BUILD)/demo/window; \
 	else echo "No display here: that was the headless kiosk. With a display, make run opens its window."; fi
 
