@@ -133,6 +133,40 @@ static int export_row(void *ctx, const struct db_registration *r)
 	return ferror(x->f) ? VK_ERR_IO : 0;
 }
 
+/* A signed ticket admitted before its registration reached this database: a row with
+ * the number only, so nobody who came in is missing from the list. Called for every log
+ * entry; writes each such number once (at its first admission). */
+static int export_unlisted(void *ctx, const struct db_checkin *ci)
+{
+	struct export_ctx *x = ctx;
+	struct db_registration r;
+	struct db_checkin first;
+	char num[24], when[32];
+	if (ci->kind != DB_CI_ENTRY && ci->kind != DB_CI_WALKIN)
+		return 0;
+	if (db_reg_get(x->c->d, ci->event_id, ci->number, &r) != VK_ERR_NOT_FOUND)
+		return 0;
+	if (db_checkin_admission(x->c->d, ci->event_id, ci->number, &first) != VK_OK ||
+	    strcmp(first.uuid, ci->uuid) != 0)
+		return 0;
+	snprintf(num, sizeof num, "%" PRId64, ci->number);
+	clock_format_local(first.wall_ms, when);
+	cli_csv_field(x->f, num, 0);
+	cli_csv_field(x->f, "", 0);
+	cli_csv_field(x->f, "", 0);
+	cli_csv_field(x->f, TR("(signed ticket, not in the list)", "(підписаний квиток, немає у списку)"), 0);
+	for (int i = 0; i < 3; i++)
+		cli_csv_field(x->f, "", 0);
+	cli_csv_field(x->f, "unlisted", 0);
+	cli_csv_field(x->f, "yes", 0);
+	cli_csv_field(x->f, when, 0);
+	cli_csv_field(x->f, first.kiosk, 0);
+	cli_csv_field(x->f, method_word(first.method), 1);
+	x->rows++;
+	x->present++;
+	return ferror(x->f) ? VK_ERR_IO : 0;
+}
+
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	const char *out = NULL, *pos[2];
@@ -162,6 +196,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	fputs("number,given_name,family_name,name,organization,category,email,status,"
 	      "checked_in,first_checkin,kiosk,method\r\n", x.f);
 	rc = db_reg_each(c->d, ev.id, export_row, &x);
+	if (rc == VK_OK)
+		rc = db_checkin_each(c->d, ev.id, export_unlisted, &x);
 	if (fclose(x.f) != 0 || rc != VK_OK || rename(tmp, out) != 0) {
 		unlink(tmp);
 		fprintf(c->err, TR("vkhid: the export to %s failed; check the disk\n",

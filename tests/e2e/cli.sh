@@ -112,6 +112,8 @@ sc=$(awk -F, '$1==2 {print $(NF-1)}' "$T/sync/tickets.csv")
 run_vk --db "$T/kiosk.db" checkin "$sc" --json
 expect_rc "signed ticket admitted before the roster arrives" 0
 has "admitted by number without a name" "$T/out" '"registration": 2, "name": null'
+run_vk --db "$T/kiosk.db" export attendance --out "$T/kiosk-att.csv"
+has "the attendance export lists the admitted ticket not in the list" "$T/kiosk-att.csv" '2,,,"(signed ticket, not in the list)",,,,unlisted,yes,'
 
 # ---- find ---------------------------------------------------------------------------
 for q in Skalozub скал Aleksandr "олександр скалозуб"; do
