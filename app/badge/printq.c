@@ -62,6 +62,7 @@ struct printq {
 	/* the job being sent, for the commit callback (worker thread only) */
 	int64_t cur_job;
 	int committed;
+	int lost;                    /* another worker took cur_job first */
 };
 
 static double mono_ms(void)
@@ -113,7 +114,12 @@ static int on_commit(void *ctx, enum printer_commit what)
 	struct printq *q = ctx;
 
 	if (what == PRINTER_COMMIT_BEGIN) {
-		if (db_job_set_state(q->d, q->cur_job, DB_JOB_PRINTING, PQ_SENT) != VK_OK)
+		/* Conditional: two workers on one database (a kiosk and `vkhid badge print`)
+		 * may both have rendered this job; only the one that claims it prints it. */
+		int rc = db_job_claim(q->d, q->cur_job, PQ_SENT);
+		if (rc == VK_ERR_EXISTS)
+			q->lost = 1;
+		if (rc != VK_OK)
 			return -1;
 		q->committed = 1;
 		return 0;
@@ -238,8 +244,14 @@ static int print_one(struct printq *q, const struct db_print_job *job)
 				  .commit_ctx = q };
 	q->cur_job = job->id;
 	q->committed = 0;
+	q->lost = 0;
 	rc = printer_print(prn, &pj, &ras, &ps);
 	printer_raster_free(&ras);
+	if (q->lost) {
+		/* the other worker prints it; this printer got no print command */
+		q->lost = 0;
+		return JOB_SKIPPED;
+	}
 	if (rc == PRINTER_OK) {
 		db_job_set_state(q->d, job->id, DB_JOB_DONE, "");
 		record_status(q, &ps);

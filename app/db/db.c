@@ -99,7 +99,7 @@ enum q {
 	Q_REG_NEXT_NUM,
 	Q_REVOKE, Q_IS_REVOKED,
 	Q_CI_INS, Q_CI_NEXT_SEQ, Q_CI_ADMISSION, Q_CI_ALL, Q_CI_MAX_HLC,
-	Q_JOB_INS, Q_JOB_NEXT, Q_JOB_SET, Q_JOB_COUNT,
+	Q_JOB_INS, Q_JOB_NEXT, Q_JOB_SET, Q_JOB_CLAIM, Q_JOB_COUNT,
 	Q_COUNT
 };
 
@@ -165,6 +165,8 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_JOB_SET] = "UPDATE print_job SET state = ?2, last_error = ?3,"
 		      " attempts = attempts + (?2 = 1), done_ms = CASE WHEN ?2 = 2 THEN ?4 ELSE done_ms END"
 		      " WHERE id = ?1",
+	[Q_JOB_CLAIM] = "UPDATE print_job SET state = 1, last_error = ?2, attempts = attempts + 1"
+			" WHERE id = ?1 AND state = 0",
 	[Q_JOB_COUNT] = "SELECT COUNT(*) FROM print_job WHERE state = ?1",
 };
 
@@ -1020,6 +1022,20 @@ int db_job_set_state(db *d, int64_t id, int state, const char *error)
 	bind_text(s, 3, error);
 	sqlite3_bind_int64(s, 4, now_ms());
 	return step_done(s);
+}
+
+int db_job_claim(db *d, int64_t id, const char *note)
+{
+	sqlite3_stmt *s = stmt(d, Q_JOB_CLAIM);
+	int rc;
+	if (!s)
+		return VK_ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, note);
+	rc = step_done(s);
+	if (rc == VK_OK && sqlite3_changes(d->h) != 1)
+		rc = VK_ERR_EXISTS;
+	return rc;
 }
 
 int64_t db_job_count(db *d, int state)

@@ -182,6 +182,9 @@ int db_job_add(db *d, struct db_print_job *job);
  * the queue is empty. */
 int db_job_next(db *d, struct db_print_job *job);
 int db_job_set_state(db *d, int64_t id, int state, const char *error);
+/* Takes a queued job for printing (QUEUED -> PRINTING, note recorded) only if it is still
+ * queued: VK_OK, or VK_ERR_EXISTS when another worker took it first. */
+int db_job_claim(db *d, int64_t id, const char *note);
 int64_t db_job_count(db *d, int state);
 
 /* ---- turnout -------------------------------------------------------------------------- */

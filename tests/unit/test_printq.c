@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,38 @@ static void test_several_printers_in_turn(void **state)
 	assert_int_equal(c.held, 0);
 	printq_close(q);
 	assert_int_equal(jobs_in(f, DB_JOB_QUEUED), 0);
+}
+
+static void *run_queue(void *arg)
+{
+	printq_run_once(arg);
+	return NULL;
+}
+
+/* Two workers on one database (a kiosk and `vkhid badge print` at the same time): every
+ * badge comes out once, from one printer or the other, never from both. */
+static void test_two_workers_one_queue(void **state)
+{
+	struct fx *f = *state;
+	struct notes c1 = { 0 }, c2 = { 0 };
+	char a[200], b[200];
+	pthread_t t1, t2;
+
+	make_db(f, 12);
+	snprintf(a, sizeof a, "%s/a", f->root);
+	snprintf(b, sizeof b, "%s/b", f->root);
+	snprintf(f->spec, sizeof f->spec, "file:%s", a);
+	struct printq *q1 = open_q(f, &c1);
+	snprintf(f->spec, sizeof f->spec, "file:%s", b);
+	struct printq *q2 = open_q(f, &c2);
+	pthread_create(&t1, NULL, run_queue, q1);
+	pthread_create(&t2, NULL, run_queue, q2);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	printq_close(q1);
+	printq_close(q2);
+	assert_int_equal(pngs_in(a) + pngs_in(b), 12);
+	assert_int_equal(jobs_in(f, DB_JOB_DONE), 12);
 }
 
 static void test_prints_all_once_in_order(void **state)
@@ -502,6 +535,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_several_printers_in_turn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_workers_one_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prints_all_once_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_then_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_roll, setup, teardown),
