@@ -140,53 +140,12 @@ void qr_draw(const struct qr_image *q, struct printer_raster *r, int x, int y, i
 	}
 }
 
-/* Writes a file at path through emit(fp, ctx), all or nothing: a temporary in the same
- * folder, flushed to disk, then renamed over path. Returns VK_OK, VK_ERR_NOMEM or VK_ERR_IO
- * (also when emit returns nonzero). */
+/* printer_write_file (firmware/printer/raster.c) in our error codes. */
 static int write_atomically(const char *path, int (*emit)(FILE *fp, const void *ctx),
 			    const void *ctx)
 {
-	int rc = VK_ERR_IO;
-	FILE *fp = NULL;
-	int created = 0;
-	int fd = -1;
-	size_t n = strlen(path) + sizeof(".tmp-XXXXXX");
-	char *tmp = malloc(n);
-
-	if (!tmp)
-		return VK_ERR_NOMEM;
-	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto out;
-	created = 1;
-	/* mkstemp makes the file private; ticket images are meant to be shared. */
-	(void)fchmod(fd, 0644);
-	fp = fdopen(fd, "wb");
-	if (!fp)
-		goto out;
-	fd = -1;
-	if (emit(fp, ctx) != 0 || ferror(fp))
-		goto out;
-	/* On the disk before the rename makes it visible: after a power cut the name must
-	 * not point at an empty file. */
-	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-		goto out;
-	int close_rc = fclose(fp);
-	fp = NULL;
-	if (close_rc != 0 || rename(tmp, path) != 0)
-		goto out;
-	created = 0;
-	rc = VK_OK;
-out:
-	if (fp)
-		fclose(fp);
-	if (fd >= 0)
-		close(fd);
-	if (created)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	int rc = printer_write_file(path, emit, ctx);
+	return rc == PRINTER_OK ? VK_OK : rc == PRINTER_ERR_NOMEM ? VK_ERR_NOMEM : VK_ERR_IO;
 }
 
 static int emit_png(FILE *fp, const void *ctx)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum printer_err {
 	PRINTER_OK = 0,
@@ -72,6 +73,12 @@ static inline void printer_raster_set(struct printer_raster *r, int x, int y, in
 	uint8_t m = (uint8_t)(0x80 >> (x & 7));
 	*p = black ? (uint8_t)(*p | m) : (uint8_t)(*p & ~m);
 }
+/* Writes a file at path through emit(fp, ctx), all or nothing: a temporary file in the
+ * same folder, flushed to disk, then renamed over path, so a power cut never leaves a
+ * complete-looking name over a half-written file. Every picture vkhid writes for people
+ * (badges, ticket QR codes) goes through it. Returns PRINTER_OK, PRINTER_ERR_NOMEM or
+ * PRINTER_ERR_IO (also when emit returns nonzero). */
+int printer_write_file(const char *path, int (*emit)(FILE *fp, const void *ctx), const void *ctx);
 /* Writes the raster as a PNG (black on white; red plane in red). */
 int printer_raster_save_png(const struct printer_raster *r, const char *path);
 

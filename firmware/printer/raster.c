@@ -70,62 +70,29 @@ static int plane_bit(const uint8_t *row, int x)
  * (black wins where both are set, as on two-colour Brother stock). The file appears whole or
  * not at all. Returns PRINTER_OK, PRINTER_ERR_INVALID (no raster), PRINTER_ERR_NOMEM or
  * PRINTER_ERR_IO (the folder is missing or not writable, the disk is full). */
-int printer_raster_save_png(const struct printer_raster *r, const char *path)
+int printer_write_file(const char *path, int (*emit)(FILE *fp, const void *ctx), const void *ctx)
 {
 	int rc = PRINTER_ERR_IO;
-	SDL_Surface *s = NULL;
-	SDL_RWops *rw = NULL;
 	FILE *fp = NULL;
-	char *tmp = NULL;
 	int created = 0;
 	int fd = -1;
-
-	if (!r || !r->bits || !path || !*path || r->width <= 0 || r->height <= 0
-	    || r->stride < (r->width + 7) / 8)
-		return PRINTER_ERR_INVALID;
-
-	s = SDL_CreateRGBSurfaceWithFormat(0, r->width, r->height, 8, SDL_PIXELFORMAT_INDEX8);
-	if (!s) {
-		rc = PRINTER_ERR_NOMEM;
-		goto out;
-	}
-	/* Index 0 is paper, 1 black, 2 red: a three-entry palette keeps the PNG small. */
-	const SDL_Color colours[3] = {
-		{ 255, 255, 255, 255 }, { 0, 0, 0, 255 }, { 220, 0, 0, 255 },
-	};
-	if (SDL_SetPaletteColors(s->format->palette, colours, 0, 3) != 0) {
-		rc = PRINTER_ERR_NOMEM;
-		goto out;
-	}
-	for (int y = 0; y < r->height; y++) {
-		const uint8_t *black = r->bits + (size_t)y * r->stride;
-		const uint8_t *red = r->red ? r->red + (size_t)y * r->stride : NULL;
-		uint8_t *dst = (uint8_t *)s->pixels + (size_t)y * s->pitch;
-		for (int x = 0; x < r->width; x++)
-			dst[x] = plane_bit(black, x) ? 1 : plane_bit(red, x) ? 2 : 0;
-	}
-
 	size_t n = strlen(path) + sizeof(".tmp-XXXXXX");
-	tmp = malloc(n);
-	if (!tmp) {
-		rc = PRINTER_ERR_NOMEM;
-		goto out;
-	}
+	char *tmp = malloc(n);
+
+	if (!tmp)
+		return PRINTER_ERR_NOMEM;
 	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		goto out;
 	created = 1;
-	/* mkstemp makes the file private; a badge picture is not a secret. */
+	/* mkstemp makes the file private; badges and ticket images are meant to be shared. */
 	(void)fchmod(fd, 0644);
 	fp = fdopen(fd, "wb");
 	if (!fp)
 		goto out;
 	fd = -1;
-	rw = SDL_RWFromFP(fp, SDL_FALSE);
-	if (!rw)
-		goto out;
-	if (IMG_SavePNG_RW(s, rw, 0) != 0)
+	if (emit(fp, ctx) != 0 || ferror(fp))
 		goto out;
 	/* The data must be on the disk before the rename makes it visible, or a power cut
 	 * could leave a complete-looking name over an empty file. */
@@ -133,15 +100,11 @@ int printer_raster_save_png(const struct printer_raster *r, const char *path)
 		goto out;
 	int close_rc = fclose(fp);
 	fp = NULL;
-	if (close_rc != 0)
-		goto out;
-	if (rename(tmp, path) != 0)
+	if (close_rc != 0 || rename(tmp, path) != 0)
 		goto out;
 	created = 0;
 	rc = PRINTER_OK;
 out:
-	if (rw)
-		SDL_RWclose(rw);
 	if (fp)
 		fclose(fp);
 	if (fd >= 0)
@@ -150,6 +113,47 @@ out:
 	if (created)
 		unlink(tmp);
 	free(tmp);
+	return rc;
+}
+
+static int emit_png(FILE *fp, const void *ctx)
+{
+	SDL_RWops *rw = SDL_RWFromFP(fp, SDL_FALSE);
+	int rc;
+	if (!rw)
+		return -1;
+	rc = IMG_SavePNG_RW((SDL_Surface *)ctx, rw, 0);
+	SDL_RWclose(rw);
+	return rc;
+}
+
+int printer_raster_save_png(const struct printer_raster *r, const char *path)
+{
+	int rc = PRINTER_ERR_NOMEM;
+	SDL_Surface *s = NULL;
+
+	if (!r || !r->bits || !path || !*path || r->width <= 0 || r->height <= 0
+	    || r->stride < (r->width + 7) / 8)
+		return PRINTER_ERR_INVALID;
+
+	s = SDL_CreateRGBSurfaceWithFormat(0, r->width, r->height, 8, SDL_PIXELFORMAT_INDEX8);
+	if (!s)
+		goto out;
+	/* Index 0 is paper, 1 black, 2 red: a three-entry palette keeps the PNG small. */
+	const SDL_Color colours[3] = {
+		{ 255, 255, 255, 255 }, { 0, 0, 0, 255 }, { 220, 0, 0, 255 },
+	};
+	if (SDL_SetPaletteColors(s->format->palette, colours, 0, 3) != 0)
+		goto out;
+	for (int y = 0; y < r->height; y++) {
+		const uint8_t *black = r->bits + (size_t)y * r->stride;
+		const uint8_t *red = r->red ? r->red + (size_t)y * r->stride : NULL;
+		uint8_t *dst = (uint8_t *)s->pixels + (size_t)y * s->pitch;
+		for (int x = 0; x < r->width; x++)
+			dst[x] = plane_bit(black, x) ? 1 : plane_bit(red, x) ? 2 : 0;
+	}
+	rc = printer_write_file(path, emit_png, s);
+out:
 	SDL_FreeSurface(s);
 	return rc;
 }
