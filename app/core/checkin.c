@@ -300,6 +300,17 @@ int checkin_number(struct checkin_desk *desk, int64_t number, int method,
 	return admit(desk, method, res);
 }
 
+/* Ends a write transaction begun by the caller: on error (rc, or a failed commit) it is
+ * rolled back and nothing was recorded, so no print job is reported either. */
+static int finish(struct checkin_desk *desk, struct checkin_result *res, int rc)
+{
+	if (rc) {
+		db_rollback(desk->d);
+		res->job_id = 0;
+	}
+	return rc;
+}
+
 /* Stage two: admits a resolved registration unless the log says it is in already. */
 static int admit(struct checkin_desk *desk, int method, struct checkin_result *res)
 {
@@ -319,16 +330,10 @@ static int admit(struct checkin_desk *desk, int method, struct checkin_result *r
 	if (rc != VK_ERR_NOT_FOUND)
 		goto fail;
 	rc = append(desk, res, DB_CI_ENTRY, method, desk->queue_badges, &res->entry);
-	if (rc)
-		goto fail;
-	rc = db_commit(desk->d);
-	if (rc)
-		goto fail;
-	return VK_OK;
+	if (rc == VK_OK)
+		rc = db_commit(desk->d);
 fail:
-	db_rollback(desk->d);
-	res->job_id = 0;
-	return rc;
+	return finish(desk, res, rc);
 }
 
 /* Shared by undo and reprint: the resolved registration must be admitted now. */
@@ -344,16 +349,10 @@ static int staff_resolved(struct checkin_desk *desk, int kind, struct checkin_re
 	if (rc)
 		goto fail;
 	rc = append(desk, res, kind, DB_CI_MANUAL, kind == DB_CI_REPRINT, &res->entry);
-	if (rc)
-		goto fail;
-	rc = db_commit(desk->d);
-	if (rc)
-		goto fail;
-	return VK_OK;
+	if (rc == VK_OK)
+		rc = db_commit(desk->d);
 fail:
-	db_rollback(desk->d);
-	res->job_id = 0;
-	return rc;
+	return finish(desk, res, rc);
 }
 
 static int staff_action(struct checkin_desk *desk, const char *code, size_t len, int kind,
@@ -410,14 +409,8 @@ int checkin_walkin(struct checkin_desk *desk, struct db_registration *reg,
 	res->have_reg = 1;
 	res->outcome = CI_ADMITTED;
 	rc = append(desk, res, DB_CI_WALKIN, DB_CI_MANUAL, desk->queue_badges, &res->entry);
-	if (rc)
-		goto fail;
-	rc = db_commit(desk->d);
-	if (rc)
-		goto fail;
-	return VK_OK;
+	if (rc == VK_OK)
+		rc = db_commit(desk->d);
 fail:
-	db_rollback(desk->d);
-	res->job_id = 0;
-	return rc;
+	return finish(desk, res, rc);
 }

@@ -46,12 +46,6 @@ int64_t clock_hlc_next(struct vk_clock *c)
 	return c->hlc_last;
 }
 
-void clock_hlc_observe(struct vk_clock *c, int64_t remote)
-{
-	if (remote > c->hlc_last)
-		c->hlc_last = remote;
-}
-
 int clock_today(const struct vk_clock *c)
 {
 	time_t t = (time_t)(clock_now_ms(c) / 1000);

@@ -27,8 +27,6 @@ int64_t clock_now_ms(const struct vk_clock *c);
 int clock_trusted(const struct vk_clock *c);
 /* The next hybrid logical clock value: (ms << 16) | counter, strictly increasing. */
 int64_t clock_hlc_next(struct vk_clock *c);
-/* Folds in a value seen from another kiosk so later local values order after it. */
-void clock_hlc_observe(struct vk_clock *c, int64_t remote);
 /* Milliseconds of a hybrid value. */
 static inline int64_t clock_hlc_ms(int64_t hlc) { return hlc >> 16; }
 /* Today's day number at the event (days since 2020-01-01 in local time; the process TZ

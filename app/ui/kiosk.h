@@ -29,7 +29,7 @@ struct kiosk_config {
 	int frame_ms;              /* frame interval, 33 by default */
 };
 
-enum kiosk_note_kind { KIOSK_OUTCOME, KIOSK_PRINTED, KIOSK_PRINT_HELD, KIOSK_NO_READ };
+enum kiosk_note_kind { KIOSK_OUTCOME, KIOSK_PRINTED, KIOSK_PRINT_HELD };
 
 /* What the kiosk reports after each step. */
 struct kiosk_note {

@@ -107,8 +107,6 @@ void scenario_note(void *ctx, const struct kiosk_note *n)
 				      "      бейдж чекає в черзі: принтер %s (реєстрацію збережено)\n"),
 				printer_state_name(n->printer_state));
 		break;
-	case KIOSK_NO_READ:
-		break;
 	}
 }
 
