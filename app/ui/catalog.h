@@ -35,6 +35,8 @@ int ui_lang_find(const char *code);
 const char *ui_tr(int lang, const char *msgid);
 
 /* Marks a string for xgettext without translating it here (xgettext --keyword=N_). */
+#ifndef N_
 #define N_(s) (s)
+#endif
 
 #endif
