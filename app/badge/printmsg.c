@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Printer states in Ukrainian and English for the screen and the command line (see
- * printmsg.h). Each state a person can fix names the fix; the Brother roll numbers (DK-...)
+/* What people read about the printer, for the screens and the command line alike (see
+ * printmsg.h): one table for every printer state, translated through the catalogs. Each state a person can fix names the fix; the Brother roll numbers (DK-...)
  * are what is printed on the box staff are holding. */
 #include "badge/printmsg.h"
 
@@ -8,93 +8,73 @@
 
 #include "core/i18n.h"
 
+/* One row per state: its title and what a person does about it (English msgids). The
+ * table is sized by its last row, so the assertion catches a state added at the end of
+ * enum printer_state without its row (test_i18n catches a hole). */
+static const struct {
+	const char *title, *advice;
+} texts[] = {
+	[PRINTER_READY] = { N_("Printer ready"),
+		"" },
+	[PRINTER_ABSENT] = { N_("No printer connected"),
+		N_("Connect the label printer with its USB cable and switch it on. Badges wait "
+		   "in the queue and print when it is back.") },
+	[PRINTER_UNPLUGGED] = { N_("Printer unplugged"),
+		N_("Plug the printer's USB cable back in and check its power. Waiting badges "
+		   "print by themselves.") },
+	[PRINTER_COVER_OPEN] = { N_("Printer cover open"),
+		N_("Close the printer's cover until it clicks; the badge then prints by itself.") },
+	[PRINTER_NO_MEDIA] = { N_("No labels in the printer"),
+		N_("Load a label roll (open the cover, put the roll in, close it).") },
+	[PRINTER_END_OF_MEDIA] = { N_("The label roll has ended"),
+		N_("Put in a new roll of labels; the badge that did not come out prints again.") },
+	[PRINTER_WRONG_MEDIA] = { N_("Wrong label roll"),
+		N_("Load the roll the badge template needs (see which one below), or choose a "
+		   "template for the loaded roll.") },
+	[PRINTER_CUTTER_JAM] = { N_("The cutter is jammed"),
+		N_("Switch the printer off, open the cover and remove the stuck label, then "
+		   "switch it on.") },
+	[PRINTER_CANNOT_FEED] = { N_("The printer cannot feed labels"),
+		N_("Open the cover and check that the roll turns freely and the label end lies "
+		   "straight, then close it.") },
+	[PRINTER_EDITOR_LITE] = { N_("The printer is in Editor Lite mode"),
+		N_("Hold the printer's Editor Lite button until its green light goes out; "
+		   "then it prints from the kiosk.") },
+	[PRINTER_NOT_ANSWERING] = { N_("The printer is not answering"),
+		N_("Switch the printer off and on again. A Zebra that is silent often has its "
+		   "head open or no labels.") },
+	[PRINTER_SYSTEM_ERROR] = { N_("Printer error"),
+		N_("Switch the printer off and on again; if the error stays, use another "
+		   "printer.") },
+	[PRINTER_PAUSED] = { N_("The printer is paused"),
+		N_("Press the printer's pause button once to resume.") },
+	[PRINTER_UNSUPPORTED] = { N_("This printer is not supported"),
+		N_("Use a Brother QL, a Zebra (ZPL) or an ESC/POS receipt printer.") },
+};
+_Static_assert(sizeof texts / sizeof texts[0] == PRINTER_STATE_COUNT, "one row per printer state");
+
+const char *printq_state_text_in(int lang, int st)
+{
+	if ((unsigned)st >= PRINTER_STATE_COUNT || !texts[st].title)
+		return i18n_tr(lang, "Printer state unknown");
+	return i18n_tr(lang, texts[st].title);
+}
+
+const char *printq_state_advice_in(int lang, int st)
+{
+	if ((unsigned)st >= PRINTER_STATE_COUNT || !texts[st].advice || !texts[st].advice[0])
+		return "";
+	return i18n_tr(lang, texts[st].advice);
+}
+
 const char *printq_state_text(enum printer_state st)
 {
-	switch (st) {
-	case PRINTER_READY: return TR("Printer ready", "Принтер готовий");
-	case PRINTER_ABSENT: return TR("No printer connected", "Принтер не під'єднано");
-	case PRINTER_UNPLUGGED: return TR("Printer unplugged", "Принтер від'єднано");
-	case PRINTER_COVER_OPEN: return TR("Printer cover open", "Кришка принтера відкрита");
-	case PRINTER_NO_MEDIA: return TR("No labels in the printer", "У принтері немає етикеток");
-	case PRINTER_END_OF_MEDIA: return TR("The label roll has ended", "Рулон етикеток закінчився");
-	case PRINTER_WRONG_MEDIA: return TR("Wrong label roll", "Не той рулон етикеток");
-	case PRINTER_CUTTER_JAM: return TR("The cutter is jammed", "Заїв ніж принтера");
-	case PRINTER_CANNOT_FEED: return TR("The printer cannot feed labels",
-					    "Принтер не може подати етикетку");
-	case PRINTER_EDITOR_LITE: return TR("The printer is in Editor Lite mode",
-					    "Принтер у режимі Editor Lite");
-	case PRINTER_NOT_ANSWERING: return TR("The printer is not answering", "Принтер не відповідає");
-	case PRINTER_SYSTEM_ERROR: return TR("Printer error", "Помилка принтера");
-	case PRINTER_PAUSED: return TR("The printer is paused", "Принтер на паузі");
-	case PRINTER_UNSUPPORTED: return TR("This printer is not supported",
-					    "Цей принтер не підтримується");
-	case PRINTER_STATE_COUNT: break;
-	}
-	return TR("Printer state unknown", "Стан принтера невідомий");
+	return printq_state_text_in(i18n_lang(), (int)st);
 }
 
 const char *printq_state_advice(enum printer_state st)
 {
-	switch (st) {
-	case PRINTER_READY: return "";
-	case PRINTER_ABSENT:
-		return TR("Connect the label printer with its USB cable and switch it on. Badges wait "
-			  "in the queue and print when it is back.",
-			  "Під'єднайте принтер етикеток USB-кабелем і ввімкніть його. Бейджі чекають "
-			  "у черзі й надрукуються, щойно він з'явиться.");
-	case PRINTER_UNPLUGGED:
-		return TR("Plug the printer's USB cable back in and check its power. Waiting badges "
-			  "print by themselves.",
-			  "Знову під'єднайте USB-кабель принтера і перевірте живлення. Бейджі в черзі "
-			  "надрукуються самі.");
-	case PRINTER_COVER_OPEN:
-		return TR("Close the printer's cover until it clicks; the badge then prints by itself.",
-			  "Закрийте кришку принтера до клацання; бейдж надрукується сам.");
-	case PRINTER_NO_MEDIA:
-		return TR("Load a label roll (open the cover, put the roll in, close it).",
-			  "Вставте рулон етикеток (відкрийте кришку, вставте рулон, закрийте).");
-	case PRINTER_END_OF_MEDIA:
-		return TR("Put in a new roll of labels; the badge that did not come out prints again.",
-			  "Вставте новий рулон етикеток; бейдж, що не вийшов, надрукується знову.");
-	case PRINTER_WRONG_MEDIA:
-		return TR("Load the roll the badge template needs (see which one below), or choose a "
-			  "template for the loaded roll.",
-			  "Вставте рулон, потрібний шаблону бейджа (див. нижче), або виберіть шаблон "
-			  "для вставленого рулону.");
-	case PRINTER_CUTTER_JAM:
-		return TR("Switch the printer off, open the cover and remove the stuck label, then "
-			  "switch it on.",
-			  "Вимкніть принтер, відкрийте кришку й вийміть застряглу етикетку, потім "
-			  "увімкніть.");
-	case PRINTER_CANNOT_FEED:
-		return TR("Open the cover and check that the roll turns freely and the label end lies "
-			  "straight, then close it.",
-			  "Відкрийте кришку й перевірте, що рулон вільно обертається, а край етикетки "
-			  "лежить рівно, потім закрийте.");
-	case PRINTER_EDITOR_LITE:
-		return TR("Hold the printer's Editor Lite button until its green light goes out; "
-			  "then it prints from the kiosk.",
-			  "Утримуйте кнопку Editor Lite на принтері, доки не згасне зелений індикатор; "
-			  "тоді кіоск зможе друкувати.");
-	case PRINTER_NOT_ANSWERING:
-		return TR("Switch the printer off and on again. A Zebra that is silent often has its "
-			  "head open or no labels.",
-			  "Вимкніть і знову ввімкніть принтер. Zebra мовчить, коли відкрита головка "
-			  "або немає етикеток.");
-	case PRINTER_SYSTEM_ERROR:
-		return TR("Switch the printer off and on again; if the error stays, use another "
-			  "printer.",
-			  "Вимкніть і знову ввімкніть принтер; якщо помилка лишається, візьміть інший "
-			  "принтер.");
-	case PRINTER_PAUSED:
-		return TR("Press the printer's pause button once to resume.",
-			  "Натисніть кнопку паузи на принтері, щоб продовжити.");
-	case PRINTER_UNSUPPORTED:
-		return TR("Use a Brother QL, a Zebra (ZPL) or an ESC/POS receipt printer.",
-			  "Використайте Brother QL, Zebra (ZPL) або чековий принтер ESC/POS.");
-	case PRINTER_STATE_COUNT: break;
-	}
-	return "";
+	return printq_state_advice_in(i18n_lang(), (int)st);
 }
 
 void printq_media_text(const struct printer_media *m, char *out, size_t len)
@@ -102,7 +82,7 @@ void printq_media_text(const struct printer_media *m, char *out, size_t len)
 	const char *dk = "";
 
 	if (!m || !m->width_mm) {
-		snprintf(out, len, "%s", TR("no labels", "немає етикеток"));
+		snprintf(out, len, "%s", _("no labels"));
 		return;
 	}
 	if (m->width_mm == 62 && m->length_mm == 100)
@@ -114,13 +94,13 @@ void printq_media_text(const struct printer_media *m, char *out, size_t len)
 	else if (m->width_mm == 102 && !m->length_mm)
 		dk = " (DK-22243)";
 	if (m->length_mm)
-		snprintf(out, len, TR("%d x %d mm labels%s", "етикетки %d x %d мм%s"), m->width_mm,
+		snprintf(out, len, _("%d x %d mm labels%s"), m->width_mm,
 			 m->length_mm, dk);
 	else if (m->two_colour)
-		snprintf(out, len, TR("%d mm black/red tape%s", "стрічка %d мм чорно-червона%s"),
+		snprintf(out, len, _("%d mm black/red tape%s"),
 			 m->width_mm, dk);
 	else
-		snprintf(out, len, TR("%d mm continuous tape%s", "безперервна стрічка %d мм%s"),
+		snprintf(out, len, _("%d mm continuous tape%s"),
 			 m->width_mm, dk);
 }
 
@@ -131,5 +111,5 @@ void printq_wrong_media_text(const struct printer_media *loaded,
 
 	printq_media_text(loaded, a, sizeof(a));
 	printq_media_text(needed, b, sizeof(b));
-	snprintf(out, len, TR("Loaded: %s; needed: %s.", "Вставлено: %s; потрібно: %s."), a, b);
+	snprintf(out, len, _("Loaded: %s; needed: %s."), a, b);
 }

@@ -217,8 +217,8 @@ static int print_one(struct printq *q, const struct db_print_job *job)
 		return JOB_HELD;
 	}
 	int have = db_reg_get(q->d, job->event_id, job->number, &reg) == VK_OK;
-	snprintf(fallback, sizeof(fallback), TR("Participant %" PRId64, "Учасник %" PRId64),
-		 job->number);
+	snprintf(fallback, sizeof(fallback), _("Participant %lld"),
+		 (long long)job->number);
 	struct badge_info b = {
 		.display = have ? reg.display : fallback,
 		.given = have ? reg.given : NULL,
@@ -469,7 +469,7 @@ int printq_open(const struct printq_config *cfg, printq_note_fn fn, void *ctx,
 			if (q->n_prn == PRINTQ_MAX_PRINTERS)
 				snprintf(reason, sizeof(reason), "at most %d printers", PRINTQ_MAX_PRINTERS);
 			if (why_len)
-				snprintf(why, why_len, TR("printer %s: %s", "принтер %s: %s"), one, reason);
+				snprintf(why, why_len, _("printer %s: %s"), one, reason);
 			rc = VK_ERR_DEVICE;
 			goto fail;
 		}
@@ -477,7 +477,7 @@ int printq_open(const struct printq_config *cfg, printq_note_fn fn, void *ctx,
 	}
 	if (!q->n_prn) {
 		if (why_len)
-			snprintf(why, why_len, "%s", TR("no printer given", "не вказано принтер"));
+			snprintf(why, why_len, "%s", _("no printer given"));
 		rc = VK_ERR_INVALID;
 		goto fail;
 	}

@@ -42,16 +42,21 @@ int badge_reprint_check(db *d, int64_t event_id, int64_t number, int organizer,
 	return VK_OK;
 }
 
+/* Sized by its last row: the assertion catches a verdict added at the end without text. */
+static const char *const verdict_texts[] = {
+	[BADGE_REPRINT_OK] = N_("Reprint allowed"),
+	[BADGE_REPRINT_NEEDS_ORGANIZER] = N_("A reprint needs the organizer: please ask staff."),
+	[BADGE_REPRINT_LIMIT] = N_("This badge has been reprinted as often as the event allows."),
+};
+_Static_assert(sizeof verdict_texts / sizeof verdict_texts[0] == BADGE_REPRINT_COUNT,
+	       "one text per verdict");
+
+const char *badge_reprint_text_in(int lang, int v)
+{
+	return (unsigned)v < BADGE_REPRINT_COUNT && verdict_texts[v] ? i18n_tr(lang, verdict_texts[v]) : "";
+}
+
 const char *badge_reprint_text(enum badge_reprint_verdict v)
 {
-	switch (v) {
-	case BADGE_REPRINT_OK: return TR("Reprint allowed", "Повторний друк дозволено");
-	case BADGE_REPRINT_NEEDS_ORGANIZER:
-		return TR("A reprint needs the organizer: please ask staff.",
-			  "Повторний друк — лише з дозволу організатора: зверніться до персоналу.");
-	case BADGE_REPRINT_LIMIT:
-		return TR("This badge has been reprinted as often as the event allows.",
-			  "Цей бейдж уже передруковано стільки разів, скільки дозволяє захід.");
-	}
-	return "";
+	return badge_reprint_text_in(i18n_lang(), (int)v);
 }

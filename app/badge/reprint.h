@@ -23,6 +23,7 @@ enum badge_reprint_verdict {
 	BADGE_REPRINT_OK = 0,
 	BADGE_REPRINT_NEEDS_ORGANIZER,
 	BADGE_REPRINT_LIMIT,
+	BADGE_REPRINT_COUNT
 };
 
 struct badge_reprint {
@@ -38,5 +39,7 @@ int badge_reprint_check(db *d, int64_t event_id, int64_t number, int organizer,
 			struct badge_reprint *out);
 /* The decision in the user's language, for screens and the command line. */
 const char *badge_reprint_text(enum badge_reprint_verdict v);
+/* The same in language lang (core/i18n.h); "" out of range. For tests walking every verdict. */
+const char *badge_reprint_text_in(int lang, int v);
 
 #endif

@@ -20,49 +20,41 @@
 #define DEFAULT_DB "/var/lib/vkhid/vkhid.db"
 
 const struct cli_command cli_commands[] = {
-	{ "event", cmd_event, "create, list or choose the event", "створити, переглянути або вибрати захід",
+	{ "event", cmd_event, N_("create, list or choose the event"),
 	  "create --name NAME [--starts YYYY-MM-DD --ends YYYY-MM-DD] [--timezone Europe/Kyiv] [--walk-ins]\n"
 	  "       vkhid event list\n       vkhid event use ID" },
-	{ "keygen", cmd_keygen, "create the event's ticket signing key pair",
-	  "створити ключі для підпису квитків", "[--out SECRET-KEY-FILE]" },
-	{ "import", cmd_import, "import a participant list (CSV)", "імпортувати список учасників (CSV)",
+	{ "keygen", cmd_keygen, N_("create the event's ticket signing key pair"),
+	  "[--out SECRET-KEY-FILE]" },
+	{ "import", cmd_import, N_("import a participant list (CSV)"),
 	  "FILE.csv [--format auto|vkhid|pretix|eventbrite|google] [--map 'Header=field' ...] [--dry-run]" },
-	{ "tickets", cmd_tickets, "write a QR ticket (PNG, SVG) for every participant and tickets.csv",
-	  "створити QR-квитки (PNG, SVG) і tickets.csv", "--out DIR [--key SECRET-KEY-FILE] [--reissue NUMBER]" },
-	{ "checkin", cmd_checkin, "present one code as the camera would", "пред'явити один код, як камері",
+	{ "tickets", cmd_tickets, N_("write a QR ticket (PNG, SVG) for every participant and tickets.csv"),
+	  "--out DIR [--key SECRET-KEY-FILE] [--reissue NUMBER]" },
+	{ "checkin", cmd_checkin, N_("present one code as the camera would"),
 	  "CODE [--json]   (CODE - reads the code from standard input)" },
-	{ "undo", cmd_undo, "undo a mistaken check-in (recorded, never erased)",
-	  "скасувати помилкову реєстрацію входу (записується, не стирається)", "CODE" },
-	{ "reprint", cmd_reprint, "queue a badge reprint for an admitted participant",
-	  "поставити бейдж на повторний друк", "CODE" },
-	{ "revoke", cmd_revoke, "revoke a signed ticket (lost or reissued)",
-	  "відкликати підписаний квиток (загублений чи перевиданий)", "CODE" },
-	{ "scan", cmd_scan, "decode QR codes from image files", "розпізнати QR-коди з файлів зображень",
+	{ "undo", cmd_undo, N_("undo a mistaken check-in (recorded, never erased)"), "CODE" },
+	{ "reprint", cmd_reprint, N_("queue a badge reprint for an admitted participant"), "CODE" },
+	{ "revoke", cmd_revoke, N_("revoke a signed ticket (lost or reissued)"), "CODE" },
+	{ "scan", cmd_scan, N_("decode QR codes from image files"),
 	  "IMAGE..." },
-	{ "find", cmd_find, "find participants by name (Cyrillic or Latin, any part)",
-	  "знайти учасників за ім'ям (кирилицею чи латиницею, будь-яку частину)", "TEXT [--json]" },
-	{ "stats", cmd_stats, "turnout: registered, admitted, by category, by hour",
-	  "явка: зареєстровано, прийшли, за категоріями, за годинами", "[--json]" },
-	{ "export", cmd_export, "export attendance as CSV (UTF-8 with BOM, opens in Excel)",
-	  "експорт відвідуваності в CSV (UTF-8 з BOM, для Excel)", "attendance --out FILE.csv" },
-	{ "badge", cmd_badge, "preview a participant's badge as PNG, or print it (a counted reprint)",
-	  "переглянути бейдж учасника (PNG) або надрукувати його (повторний друк)",
+	{ "find", cmd_find, N_("find participants by name (Cyrillic or Latin, any part)"),
+	  "TEXT [--json]" },
+	{ "stats", cmd_stats, N_("turnout: registered, admitted, by category, by hour"),
+	  "[--json]" },
+	{ "export", cmd_export, N_("export attendance as CSV (UTF-8 with BOM, opens in Excel)"),
+	  "attendance --out FILE.csv" },
+	{ "badge", cmd_badge, N_("preview a participant's badge as PNG, or print it (a counted reprint)"),
 	  "preview (--registration NUMBER | --code CODE) [--template FILE|NAME] --out FILE.png\n"
 	  "       vkhid badge print CODE [--printer SPEC] [--template FILE]" },
-	{ "printers", cmd_printers, "list connected printers: model, loaded labels, state",
-	  "підключені принтери: модель, етикетки, стан", "" },
-	{ "print-test", cmd_print_test, "print a test badge", "надрукувати тестовий бейдж",
+	{ "printers", cmd_printers, N_("list connected printers: model, loaded labels, state"), "" },
+	{ "print-test", cmd_print_test, N_("print a test badge"),
 	  "[--printer SPEC] [--template FILE|NAME]" },
-	{ "setting", cmd_setting, "show or change a kiosk setting (organizer PIN, language, reprint limits)",
-	  "переглянути чи змінити налаштування кіоску (PIN організатора, мова, повторний друк)",
+	{ "setting", cmd_setting, N_("show or change a kiosk setting (organizer PIN, language, reprint limits)"),
 	  "[KEY [VALUE]]" },
-	{ "run", cmd_run, "run the kiosk: the touch screen, or headless driven by a scenario",
-	  "запустити кіоск: сенсорний екран, або без екрана за сценарієм",
+	{ "run", cmd_run, N_("run the kiosk: the touch screen, or headless driven by a scenario"),
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
 	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]" },
-	{ "demo", cmd_demo, "build a demo event and run the kiosk over a demo scenario",
-	  "створити демо-захід і запустити кіоск за демо-сценарієм", "[--out DIR]" },
-	{ NULL, NULL, NULL, NULL, NULL },
+	{ "demo", cmd_demo, N_("build a demo event and run the kiosk over a demo scenario"), "[--out DIR]" },
+	{ NULL, NULL, NULL, NULL },
 };
 
 int cli_is_help(const char *a)
@@ -75,27 +67,34 @@ void cli_usage(struct cli *c, const char *name)
 	for (const struct cli_command *k = cli_commands; k->name; k++) {
 		if (strcmp(k->name, name) != 0)
 			continue;
-		fprintf(c->out, "%s\n\n", TR(k->summary_en, k->summary_uk));
+		fprintf(c->out, "%s\n\n", _(k->summary));
 		fprintf(c->out, "usage: vkhid [--db FILE] %s %s\n", k->name, k->usage);
 		return;
 	}
 }
 
+/* The codes of the loaded catalogs, "en, uk, ...". */
+static void lang_list(char *out, size_t cap)
+{
+	size_t at = 0;
+	out[0] = '\0';
+	for (int i = 0; i < i18n_lang_count() && at < cap; i++)
+		at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? ", " : "", i18n_lang_code(i));
+}
+
 static void help(struct cli *c)
 {
-	fprintf(c->out, "%s",
-		TR("vkhid: conference check-in and badge kiosk\n\n"
-		   "usage: vkhid [--db FILE] [--lang uk|en] COMMAND [OPTIONS]\n\n"
-		   "The database is FILE, else $VKHID_DB, else " DEFAULT_DB ".\n\n"
-		   "Commands:\n",
-		   "vkhid: кіоск реєстрації учасників і друку бейджів\n\n"
-		   "використання: vkhid [--db ФАЙЛ] [--lang uk|en] КОМАНДА [ПАРАМЕТРИ]\n\n"
-		   "База даних: ФАЙЛ, або $VKHID_DB, або " DEFAULT_DB ".\n\n"
-		   "Команди:\n"));
+	char langs[128];
+	lang_list(langs, sizeof langs);
+	fprintf(c->out,
+		_("vkhid: conference check-in and badge kiosk\n\n"
+		  "usage: vkhid [--db FILE] [--lang CODE] COMMAND [OPTIONS]\n\n"
+		  "The database is FILE, else $VKHID_DB, else %s.\n"
+		  "Languages: %s.\n\n"
+		  "Commands:\n"), DEFAULT_DB, langs);
 	for (const struct cli_command *k = cli_commands; k->name; k++)
-		fprintf(c->out, "  %-9s %s\n", k->name, TR(k->summary_en, k->summary_uk));
-	fprintf(c->out, "%s", TR("\n`vkhid COMMAND --help` describes one command.\n",
-				 "\n`vkhid КОМАНДА --help` описує одну команду.\n"));
+		fprintf(c->out, "  %-9s %s\n", k->name, _(k->summary));
+	fprintf(c->out, "%s", _("\n`vkhid COMMAND --help` describes one command.\n"));
 }
 
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
@@ -109,19 +108,20 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 		if (opt_value(argc, argv, &i, "--db", &val)) {
 			c.db_path = val;
 		} else if (opt_value(argc, argv, &i, "--lang", &val)) {
-			if (strcmp(val, "uk") == 0)
-				i18n_set_lang(VK_LANG_UK);
-			else if (strcmp(val, "en") == 0)
-				i18n_set_lang(VK_LANG_EN);
-			else {
-				fprintf(err, "%s\n", TR("--lang takes uk or en", "--lang: uk або en"));
+			int l = i18n_lang_find(val);
+			if (l < 0) {
+				char langs[128];
+				lang_list(langs, sizeof langs);
+				fprintf(err, _("vkhid: --lang %s: no such language; there are: %s\n"), val,
+					langs);
 				return 2;
 			}
+			i18n_set_lang(l);
 		} else if (cli_is_help(argv[i])) {
 			help(&c);
 			return 0;
 		} else if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--lang") == 0) {
-			fprintf(err, TR("vkhid: %s needs a value\n", "vkhid: %s потребує значення\n"),
+			fprintf(err, _("vkhid: %s needs a value\n"),
 				argv[i]);
 			return 2;
 		} else {
@@ -145,8 +145,7 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 		db_close(c.d);
 		return rc;
 	}
-	fprintf(err, TR("vkhid: unknown command '%s'. `vkhid --help` lists the commands.\n",
-			"vkhid: невідома команда «%s». `vkhid --help` показує всі команди.\n"),
+	fprintf(err, _("vkhid: unknown command '%s'. `vkhid --help` lists the commands.\n"),
 		argv[i]);
 	return 2;
 }
@@ -181,27 +180,20 @@ db *cli_db(struct cli *c, int create)
 	}
 	switch (rc) {
 	case VK_ERR_NOT_FOUND:
-		fprintf(c->err, TR("vkhid: the database %s does not exist. Create an event first:\n"
-				   "  vkhid --db %s event create --name \"My event\"\n",
-				   "vkhid: бази даних %s немає. Спершу створіть захід:\n"
-				   "  vkhid --db %s event create --name \"Мій захід\"\n"),
+		fprintf(c->err, _("vkhid: the database %s does not exist. Create an event first:\n"
+				   "  vkhid --db %s event create --name \"My event\"\n"),
 			c->db_path, c->db_path);
 		break;
 	case VK_ERR_DB_FOREIGN:
-		fprintf(c->err, TR("vkhid: %s is not a vkhid database (%s). Check the --db path; "
-				   "nothing was changed in that file.\n",
-				   "vkhid: %s не є базою даних vkhid (%s). Перевірте шлях --db; "
-				   "файл не змінено.\n"), c->db_path, why);
+		fprintf(c->err, _("vkhid: %s is not a vkhid database (%s). Check the --db path; "
+				   "nothing was changed in that file.\n"), c->db_path, why);
 		break;
 	case VK_ERR_DB_NEWER:
-		fprintf(c->err, TR("vkhid: %s. Install the newer vkhid; the file was not changed.\n",
-				   "vkhid: %s. Встановіть новішу версію vkhid; файл не змінено.\n"), why);
+		fprintf(c->err, _("vkhid: %s. Install the newer vkhid; the file was not changed.\n"), why);
 		break;
 	default:
-		fprintf(c->err, TR("vkhid: cannot open the database: %s. Check that the folder exists "
-				   "and is writable (or pass --db FILE).\n",
-				   "vkhid: не вдається відкрити базу даних: %s. Перевірте, що тека існує "
-				   "і доступна для запису (або вкажіть --db ФАЙЛ).\n"), why);
+		fprintf(c->err, _("vkhid: cannot open the database: %s. Check that the folder exists "
+				   "and is writable (or pass --db FILE).\n"), why);
 	}
 	c->d = NULL;
 	return NULL;
@@ -211,10 +203,8 @@ int cli_event(struct cli *c, struct db_event *ev)
 {
 	if (db_event_current(c->d, ev) == VK_OK)
 		return 0;
-	fprintf(c->err, TR("vkhid: %s has no event yet. Create one:\n"
-			   "  vkhid --db %s event create --name \"My event\"\n",
-			   "vkhid: у %s ще немає заходу. Створіть його:\n"
-			   "  vkhid --db %s event create --name \"Мій захід\"\n"),
+	fprintf(c->err, _("vkhid: %s has no event yet. Create one:\n"
+			   "  vkhid --db %s event create --name \"My event\"\n"),
 		c->db_path, c->db_path);
 	return 2;
 }

@@ -23,7 +23,7 @@ struct cli {
 struct cli_command {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
-	const char *summary_en, *summary_uk;
+	const char *summary;   /* English msgid (N_): shown through _() */
 	const char *usage;     /* options after the name, for --help */
 };
 

@@ -49,21 +49,19 @@ void cli_print_result(struct cli *c, const struct checkin_result *r, int json)
 		fprintf(c->out, " — %s%s%s (№%" PRId64 ")", name,
 			r->reg.organization[0] ? ", " : "", r->reg.organization, r->number);
 	else if (r->number && r->outcome == CI_ADMITTED)
-		fprintf(c->out, TR(" — ticket №%" PRId64 " (not in this kiosk's list yet)",
-				   " — квиток №%" PRId64 " (ще немає у списку цього кіоску)"), r->number);
+		fprintf(c->out, _(" — ticket №%lld (not in this kiosk's list yet)"), (long long)r->number);
 	fputc('\n', c->out);
 	if (r->outcome == CI_ALREADY_ADMITTED) {
 		clock_format_local(r->first.wall_ms, when);
-		fprintf(c->out, TR("  first admitted %s at kiosk %s\n",
-				   "  уперше пройшов(-ла) %s на кіоску %s\n"), when, r->first.kiosk);
+		fprintf(c->out, _("  first admitted %s at kiosk %s\n"), when, r->first.kiosk);
 	}
 	if (r->outcome == CI_WRONG_EVENT && r->other_event[0])
-		fprintf(c->out, TR("  the ticket is for: %s\n", "  квиток на: %s\n"), r->other_event);
+		fprintf(c->out, _("  the ticket is for: %s\n"), r->other_event);
 	if (r->outcome == CI_NOT_VALID_NOW && r->valid_days) {
 		char from[11], to[11];
 		ticket_date_from_day(r->valid_from_day, from);
 		ticket_date_from_day(r->valid_from_day + r->valid_days - 1, to);
-		fprintf(c->out, TR("  valid %s .. %s\n", "  дійсний %s .. %s\n"), from, to);
+		fprintf(c->out, _("  valid %s .. %s\n"), from, to);
 	}
 	fprintf(c->out, "  %s\n", checkin_outcome_advice(r->outcome));
 }
@@ -117,10 +115,8 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 	rc = checkin_present(&desk, code, len, DB_CI_MANUAL, &res);
 	free(buf);
 	if (rc) {
-		fprintf(c->err, TR("vkhid: the check-in could not be saved (%s); nothing was recorded. "
-				   "Check the disk and try again.\n",
-				   "vkhid: реєстрацію не вдалося зберегти (%s); нічого не записано. "
-				   "Перевірте диск і спробуйте ще раз.\n"), vk_strerror(rc));
+		fprintf(c->err, _("vkhid: the check-in could not be saved (%s); nothing was recorded. "
+				   "Check the disk and try again.\n"), vk_strerror(rc));
 		return 2;
 	}
 	cli_print_result(c, &res, json);
@@ -148,26 +144,23 @@ static int staff(struct cli *c, int argc, char **argv, const char *name, int kin
 	rc = kind == DB_CI_UNDO ? checkin_undo(&desk, code, strlen(code), &res)
 				: checkin_reprint(&desk, code, strlen(code), &res);
 	if (rc == VK_ERR_INVALID) {
-		fprintf(c->err, TR("vkhid: cannot %s this code: %s\n", "vkhid: неможливо (%s) для цього коду: %s\n"),
+		fprintf(c->err, _("vkhid: cannot %s this code: %s\n"),
 			name, checkin_outcome_title(res.outcome));
 		return 1;
 	}
 	if (rc == VK_ERR_NOT_FOUND) {
-		fprintf(c->err, "%s", TR("vkhid: this participant is not checked in\n",
-					 "vkhid: цей учасник не зареєстрований на вході\n"));
+		fprintf(c->err, "%s", _("vkhid: this participant is not checked in\n"));
 		return 1;
 	}
 	if (rc) {
-		fprintf(c->err, TR("vkhid: could not save (%s)\n", "vkhid: не вдалося зберегти (%s)\n"),
+		fprintf(c->err, _("vkhid: could not save (%s)\n"),
 			vk_strerror(rc));
 		return 2;
 	}
 	if (kind == DB_CI_UNDO)
-		fprintf(c->out, TR("Check-in of №%" PRId64 " undone (recorded in the log).\n",
-				   "Реєстрацію №%" PRId64 " скасовано (записано в журнал).\n"), res.number);
+		fprintf(c->out, _("Check-in of №%lld undone (recorded in the log).\n"), (long long)res.number);
 	else
-		fprintf(c->out, TR("Badge of №%" PRId64 " queued for reprint.\n",
-				   "Бейдж №%" PRId64 " поставлено на повторний друк.\n"), res.number);
+		fprintf(c->out, _("Badge of №%lld queued for reprint.\n"), (long long)res.number);
 	return 0;
 }
 
@@ -197,17 +190,14 @@ int cmd_revoke(struct cli *c, int argc, char **argv)
 	if (!cli_db(c, 0) || cli_event(c, &ev))
 		return 2;
 	if (ticket_decode(pos[0], strlen(pos[0]), &ts) != TICKET_OK) {
-		fprintf(c->err, "%s", TR("vkhid: only signed vkhid tickets (VK1:...) can be revoked; "
-					 "for a foreign code, cancel the registration in the list and re-import\n",
-					 "vkhid: відкликати можна лише підписані квитки vkhid (VK1:...); для "
-					 "іншого коду скасуйте реєстрацію у списку й імпортуйте знову\n"));
+		fprintf(c->err, "%s", _("vkhid: only signed vkhid tickets (VK1:...) can be revoked; "
+					 "for a foreign code, cancel the registration in the list and re-import\n"));
 		return 2;
 	}
 	if (db_revoke(c->d, ts.t.event_id, ts.t.number, ts.t.nonce, "revoked by staff") != VK_OK) {
-		fprintf(c->err, "%s", TR("vkhid: could not save the revocation\n",
-					 "vkhid: не вдалося зберегти відкликання\n"));
+		fprintf(c->err, "%s", _("vkhid: could not save the revocation\n"));
 		return 2;
 	}
-	fprintf(c->out, TR("Ticket №%u revoked.\n", "Квиток №%u відкликано.\n"), ts.t.number);
+	fprintf(c->out, _("Ticket №%u revoked.\n"), ts.t.number);
 	return 0;
 }

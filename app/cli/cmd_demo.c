@@ -191,7 +191,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
 	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-		fprintf(c->err, TR("vkhid: cannot create %s: %s\n", "vkhid: не вдається створити %s: %s\n"),
+		fprintf(c->err, _("vkhid: cannot create %s: %s\n"),
 			out, strerror(errno));
 		return 2;
 	}
@@ -207,9 +207,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	db_close(c->d);
 	c->d = NULL;
 
-	fprintf(c->out, "%s", TR("vkhid demo: a community forum with 200 participants, tickets, and a "
-				 "morning at the door.\n",
-				 "vkhid демо: форум громад на 200 учасників, квитки й ранок біля входу.\n"));
+	fprintf(c->out, "%s", _("vkhid demo: a community forum with 200 participants, tickets, and a "
+				 "morning at the door.\n"));
 	/* the event runs today and tomorrow, so the tickets are valid now */
 	cli_set_timezone("Europe/Kyiv");
 	localtime_r(&now, &tm);
@@ -304,19 +303,15 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	snprintf(path, sizeof path, "%s/attendance.csv", out);
 	if (vk(c, "stats", NULL) || vk(c, "export", "attendance", "--out", path, NULL))
 		goto fail;
-	fprintf(c->out, TR("\nDone. Badges are in %s/badges, tickets in %s/tickets, the kiosk's log "
-			   "in %s/log.jsonl.\nTry: vkhid --db %s checkin 'p9dx4kz7wq2vfm8tnc3hbr6y'\n",
-			   "\nГотово. Бейджі в %s/badges, квитки в %s/tickets, журнал кіоску в "
-			   "%s/log.jsonl.\nСпробуйте: vkhid --db %s checkin 'p9dx4kz7wq2vfm8tnc3hbr6y'\n"),
+	fprintf(c->out, _("\nDone. Badges are in %s/badges, tickets in %s/tickets, the kiosk's log "
+			   "in %s/log.jsonl.\nTry: vkhid --db %s checkin 'p9dx4kz7wq2vfm8tnc3hbr6y'\n"),
 		out, out, out, dbp);
 	(void)other_ev;
 	return rc;
 io:
-	fprintf(c->err, TR("vkhid: cannot write the demo files in %s: %s\n",
-			   "vkhid: не вдається записати файли демо в %s: %s\n"), out, strerror(errno));
+	fprintf(c->err, _("vkhid: cannot write the demo files in %s: %s\n"), out, strerror(errno));
 	return 2;
 fail:
-	fprintf(c->err, "%s", TR("vkhid: the demo stopped at the step above.\n",
-				 "vkhid: демо зупинилося на кроці вище.\n"));
+	fprintf(c->err, "%s", _("vkhid: the demo stopped at the step above.\n"));
 	return 2;
 }

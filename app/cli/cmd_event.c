@@ -46,28 +46,23 @@ static int event_create(struct cli *c, int argc, char **argv)
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
 	if (!name || !*name) {
-		fprintf(c->err, "%s", TR("vkhid: give the event a name: event create --name \"Name\"\n",
-					 "vkhid: вкажіть назву заходу: event create --name \"Назва\"\n"));
+		fprintf(c->err, "%s", _("vkhid: give the event a name: event create --name \"Name\"\n"));
 		return 2;
 	}
 	if (!text_utf8_valid(name, strlen(name))) {
-		fprintf(c->err, "%s", TR("vkhid: the event name is not valid UTF-8 text\n",
-					 "vkhid: назва заходу не є коректним текстом UTF-8\n"));
+		fprintf(c->err, "%s", _("vkhid: the event name is not valid UTF-8 text\n"));
 		return 2;
 	}
 	if ((*starts && ticket_day_from_date(starts) < 0) || (*ends && ticket_day_from_date(ends) < 0)) {
-		fprintf(c->err, "%s", TR("vkhid: dates are written YYYY-MM-DD, e.g. 2026-11-23\n",
-					 "vkhid: дати записуються РРРР-ММ-ДД, напр. 2026-11-23\n"));
+		fprintf(c->err, "%s", _("vkhid: dates are written YYYY-MM-DD, e.g. 2026-11-23\n"));
 		return 2;
 	}
 	if (*starts && *ends && ticket_day_from_date(ends) < ticket_day_from_date(starts)) {
-		fprintf(c->err, "%s", TR("vkhid: --ends is before --starts\n",
-					 "vkhid: дата --ends раніша за --starts\n"));
+		fprintf(c->err, "%s", _("vkhid: --ends is before --starts\n"));
 		return 2;
 	}
 	if (!valid_tz(tz)) {
-		fprintf(c->err, TR("vkhid: unknown time zone '%s' (use a name like Europe/Kyiv)\n",
-				   "vkhid: невідомий часовий пояс «%s» (напр. Europe/Kyiv)\n"), tz);
+		fprintf(c->err, _("vkhid: unknown time zone '%s' (use a name like Europe/Kyiv)\n"), tz);
 		return 2;
 	}
 	if (!cli_db(c, 1))
@@ -79,14 +74,11 @@ static int event_create(struct cli *c, int argc, char **argv)
 	text_copy(ev.timezone, sizeof ev.timezone, tz);
 	ev.walkins = walkins;
 	if (db_event_create(c->d, &ev) != VK_OK || db_event_set_current(c->d, ev.id) != VK_OK) {
-		fprintf(c->err, "%s", TR("vkhid: could not save the event (is the disk full?)\n",
-					 "vkhid: не вдалося зберегти захід (диск заповнений?)\n"));
+		fprintf(c->err, "%s", _("vkhid: could not save the event (is the disk full?)\n"));
 		return 2;
 	}
-	fprintf(c->out, TR("Event %" PRId64 " created: %s. It is now the current event.\n"
-			   "Next: vkhid --db %s keygen\n",
-			   "Захід %" PRId64 " створено: %s. Тепер це поточний захід.\n"
-			   "Далі: vkhid --db %s keygen\n"), ev.id, ev.name, c->db_path);
+	fprintf(c->out, _("Event %lld created: %s. It is now the current event.\n"
+			   "Next: vkhid --db %s keygen\n"), (long long)ev.id, ev.name, c->db_path);
 	return 0;
 }
 
@@ -110,12 +102,11 @@ int cmd_event(struct cli *c, int argc, char **argv)
 		if (!cli_db(c, 0))
 			return 2;
 		if (*end || db_event_get(c->d, id, &ev) != VK_OK) {
-			fprintf(c->err, TR("vkhid: no event %s here; `vkhid event list` shows them\n",
-					   "vkhid: заходу %s тут немає; `vkhid event list` покаже всі\n"), argv[1]);
+			fprintf(c->err, _("vkhid: no event %s here; `vkhid event list` shows them\n"), argv[1]);
 			return 2;
 		}
 		db_event_set_current(c->d, ev.id);
-		fprintf(c->out, TR("Current event: %s\n", "Поточний захід: %s\n"), ev.name);
+		fprintf(c->out, _("Current event: %s\n"), ev.name);
 		return 0;
 	}
 	cli_usage(c, "event");
@@ -141,8 +132,7 @@ int cmd_keygen(struct cli *c, int argc, char **argv)
 	crypto_sign_keypair(key.pk, sk);
 	if (db_begin(c->d) != VK_OK || db_key_add(c->d, &key) != VK_OK) {
 		db_rollback(c->d);
-		fprintf(c->err, "%s", TR("vkhid: could not store the public key\n",
-					 "vkhid: не вдалося зберегти відкритий ключ\n"));
+		fprintf(c->err, "%s", _("vkhid: could not store the public key\n"));
 		sodium_memzero(sk, sizeof sk);
 		return 2;
 	}
@@ -155,20 +145,16 @@ int cmd_keygen(struct cli *c, int argc, char **argv)
 	if (rc) {
 		db_rollback(c->d);
 		fprintf(c->err, rc == VK_ERR_EXISTS
-			? TR("vkhid: %s already exists; move it away or pass --out FILE\n",
-			     "vkhid: %s уже існує; перемістіть його або вкажіть --out ФАЙЛ\n")
-			: TR("vkhid: cannot write the secret key to %s (check the folder)\n",
-			     "vkhid: не вдається записати секретний ключ у %s (перевірте теку)\n"), path);
+			? _("vkhid: %s already exists; move it away or pass --out FILE\n")
+			: _("vkhid: cannot write the secret key to %s (check the folder)\n"), path);
 		return 2;
 	}
 	if (db_commit(c->d) != VK_OK) {
 		unlink(path);
-		fprintf(c->err, "%s", TR("vkhid: could not store the public key\n",
-					 "vkhid: не вдалося зберегти відкритий ключ\n"));
+		fprintf(c->err, "%s", _("vkhid: could not store the public key\n"));
 		return 2;
 	}
-	fprintf(c->out, TR("Key %d created for %s.\nSecret key (keep it off the kiosks): %s\n",
-			   "Ключ %d створено для «%s».\nСекретний ключ (не зберігайте на кіосках): %s\n"),
+	fprintf(c->out, _("Key %d created for %s.\nSecret key (keep it off the kiosks): %s\n"),
 		key.key_id, ev.name, path);
 	return 0;
 }

@@ -36,8 +36,7 @@ int cmd_find(struct cli *c, int argc, char **argv)
 	if (!cli_db(c, 0) || cli_event(c, &ev))
 		return 2;
 	if (search_open(c->d, ev.id, &s) != VK_OK) {
-		fprintf(c->err, "%s", TR("vkhid: could not read the participant list\n",
-					 "vkhid: не вдалося прочитати список учасників\n"));
+		fprintf(c->err, "%s", _("vkhid: could not read the participant list\n"));
 		return 2;
 	}
 	n = search_find(s, query, hits, FIND_MAX);
@@ -69,15 +68,14 @@ int cmd_find(struct cli *c, int argc, char **argv)
 		if (hits[i].category[0])
 			fprintf(c->out, " (%s)", hits[i].category);
 		if (hits[i].status == DB_REG_CANCELLED)
-			fputs(TR("  [cancelled]", "  [скасовано]"), c->out);
+			fputs(_("  [cancelled]"), c->out);
 		else if (in)
-			fputs(TR("  [checked in]", "  [уже прийшов(-ла)]"), c->out);
+			fputs(_("  [checked in]"), c->out);
 		fputc('\n', c->out);
 	}
 	if (json)
 		fputs("]\n", c->out);
 	else if (n == 0)
-		fprintf(c->out, "%s", TR("Nobody found. Try part of the name, in either alphabet.\n",
-					 "Нікого не знайдено. Спробуйте частину імені, будь-якою абеткою.\n"));
+		fprintf(c->out, "%s", _("Nobody found. Try part of the name, in either alphabet.\n"));
 	return n > 0 ? 0 : 1;
 }

@@ -41,33 +41,27 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	memset(&rep, 0, sizeof rep);
 	rc = import_csv_file(c->d, pos[0], &o, &rep, why, sizeof why);
 	if (rc) {
-		fprintf(c->err, TR("vkhid: %s: nothing was imported.\n%s\n",
-				   "vkhid: %s: нічого не імпортовано.\n%s\n"), pos[0], why);
+		fprintf(c->err, _("vkhid: %s: nothing was imported.\n%s\n"), pos[0], why);
 		import_report_free(&rep);
 		return 2;
 	}
-	fprintf(c->out, TR("%s%s: format %s, encoding %s, separator '%c'\n",
-			   "%s%s: формат %s, кодування %s, роздільник «%c»\n"),
-		dry ? TR("[dry run, nothing saved] ", "[пробний запуск, нічого не збережено] ") : "",
+	fprintf(c->out, _("%s%s: format %s, encoding %s, separator '%c'\n"),
+		dry ? _("[dry run, nothing saved] ") : "",
 		pos[0], rep.format, rep.encoding, rep.delimiter);
-	fprintf(c->out, TR("  rows %" PRId64 ": added %" PRId64 ", updated %" PRId64
-			   ", cancelled %" PRId64 ", unchanged %" PRId64 ", skipped %" PRId64 "\n",
-			   "  рядків %" PRId64 ": додано %" PRId64 ", оновлено %" PRId64
-			   ", скасовано %" PRId64 ", без змін %" PRId64 ", пропущено %" PRId64 "\n"),
-		rep.rows, rep.added, rep.updated, rep.cancelled, rep.unchanged, rep.skipped);
+	fprintf(c->out, _("  rows %lld: added %lld, updated %lld, cancelled %lld, unchanged %lld, skipped %lld\n"),
+		(long long)rep.rows, (long long)rep.added, (long long)rep.updated, (long long)rep.cancelled, (long long)rep.unchanged, (long long)rep.skipped);
 	if (rep.unmapped[0])
-		fprintf(c->out, TR("  columns not used: %s (add --map 'Header=field' to use one)\n",
-				   "  не використані колонки: %s (--map 'Заголовок=поле', щоб використати)\n"),
+		fprintf(c->out, _("  columns not used: %s (add --map 'Header=field' to use one)\n"),
 			rep.unmapped);
 	for (int i = 0; i < rep.n_problems; i++) {
 		const struct import_problem *p = &rep.problems[i];
-		fprintf(c->out, TR("  line %d: %s%s%s%s\n", "  рядок %d: %s%s%s%s\n"), p->line,
+		fprintf(c->out, _("  line %d: %s%s%s%s\n"), p->line,
 			import_reason_text(p->reason), p->detail[0] ? " (" : "", p->detail,
 			p->detail[0] ? ")" : "");
 	}
 	if (rep.problems_total > rep.n_problems)
-		fprintf(c->out, TR("  ... and %" PRId64 " more problems\n", "  ... і ще %" PRId64 " проблем\n"),
-			rep.problems_total - rep.n_problems);
+		fprintf(c->out, _("  ... and %lld more problems\n"),
+			(long long)rep.problems_total - rep.n_problems);
 	import_report_free(&rep);
 	return 0;
 }

@@ -37,10 +37,8 @@ static int load_template(struct cli *c, const char *arg, struct badge_template *
 		return 0;
 	if (badge_template_load(arg, t, why, sizeof why) == VK_OK)
 		return 0;
-	fprintf(c->err, TR("vkhid: template %s: %s\n"
-			   "       (built in: 62x100, 62, 62-red, 102x152, 80)\n",
-			   "vkhid: шаблон %s: %s\n"
-			   "       (вбудовані: 62x100, 62, 62-red, 102x152, 80)\n"), arg, why);
+	fprintf(c->err, _("vkhid: template %s: %s\n"
+			   "       (built in: 62x100, 62, 62-red, 102x152, 80)\n"), arg, why);
 	return 1;
 }
 
@@ -51,7 +49,7 @@ static void print_state(struct cli *c, const struct printer_status *st, const ch
 	fprintf(c->out, "%s%s", indent, printq_state_text(st->state));
 	if (st->media.width_mm) {
 		printq_media_text(&st->media, media, sizeof media);
-		fprintf(c->out, TR("; loaded: %s", "; вставлено: %s"), media);
+		fprintf(c->out, _("; loaded: %s"), media);
 	}
 	fputc('\n', c->out);
 	if (st->state != PRINTER_READY && printq_state_advice(st->state)[0])
@@ -69,12 +67,12 @@ int cmd_printers(struct cli *c, int argc, char **argv)
 		return 2;
 	int n = printer_list(found, 16);
 	if (n <= 0)
-		fprintf(c->out, "%s\n", TR("No printer connected on USB.", "Жодного принтера на USB."));
+		fprintf(c->out, "%s\n", _("No printer connected on USB."));
 	for (int i = 0; i < n; i++) {
 		fprintf(c->out, "%-16s %s\n", found[i].spec, found[i].model);
 		print_state(c, &found[i].status, "                 ");
 	}
-	fprintf(c->out, "\n%s\n", TR("Drivers (--printer NAME):", "Драйвери (--printer НАЗВА):"));
+	fprintf(c->out, "\n%s\n", _("Drivers (--printer NAME):"));
 	for (int i = 0; printer_drivers[i]; i++)
 		fprintf(c->out, "  %s\n", printer_drivers[i]->help);
 	return 0;
@@ -96,7 +94,7 @@ int cmd_print_test(struct cli *c, int argc, char **argv)
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err) || load_template(c, tpl_arg, &t))
 		return 2;
 	if (printer_open(prn, &p, why, sizeof why) != PRINTER_OK) {
-		fprintf(c->err, TR("vkhid: printer %s: %s\n", "vkhid: принтер %s: %s\n"), prn, why);
+		fprintf(c->err, _("vkhid: printer %s: %s\n"), prn, why);
 		return 2;
 	}
 	if (badge_init(why, sizeof why) != VK_OK) {
@@ -105,15 +103,14 @@ int cmd_print_test(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	if (printer_geometry(p, &t.media, &geo) != PRINTER_OK) {
-		fprintf(c->err, TR("vkhid: this printer cannot print the %s template's stock\n",
-				   "vkhid: цей принтер не друкує на матеріалі шаблону %s\n"), t.name);
+		fprintf(c->err, _("vkhid: this printer cannot print the %s template's stock\n"), t.name);
 		rc = 2;
 		goto out;
 	}
 	struct badge_info b = {
 		.display = "Ґанна Їжакевич-Мʼясоїд", .given = "Ґанна", .family = "Їжакевич-Мʼясоїд",
 		.organization = "vkhid · Test / Тест · Zoë Łukasiewicz", .category = "TEST",
-		.event_name = TR("Printer test", "Перевірка принтера"), .code = "VKHID-PRINT-TEST",
+		.event_name = _("Printer test"), .code = "VKHID-PRINT-TEST",
 	};
 	rc = badge_render_template(&b, &t, &geo, &ras);
 	if (rc != VK_OK) {
@@ -125,12 +122,11 @@ int cmd_print_test(struct cli *c, int argc, char **argv)
 	int prc = printer_print(p, &job, &ras, &st);
 	printer_raster_free(&ras);
 	if (prc == PRINTER_OK) {
-		fprintf(c->out, TR("Test badge printed on %s (%s).\n",
-				   "Тестовий бейдж надруковано на %s (%s).\n"),
+		fprintf(c->out, _("Test badge printed on %s (%s).\n"),
 			st.model[0] ? st.model : prn, t.name);
 		rc = 0;
 	} else {
-		fprintf(c->out, "%s\n", TR("Not printed:", "Не надруковано:"));
+		fprintf(c->out, "%s\n", _("Not printed:"));
 		print_state(c, &st, "  ");
 		if (st.state == PRINTER_WRONG_MEDIA) {
 			char text[256];
@@ -172,8 +168,7 @@ static int badge_preview(struct cli *c, int argc, char **argv)
 		return 2;
 	rc = reg ? db_reg_get(c->d, ev.id, strtoll(reg, NULL, 10), &r) : db_reg_by_code(c->d, code, &r);
 	if (rc != VK_OK) {
-		fprintf(c->err, "%s", TR("vkhid: no such participant in the current event\n",
-					 "vkhid: такого учасника в поточному заході немає\n"));
+		fprintf(c->err, "%s", _("vkhid: no such participant in the current event\n"));
 		return 2;
 	}
 	if (badge_init(why, sizeof why) != VK_OK) {
@@ -192,8 +187,7 @@ static int badge_preview(struct cli *c, int argc, char **argv)
 	}
 	badge_shutdown();
 	if (rc) {
-		fprintf(c->err, TR("vkhid: could not write the badge to %s (%s)\n",
-				   "vkhid: не вдалося записати бейдж у %s (%s)\n"), out, vk_strerror(rc));
+		fprintf(c->err, _("vkhid: could not write the badge to %s (%s)\n"), out, vk_strerror(rc));
 		return 2;
 	}
 	fprintf(c->out, "%s\n", out);
@@ -281,18 +275,16 @@ static int badge_print(struct cli *c, int argc, char **argv)
 	rc = checkin_reprint(&desk, pos[0], strlen(pos[0]), res);
 	if (rc == VK_ERR_INVALID || rc == VK_ERR_NOT_FOUND) {
 		if (rc == VK_ERR_NOT_FOUND)
-			fprintf(c->err, "%s", TR("vkhid: this participant is not checked in: check in "
-						 "first\n", "vkhid: цей учасник не зареєстрований на "
-						 "вході: спершу зареєструйте\n"));
+			fprintf(c->err, "%s", _("vkhid: this participant is not checked in: check in "
+						 "first\n"));
 		else
-			fprintf(c->err, TR("vkhid: no badge for this code: %s\n",
-					   "vkhid: для цього коду бейджа немає: %s\n"),
+			fprintf(c->err, _("vkhid: no badge for this code: %s\n"),
 				checkin_outcome_title(res->outcome));
 		rc = 1;
 		goto out;
 	}
 	if (rc || !res->job_id) {
-		fprintf(c->err, TR("vkhid: could not save (%s)\n", "vkhid: не вдалося зберегти (%s)\n"),
+		fprintf(c->err, _("vkhid: could not save (%s)\n"),
 			vk_strerror(rc));
 		rc = 2;
 		goto out;
@@ -305,17 +297,13 @@ static int badge_print(struct cli *c, int argc, char **argv)
 	struct printq_status st;
 	printq_get_status(q, &st);
 	if (printed == 1) {
-		fprintf(c->err, TR("Badge of №%" PRId64 " printed (reprint %" PRId64 ").\n",
-				   "Бейдж №%" PRId64 " надруковано (повторний друк %" PRId64 ").\n"),
-			res->number, rp.done + 1);
+		fprintf(c->err, _("Badge of №%lld printed (reprint %lld).\n"),
+			(long long)res->number, (long long)rp.done + 1);
 		rc = 0;
 	} else {
-		fprintf(c->err, TR("vkhid: not printed yet: %s. %s\n"
+		fprintf(c->err, _("vkhid: not printed yet: %s. %s\n"
 				   "The reprint is recorded and stays queued: it prints when the "
-				   "printer is ready.\n",
-				   "vkhid: ще не надруковано: %s. %s\n"
-				   "Повторний друк записано, він лишається в черзі й надрукується, "
-				   "щойно принтер буде готовий.\n"),
+				   "printer is ready.\n"),
 			printq_state_text(st.state), printq_state_advice(st.state));
 		if (st.state == PRINTER_WRONG_MEDIA) {
 			struct badge_template t;

@@ -14,7 +14,7 @@
 struct known {
 	const char *key;
 	const char *fallback;       /* shown when unset */
-	const char *en, *uk;
+	const char *what;           /* English msgid (N_): shown through _() */
 	int (*valid)(const char *v);
 };
 
@@ -29,7 +29,9 @@ static int pin_ok(const char *v)
 
 static int lang_ok(const char *v)
 {
-	return strcmp(v, "uk") == 0 || strcmp(v, "en") == 0;
+	/* any language a catalog was found for, by its plain code */
+	int l = i18n_lang_find(v);
+	return l >= 0 && strcmp(i18n_lang_code(l), v) == 0;
 }
 
 static int count_ok(const char *v)
@@ -47,15 +49,14 @@ static int limit_ok(const char *v)
 }
 
 static const struct known settings[] = {
-	{ DOOR_SETTING_PIN, "2580", "organizer PIN on the kiosk: 4 to 8 digits",
-	  "PIN організатора на кіоску: від 4 до 8 цифр", pin_ok },
-	{ DOOR_SETTING_LANG, "uk", "the kiosk's default language: uk or en",
-	  "мова кіоску за замовчуванням: uk або en", lang_ok },
-	{ BADGE_SETTING_REPRINTS_FREE, "0", "reprints an attendee may get without the organizer (0 or more)",
-	  "скільки повторних друків учасник може отримати без організатора (0 і більше)", count_ok },
-	{ BADGE_SETTING_REPRINTS_MAX, "-1", "reprints allowed at all (-1 = no limit)",
-	  "скільки повторних друків дозволено взагалі (-1 = без обмеження)", limit_ok },
-	{ NULL, NULL, NULL, NULL, NULL },
+	{ DOOR_SETTING_PIN, "2580", N_("organizer PIN on the kiosk: 4 to 8 digits"), pin_ok },
+	{ DOOR_SETTING_LANG, "uk", N_("the kiosk's default language: a language code (en, uk, ...)"),
+	  lang_ok },
+	{ BADGE_SETTING_REPRINTS_FREE, "0", N_("reprints an attendee may get without the organizer (0 or more)"),
+	  count_ok },
+	{ BADGE_SETTING_REPRINTS_MAX, "-1", N_("reprints allowed at all (-1 = no limit)"),
+	  limit_ok },
+	{ NULL, NULL, NULL, NULL },
 };
 
 int cmd_setting(struct cli *c, int argc, char **argv)
@@ -73,7 +74,7 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 		for (k = settings; k->key; k++) {
 			int set = db_setting_get(c->d, k->key, val, sizeof val) == VK_OK;
 			fprintf(c->out, "%-22s %-6s %s%s\n", k->key, set ? val : k->fallback,
-				TR(k->en, k->uk), set ? "" : TR(" (default)", " (за замовчуванням)"));
+				_(k->what), set ? "" : _(" (default)"));
 		}
 		return 0;
 	}
@@ -81,8 +82,7 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 		if (strcmp(k->key, argv[0]) == 0)
 			break;
 	if (!k->key) {
-		fprintf(c->err, TR("vkhid: no setting '%s'; `vkhid setting` lists them\n",
-				   "vkhid: немає налаштування «%s»; `vkhid setting` показує всі\n"), argv[0]);
+		fprintf(c->err, _("vkhid: no setting '%s'; `vkhid setting` lists them\n"), argv[0]);
 		return 2;
 	}
 	if (argc == 1) {
@@ -91,12 +91,12 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	if (!k->valid(argv[1])) {
-		fprintf(c->err, TR("vkhid: '%s' does not fit %s: %s\n", "vkhid: «%s» не підходить для %s: %s\n"),
-			argv[1], k->key, TR(k->en, k->uk));
+		fprintf(c->err, _("vkhid: '%s' does not fit %s: %s\n"),
+			argv[1], k->key, _(k->what));
 		return 2;
 	}
 	if (db_setting_set(c->d, k->key, argv[1]) != VK_OK) {
-		fprintf(c->err, "%s", TR("vkhid: could not save the setting\n", "vkhid: не вдалося зберегти налаштування\n"));
+		fprintf(c->err, "%s", _("vkhid: could not save the setting\n"));
 		return 2;
 	}
 	fprintf(c->out, "%s = %s\n", k->key, argv[1]);

@@ -41,8 +41,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	if (!cli_db(c, 0) || cli_event(c, &ev))
 		return 2;
 	if (db_stats(c->d, ev.id, &st) != VK_OK) {
-		fprintf(c->err, "%s", TR("vkhid: could not read the turnout\n",
-					 "vkhid: не вдалося прочитати явку\n"));
+		fprintf(c->err, "%s", _("vkhid: could not read the turnout\n"));
 		return 2;
 	}
 	if (json) {
@@ -68,27 +67,24 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		fputs("]}\n", c->out);
 	} else {
 		fprintf(c->out, "%s\n", ev.name);
-		fprintf(c->out, TR("  admitted   %" PRId64 " of %" PRId64 " registered (%.1f%%)\n",
-				   "  прийшли    %" PRId64 " з %" PRId64 " зареєстрованих (%.1f%%)\n"),
-			st.admitted, st.registered, pct(st.admitted, st.registered));
+		fprintf(c->out, _("  admitted   %lld of %lld registered (%.1f%%)\n"),
+			(long long)st.admitted, (long long)st.registered, pct(st.admitted, st.registered));
 		if (st.admitted_unlisted)
-			fprintf(c->out, TR("  of them %" PRId64 " with valid tickets not yet in this list\n",
-					   "  з них %" PRId64 " з дійсними квитками, яких ще немає у списку\n"),
-				st.admitted_unlisted);
-		fprintf(c->out, TR("  cancelled  %" PRId64 "   reprints %" PRId64 "   undone %" PRId64 "\n",
-				   "  скасовано  %" PRId64 "   повторний друк %" PRId64 "   скасовано входів %" PRId64 "\n"),
-			st.cancelled, st.reprints, st.undos);
+			fprintf(c->out, _("  of them %lld with valid tickets not yet in this list\n"),
+				(long long)st.admitted_unlisted);
+		fprintf(c->out, _("  cancelled  %lld   reprints %lld   undone %lld\n"),
+			(long long)st.cancelled, (long long)st.reprints, (long long)st.undos);
 		if (st.n_category)
-			fprintf(c->out, "%s", TR("  by category:\n", "  за категоріями:\n"));
+			fprintf(c->out, "%s", _("  by category:\n"));
 		for (int i = 0; i < st.n_category; i++) {
 			fputs("    ", c->out);
-			pad(c->out, st.category[i].key[0] ? st.category[i].key : TR("(none)", "(без категорії)"), 24);
+			pad(c->out, st.category[i].key[0] ? st.category[i].key : _("(none)"), 24);
 			fprintf(c->out, " %5" PRId64 " / %-5" PRId64 " %5.1f%%\n",
 				st.category[i].admitted, st.category[i].registered,
 				pct(st.category[i].admitted, st.category[i].registered));
 		}
 		if (st.n_hour)
-			fprintf(c->out, "%s", TR("  by hour (admissions):\n", "  за годинами (входи):\n"));
+			fprintf(c->out, "%s", _("  by hour (admissions):\n"));
 		for (int i = 0; i < st.n_hour; i++)
 			fprintf(c->out, "    %s  %5" PRId64 "\n", st.hour[i].key, st.hour[i].admitted);
 	}
@@ -154,7 +150,7 @@ static int export_unlisted(void *ctx, const struct db_checkin *ci)
 	cli_csv_field(x->f, num, 0);
 	cli_csv_field(x->f, "", 0);
 	cli_csv_field(x->f, "", 0);
-	cli_csv_field(x->f, TR("(signed ticket, not in the list)", "(підписаний квиток, немає у списку)"), 0);
+	cli_csv_field(x->f, _("(signed ticket, not in the list)"), 0);
 	for (int i = 0; i < 3; i++)
 		cli_csv_field(x->f, "", 0);
 	cli_csv_field(x->f, "unlisted", 0);
@@ -188,7 +184,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	snprintf(tmp, sizeof tmp, "%s.tmp", out);
 	x.f = fopen(tmp, "w");
 	if (!x.f) {
-		fprintf(c->err, TR("vkhid: cannot write %s: %s\n", "vkhid: не вдається записати %s: %s\n"),
+		fprintf(c->err, _("vkhid: cannot write %s: %s\n"),
 			out, strerror(errno));
 		return 2;
 	}
@@ -200,11 +196,9 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		rc = db_checkin_each(c->d, ev.id, export_unlisted, &x);
 	if (fclose(x.f) != 0 || rc != VK_OK || rename(tmp, out) != 0) {
 		unlink(tmp);
-		fprintf(c->err, TR("vkhid: the export to %s failed; check the disk\n",
-				   "vkhid: експорт у %s не вдався; перевірте диск\n"), out);
+		fprintf(c->err, _("vkhid: the export to %s failed; check the disk\n"), out);
 		return 2;
 	}
-	fprintf(c->out, TR("%s: %" PRId64 " participants, %" PRId64 " checked in\n",
-			   "%s: %" PRId64 " учасників, %" PRId64 " прийшли\n"), out, x.rows, x.present);
+	fprintf(c->out, _("%s: %lld participants, %lld checked in\n"), out, (long long)x.rows, (long long)x.present);
 	return 0;
 }

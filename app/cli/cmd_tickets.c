@@ -78,7 +78,7 @@ static int one(void *ctx, const struct db_registration *r)
 		rc = qr_write_svg(&q, 4, path);
 	qr_free(&q);
 	if (rc != VK_OK) {
-		fprintf(x->c->err, TR("vkhid: cannot write %s\n", "vkhid: не вдається записати %s\n"), path);
+		fprintf(x->c->err, _("vkhid: cannot write %s\n"), path);
 		return VK_ERR_IO;
 	}
 	snprintf(path, sizeof path, "%s.png", base);
@@ -121,17 +121,14 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 		char *end;
 		x.reissue = strtoll(reissue, &end, 10);
 		if (*end || x.reissue < 1) {
-			fprintf(c->err, "%s", TR("vkhid: --reissue takes a registration number\n",
-						 "vkhid: --reissue потребує номера реєстрації\n"));
+			fprintf(c->err, "%s", _("vkhid: --reissue takes a registration number\n"));
 			return 2;
 		}
 	}
 	if (!cli_db(c, 0) || cli_event(c, &x.ev))
 		return 2;
 	if (db_key_latest(c->d, x.ev.id, &key) != VK_OK) {
-		fprintf(c->err, TR("vkhid: the event has no signing key yet. Create one:\n"
-				   "  vkhid --db %s keygen\n",
-				   "vkhid: у заходу ще немає ключа підпису. Створіть його:\n"
+		fprintf(c->err, _("vkhid: the event has no signing key yet. Create one:\n"
 				   "  vkhid --db %s keygen\n"), c->db_path);
 		return 2;
 	}
@@ -142,12 +139,9 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 	rc = ticket_key_load(keyfile, &key_event, &x.key_id, x.sk);
 	if (rc != VK_OK || key_event != x.ev.id) {
 		fprintf(c->err, rc == VK_ERR_NOT_FOUND
-			? TR("vkhid: the secret key %s is missing. Pass --key FILE, or run keygen "
-			     "for a new key (tickets already sent stay valid).\n",
-			     "vkhid: секретного ключа %s немає. Вкажіть --key ФАЙЛ або створіть новий "
-			     "ключ командою keygen (надіслані квитки залишаться дійсними).\n")
-			: TR("vkhid: %s is not a secret key of this event\n",
-			     "vkhid: %s не є секретним ключем цього заходу\n"), keyfile);
+			? _("vkhid: the secret key %s is missing. Pass --key FILE, or run keygen "
+			     "for a new key (tickets already sent stay valid).\n")
+			: _("vkhid: %s is not a secret key of this event\n"), keyfile);
 		sodium_memzero(x.sk, sizeof x.sk);
 		return 2;
 	}
@@ -158,15 +152,14 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 		x.valid_days = to - from + 1 > 255 ? 255 : to - from + 1;
 	}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		fprintf(c->err, TR("vkhid: cannot create the folder %s: %s\n",
-				   "vkhid: не вдається створити теку %s: %s\n"), dir, strerror(errno));
+		fprintf(c->err, _("vkhid: cannot create the folder %s: %s\n"), dir, strerror(errno));
 		sodium_memzero(x.sk, sizeof x.sk);
 		return 2;
 	}
 	snprintf(tmp, sizeof tmp, "%s/tickets.csv.tmp", dir);
 	x.csv = fopen(tmp, "w");
 	if (!x.csv) {
-		fprintf(c->err, TR("vkhid: cannot write %s\n", "vkhid: не вдається записати %s\n"), tmp);
+		fprintf(c->err, _("vkhid: cannot write %s\n"), tmp);
 		sodium_memzero(x.sk, sizeof x.sk);
 		return 2;
 	}
@@ -182,16 +175,12 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 	snprintf(path, sizeof path, "%s/tickets.csv", dir);
 	if (fclose(x.csv) != 0 || rc != VK_OK || rename(tmp, path) != 0) {
 		unlink(tmp);
-		fprintf(c->err, "%s", TR("vkhid: issuing tickets failed; nothing was changed\n",
-					 "vkhid: видача квитків не вдалася; нічого не змінено\n"));
+		fprintf(c->err, "%s", _("vkhid: issuing tickets failed; nothing was changed\n"));
 		return 2;
 	}
-	fprintf(c->out, TR("%" PRId64 " tickets written to %s (%" PRId64 " newly issued); "
-			   "mail merge list: %s\n",
-			   "%" PRId64 " квитків записано в %s (%" PRId64 " нових); "
-			   "список для розсилки: %s\n"), x.written, dir, x.issued, path);
+	fprintf(c->out, _("%lld tickets written to %s (%lld newly issued); "
+			   "mail merge list: %s\n"), (long long)x.written, dir, (long long)x.issued, path);
 	if (x.failed)
-		fprintf(c->err, TR("vkhid: %" PRId64 " tickets could not be drawn as QR\n",
-				   "vkhid: %" PRId64 " квитків не вдалося намалювати як QR\n"), x.failed);
+		fprintf(c->err, _("vkhid: %lld tickets could not be drawn as QR\n"), (long long)x.failed);
 	return x.failed ? 2 : 0;
 }

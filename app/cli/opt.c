@@ -59,7 +59,7 @@ int opt_parse(int argc, char **argv, const struct opt_spec *spec, const char **p
 			} else if (i + 1 < argc) {
 				v = argv[++i];
 			} else {
-				fprintf(err, TR("vkhid: %s needs a value\n", "vkhid: %s потребує значення\n"), a);
+				fprintf(err, _("vkhid: %s needs a value\n"), a);
 				return 2;
 			}
 			if (s->kind == OPT_VALUE) {
@@ -67,8 +67,7 @@ int opt_parse(int argc, char **argv, const struct opt_spec *spec, const char **p
 			} else {
 				struct opt_list *l = s->store;
 				if (l->n >= OPT_MAX_LIST) {
-					fprintf(err, TR("vkhid: too many %s options (at most %d)\n",
-							"vkhid: забагато параметрів %s (щонайбільше %d)\n"),
+					fprintf(err, _("vkhid: too many %s options (at most %d)\n"),
 						s->name, OPT_MAX_LIST);
 					return 2;
 				}
@@ -77,20 +76,18 @@ int opt_parse(int argc, char **argv, const struct opt_spec *spec, const char **p
 			break;
 		}
 		if (!s->name) {
-			fprintf(err, TR("vkhid: unknown option %s (see --help)\n",
-					"vkhid: невідомий параметр %s (див. --help)\n"), a);
+			fprintf(err, _("vkhid: unknown option %s (see --help)\n"), a);
 			return 2;
 		}
 		continue;
 bad_flag:
-		fprintf(err, TR("vkhid: %s takes no value\n", "vkhid: %s не має значення\n"), s->name);
+		fprintf(err, _("vkhid: %s takes no value\n"), s->name);
 		return 2;
 	}
 	if (n_pos)
 		*n_pos = np;
 	return 0;
 too_many:
-	fprintf(err, "%s", TR("vkhid: too many arguments (see --help)\n",
-			      "vkhid: забагато аргументів (див. --help)\n"));
+	fprintf(err, "%s", _("vkhid: too many arguments (see --help)\n"));
 	return 2;
 }

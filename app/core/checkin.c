@@ -40,53 +40,73 @@ int checkin_outcome_parse(const char *word)
 	return -1;
 }
 
+/* What the attendee reads for each outcome: a title and what to do. English msgids, looked
+ * up in the person's language when shown. The tables are sized by their last entry, so
+ * the assertions catch an outcome added at the end without its text (test_i18n catches a
+ * hole). */
+static const char *const titles[] = {
+	[CI_ADMITTED] = N_("Welcome!"),
+	[CI_ALREADY_ADMITTED] = N_("You are already checked in"),
+	[CI_CANCELLED] = N_("This registration was cancelled"),
+	[CI_REVOKED] = N_("This ticket is no longer valid"),
+	[CI_WRONG_EVENT] = N_("This ticket is for another event"),
+	[CI_NOT_VALID_NOW] = N_("This ticket is not valid today"),
+	[CI_FORGED] = N_("This ticket cannot be verified"),
+	[CI_UNKNOWN] = N_("We could not find this code"),
+	[CI_MALFORMED] = N_("This is not a ticket code"),
+};
+_Static_assert(sizeof titles / sizeof titles[0] == CI_OUTCOME_COUNT, "one title per outcome");
+
+static const char *const advice[] = {
+	[CI_ADMITTED] = N_("Your badge is printing."),
+	[CI_ALREADY_ADMITTED] = N_("Lost your badge? A staff member can print it again."),
+	[CI_CANCELLED] = N_("If you think this is a mistake, a staff member can help."),
+	[CI_REVOKED] = N_("It was replaced or reported lost. A staff member can help."),
+	[CI_WRONG_EVENT] = N_("Check that you are at the right event, or show another ticket."),
+	[CI_NOT_VALID_NOW] = N_("Come back on a day the ticket is valid, or ask a staff member."),
+	[CI_FORGED] = N_("Please show the ticket to a staff member."),
+	[CI_UNKNOWN] = N_("Try another ticket, or find yourself by name."),
+	[CI_MALFORMED] = N_("Show the QR code from your ticket e-mail, or find yourself by name."),
+};
+_Static_assert(sizeof advice / sizeof advice[0] == CI_OUTCOME_COUNT, "one advice per outcome");
+
+/* A few words for staff lists and logs ("Scanned: Olena, ticket revoked"). */
+static const char *const shorts[] = {
+	[CI_ADMITTED] = N_("admitted"),
+	[CI_ALREADY_ADMITTED] = N_("already checked in"),
+	[CI_CANCELLED] = N_("registration cancelled"),
+	[CI_REVOKED] = N_("ticket revoked"),
+	[CI_WRONG_EVENT] = N_("ticket for another event"),
+	[CI_NOT_VALID_NOW] = N_("ticket not valid today"),
+	[CI_FORGED] = N_("ticket cannot be verified"),
+	[CI_UNKNOWN] = N_("code not found"),
+	[CI_MALFORMED] = N_("not a ticket code"),
+};
+_Static_assert(sizeof shorts / sizeof shorts[0] == CI_OUTCOME_COUNT, "one word per outcome");
+
+const char *checkin_outcome_title_in(int lang, int o)
+{
+	return i18n_tr(lang, (unsigned)o < CI_OUTCOME_COUNT && titles[o] ? titles[o] : "?");
+}
+
+const char *checkin_outcome_advice_in(int lang, int o)
+{
+	return i18n_tr(lang, (unsigned)o < CI_OUTCOME_COUNT && advice[o] ? advice[o] : "");
+}
+
+const char *checkin_outcome_short_in(int lang, int o)
+{
+	return i18n_tr(lang, (unsigned)o < CI_OUTCOME_COUNT && shorts[o] ? shorts[o] : "?");
+}
+
 const char *checkin_outcome_title(enum checkin_outcome o)
 {
-	switch (o) {
-	case CI_ADMITTED: return TR("Welcome!", "Вітаємо!");
-	case CI_ALREADY_ADMITTED: return TR("This ticket has already been used",
-					    "Цей квиток уже використано");
-	case CI_CANCELLED: return TR("This registration was cancelled",
-				     "Цю реєстрацію скасовано");
-	case CI_REVOKED: return TR("This ticket is no longer valid",
-				   "Цей квиток більше не дійсний");
-	case CI_WRONG_EVENT: return TR("This ticket is for another event",
-				       "Цей квиток на інший захід");
-	case CI_NOT_VALID_NOW: return TR("This ticket is not valid today",
-					 "Цей квиток не дійсний сьогодні");
-	case CI_FORGED: return TR("This ticket failed the authenticity check",
-				  "Квиток не пройшов перевірку справжності");
-	case CI_UNKNOWN: return TR("We could not find this code",
-				   "Ми не знайшли цей код");
-	case CI_MALFORMED: return TR("This is not a ticket code", "Це не код квитка");
-	case CI_OUTCOME_COUNT: break;
-	}
-	return "?";
+	return checkin_outcome_title_in(i18n_lang(), (int)o);
 }
 
 const char *checkin_outcome_advice(enum checkin_outcome o)
 {
-	switch (o) {
-	case CI_ADMITTED: return TR("Your badge is printing.", "Ваш бейдж друкується.");
-	case CI_ALREADY_ADMITTED: return TR("A reprint needs an organizer: please ask staff.",
-					    "Повторний друк робить організатор: зверніться до персоналу.");
-	case CI_CANCELLED: return TR("Please ask staff at the desk.",
-				     "Зверніться, будь ласка, до персоналу.");
-	case CI_REVOKED: return TR("A newer ticket was issued: show that one, or ask staff.",
-				   "Видано новіший квиток: покажіть його або зверніться до персоналу.");
-	case CI_WRONG_EVENT: return TR("Check that you opened the ticket for this event.",
-				       "Перевірте, що відкрили квиток саме на цей захід.");
-	case CI_NOT_VALID_NOW: return TR("Check the date on your ticket, or ask staff.",
-					 "Перевірте дату на квитку або зверніться до персоналу.");
-	case CI_FORGED: return TR("Please ask staff at the desk.",
-				  "Зверніться, будь ласка, до персоналу.");
-	case CI_UNKNOWN: return TR("Try \"Find me\" and type your name, or ask staff.",
-				   "Натисніть «Знайти мене» і введіть ім'я, або зверніться до персоналу.");
-	case CI_MALFORMED: return TR("Show the QR code from your ticket email.",
-				     "Покажіть QR-код із листа з квитком.");
-	case CI_OUTCOME_COUNT: break;
-	}
-	return "";
+	return checkin_outcome_advice_in(i18n_lang(), (int)o);
 }
 
 int checkin_desk_init(struct checkin_desk *desk, db *d)

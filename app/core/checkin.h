@@ -37,6 +37,12 @@ int checkin_outcome_parse(const char *word);
 /* What the attendee (first line) and staff (second line) are told, in the current language. */
 const char *checkin_outcome_title(enum checkin_outcome o);
 const char *checkin_outcome_advice(enum checkin_outcome o);
+/* The same in language lang (i18n.h) for any int, so a test can walk every outcome in every
+ * language: "?" / "" when o is out of range. Static strings. */
+const char *checkin_outcome_title_in(int lang, int o);
+const char *checkin_outcome_advice_in(int lang, int o);
+/* A few words for staff: "ticket revoked". */
+const char *checkin_outcome_short_in(int lang, int o);
 
 /* A kiosk's check-in desk: its database connection, current event and clock. */
 struct checkin_desk {

@@ -295,50 +295,37 @@ int import_field_parse(const char *name)
 	return -1;
 }
 
-/* What the problem means and what to do, in the user's language; static storage. */
+/* What each problem means and what to do (English msgids). Sized by its last row, so the
+ * assertion catches a reason added at the end without its text (test_i18n catches a hole). */
+static const char *const reason_texts[] = {
+	[IMP_R_NO_NAME] = N_("row without a name, skipped: add a name or delete the row"),
+	[IMP_R_BAD_QUOTES] = N_("a quote opens here and never closes, so the row was skipped:"
+		" fix the quotes in this row and import again"),
+	[IMP_R_TOO_LONG] = N_("a value is too long and was cut: shorten it in the list if the cut"
+		" matters"),
+	[IMP_R_BAD_UTF8] = N_("unreadable characters were replaced with \xEF\xBF\xBD: save the file"
+		" as \"CSV UTF-8\" and import again"),
+	[IMP_R_DUPLICATE] = N_("the same person (id or email) as an earlier row, skipped: the earlier"
+		" row was imported; remove one of the two"),
+	[IMP_R_BAD_EMAIL] = N_("not an email address, imported without it: correct the address and"
+		" import again"),
+	[IMP_R_COLUMNS] = N_("the number of fields differs from the header (a stray comma,"
+		" semicolon or quote?): check this row"),
+	[IMP_R_CODE_TAKEN] = N_("this ticket code already belongs to another participant, imported"
+		" without it: check the codes in the list"),
+};
+_Static_assert(sizeof reason_texts / sizeof reason_texts[0] == IMP_R_COUNT, "one text per reason");
+
+const char *import_reason_text_in(int lang, int reason)
+{
+	if (reason < 0 || reason >= IMP_R_COUNT || !reason_texts[reason])
+		return i18n_tr(lang, "unknown problem");
+	return i18n_tr(lang, reason_texts[reason]);
+}
+
 const char *import_reason_text(int reason)
 {
-	switch (reason) {
-	case IMP_R_NO_NAME:
-		return TR("row without a name, skipped: add a name or delete the row",
-			  "рядок без імені пропущено: додайте ім'я або видаліть рядок");
-	case IMP_R_BAD_QUOTES:
-		return TR("a quote opens here and never closes, so the row was skipped:"
-			  " fix the quotes in this row and import again",
-			  "тут відкриваються лапки, які ніде не закриваються, тому рядок"
-			  " пропущено: виправте лапки в цьому рядку й імпортуйте ще раз");
-	case IMP_R_TOO_LONG:
-		return TR("a value is too long and was cut: shorten it in the list if the cut"
-			  " matters",
-			  "задовге значення обрізано: скоротіть його в списку, якщо це"
-			  " важливо");
-	case IMP_R_BAD_UTF8:
-		return TR("unreadable characters were replaced with \xEF\xBF\xBD: save the file"
-			  " as \"CSV UTF-8\" and import again",
-			  "нечитабельні символи замінено на \xEF\xBF\xBD: збережіть файл як"
-			  " «CSV UTF-8» та імпортуйте ще раз");
-	case IMP_R_DUPLICATE:
-		return TR("the same person (id or email) as an earlier row, skipped: the earlier"
-			  " row was imported; remove one of the two",
-			  "та сама особа (ідентифікатор або email), що й у попередньому рядку,"
-			  " пропущено: імпортовано попередній рядок; видаліть один із двох");
-	case IMP_R_BAD_EMAIL:
-		return TR("not an email address, imported without it: correct the address and"
-			  " import again",
-			  "це не адреса e-mail, учасника імпортовано без неї: виправте адресу й"
-			  " імпортуйте ще раз");
-	case IMP_R_COLUMNS:
-		return TR("the number of fields differs from the header (a stray comma,"
-			  " semicolon or quote?): check this row",
-			  "кількість полів не збігається із заголовком (зайва кома, крапка з"
-			  " комою чи лапки?): перевірте цей рядок");
-	case IMP_R_CODE_TAKEN:
-		return TR("this ticket code already belongs to another participant, imported"
-			  " without it: check the codes in the list",
-			  "цей код квитка вже належить іншому учасникові, імпортовано без нього:"
-			  " перевірте коди у списку");
-	}
-	return TR("unknown problem", "невідома проблема");
+	return import_reason_text_in(i18n_lang(), reason);
 }
 
 /* ---- 3. the importer's state, the report and its problems ------------------------------- */
@@ -460,8 +447,7 @@ static void db_failed(struct imp *im, int rc)
 	/* The caller needs "the database failed", not which constraint: a trigger or a
 	 * full disk mean the same to an organizer. */
 	im->rc = rc == VK_ERR_NOMEM ? VK_ERR_NOMEM : VK_ERR_DB;
-	say(im->why, im->why_len, TR("database error while importing (%s): nothing was saved",
-				     "помилка бази даних під час імпорту (%s): нічого не збережено"),
+	say(im->why, im->why_len, _("database error while importing (%s): nothing was saved"),
 	    vk_strerror(rc));
 }
 
@@ -904,16 +890,11 @@ static void fail_no_name(struct imp *im)
 {
 	fail(im, VK_ERR_INVALID);
 	say(im->why, im->why_len,
-	    TR("No column with the participants' names was found. Columns in the file: %s.\n"
+	    _("No column with the participants' names was found. Columns in the file: %s.\n"
 	       "Expected: name, or given_name and family_name (pretix: \"Attendee name\";"
 	       " Eventbrite: \"First Name\", \"Last Name\"; Google Forms: \"Ім'я\","
 	       " \"Прізвище\" or \"ПІБ\").\n"
-	       "If the names are in another column, say which: --map 'Your header=name'.",
-	       "Не знайдено колонки з іменами учасників. Колонки у файлі: %s.\n"
-	       "Очікувано: name або given_name і family_name (pretix: «Attendee name»;"
-	       " Eventbrite: «First Name», «Last Name»; Google Forms: «Ім'я», «Прізвище»"
-	       " або «ПІБ»).\n"
-	       "Якщо імена в іншій колонці, вкажіть її: --map 'Ваш заголовок=name'."),
+	       "If the names are in another column, say which: --map 'Your header=name'."),
 	    im->first_headers[0] ? im->first_headers : "-");
 }
 
@@ -977,8 +958,7 @@ static void header_row(struct imp *im)
 			continue;
 		fail(im, VK_ERR_INVALID);
 		say(im->why, im->why_len,
-		    TR("--map '%s': the file has no such column. Columns in the file: %s.",
-		       "--map '%s': у файлі немає такої колонки. Колонки у файлі: %s."),
+		    _("--map '%s': the file has no such column. Columns in the file: %s."),
 		    im->maps[m].text, im->first_headers);
 		return;
 	}
@@ -1191,7 +1171,7 @@ static int row_to_registration(struct imp *im)
 	if (pick_values(im, n, &bad_value))
 		warn(im, IMP_R_BAD_UTF8, bad_value);
 	if (im->nf < im->ncols_eff) {
-		snprintf(detail, sizeof detail, TR("%d of %d fields", "%d з %d полів"), im->nf,
+		snprintf(detail, sizeof detail, _("%d of %d fields"), im->nf,
 			 im->ncols_eff);
 		warn(im, IMP_R_COLUMNS, detail);
 	}
@@ -1315,8 +1295,7 @@ static void write_row(struct imp *im)
 		}
 		if (rc < 0) {
 			fail(im, rc);
-			say(im->why, im->why_len, "%s", TR("too many rows in one file",
-							    "забагато рядків в одному файлі"));
+			say(im->why, im->why_len, "%s", _("too many rows in one file"));
 			return;
 		}
 		*r = *old;
@@ -1383,8 +1362,7 @@ static void write_row(struct imp *im)
 	     (r->email[0] && u64set_add(&im->keys, key_hash('m', r->email)) < 0) ||
 	     (r->ticket_code[0] && u64set_add(&im->keys, key_hash('t', r->ticket_code)) < 0)))) {
 		fail(im, VK_ERR_NOMEM);
-		say(im->why, im->why_len, "%s", TR("too many rows in one file",
-						    "забагато рядків в одному файлі"));
+		say(im->why, im->why_len, "%s", _("too many rows in one file"));
 		return;
 	}
 	if (r->status == DB_REG_CANCELLED && (!found || old->status != DB_REG_CANCELLED))
@@ -1411,8 +1389,7 @@ static void data_row(struct imp *im)
 	if (im->extra_nonempty) {
 		/* Values past the header's columns: something shifted them (an unquoted
 		 * delimiter), so the name may sit in the organization column. */
-		snprintf(detail, sizeof detail, TR("%d fields, the header has %d",
-						   "%d полів, у заголовку %d"), im->nf, im->ncols);
+		snprintf(detail, sizeof detail, _("%d fields, the header has %d"), im->nf, im->ncols);
 		skip_row(im, IMP_R_COLUMNS, detail);
 		return;
 	}
@@ -1572,10 +1549,8 @@ static int broken_row(struct imp *im, int reason, size_t *pos, int *line)
 	if (!im->header_done) {
 		fail(im, VK_ERR_INVALID);
 		say(im->why, im->why_len,
-		    TR("The header row (line %d) has a quote that never closes: fix it and"
-		       " import again.",
-		       "У рядку заголовків (рядок %d) лапки ніде не закриваються: виправте це"
-		       " й імпортуйте ще раз."),
+		    _("The header row (line %d) has a quote that never closes: fix it and"
+		       " import again."),
 		    im->row_line);
 		return 0;
 	}
@@ -1670,16 +1645,13 @@ static int parse_opts(struct imp *im)
 				im->forced_fmt = formats[f].bit;
 		if (!im->forced_fmt) {
 			say(im->why, im->why_len,
-			    TR("Unknown format '%s': use auto, vkhid, pretix, eventbrite or google.",
-			       "Невідомий формат '%s': вкажіть auto, vkhid, pretix, eventbrite або"
-			       " google."),
+			    _("Unknown format '%s': use auto, vkhid, pretix, eventbrite or google."),
 			    o->format);
 			return VK_ERR_INVALID;
 		}
 	}
 	if (o->n_maps < 0 || o->n_maps > IMP_MAX_MAPS || (o->n_maps && !o->maps)) {
-		say(im->why, im->why_len, TR("Too many --map options (at most %d).",
-					     "Забагато параметрів --map (щонайбільше %d)."),
+		say(im->why, im->why_len, _("Too many --map options (at most %d)."),
 		    IMP_MAX_MAPS);
 		return VK_ERR_INVALID;
 	}
@@ -1695,10 +1667,7 @@ static int parse_opts(struct imp *im)
 		int k = eq ? import_field_parse(eq + 1) : -1;
 		if (k < 0) {
 			say(im->why, im->why_len,
-			    TR("--map '%s': write it as 'Header=field', the field one of ignore,"
-			       " external_id, ticket_code, given_name, family_name, name,"
-			       " organization, category, email, language, status.",
-			       "--map '%s': пишіть 'Заголовок=поле', де поле одне з ignore,"
+			    _("--map '%s': write it as 'Header=field', the field one of ignore,"
 			       " external_id, ticket_code, given_name, family_name, name,"
 			       " organization, category, email, language, status."),
 			    s);
@@ -1726,10 +1695,8 @@ static int decode(struct imp *im, const char *data, size_t len, const char **tex
 	*n = len;
 	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
 		say(im->why, im->why_len,
-		    TR("The file is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\""
-		       " and import again.",
-		       "Файл у кодуванні UTF-16 (\"Текст Юнікод\" в Excel): збережіть його як"
-		       " «CSV UTF-8» й імпортуйте ще раз."));
+		    _("The file is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\""
+		       " and import again."));
 		return VK_ERR_INVALID;
 	}
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
@@ -1773,12 +1740,11 @@ int import_csv_buffer(db *d, const char *data, size_t len, const struct import_o
 		return VK_ERR_INVALID;
 	memset(rep, 0, sizeof *rep);
 	if (!d || !o || (!data && len)) {
-		say(why, why_len, "%s", TR("Nothing to import.", "Нічого імпортувати."));
+		say(why, why_len, "%s", _("Nothing to import."));
 		return VK_ERR_INVALID;
 	}
 	if (len > IMP_MAX_FILE) {
-		say(why, why_len, TR("The file is larger than %zu MB: split it.",
-				     "Файл більший за %zu МБ: розділіть його."),
+		say(why, why_len, _("The file is larger than %zu MB: split it."),
 		    IMP_MAX_FILE >> 20);
 		return VK_ERR_INVALID;
 	}
@@ -1801,11 +1767,10 @@ int import_csv_buffer(db *d, const char *data, size_t len, const struct import_o
 	rc = db_event_get(d, o->event_id, &ev);
 	if (rc) {
 		if (rc == VK_ERR_NOT_FOUND)
-			say(why, why_len, TR("No event %lld in this database: create it first.",
-					     "У цій базі немає події %lld: спершу створіть її."),
+			say(why, why_len, _("No event %lld in this database: create it first."),
 			    (long long)o->event_id);
 		else
-			say(why, why_len, TR("Database error: %s.", "Помилка бази даних: %s."),
+			say(why, why_len, _("Database error: %s."),
 			    vk_strerror(rc));
 		goto out;
 	}
@@ -1838,18 +1803,15 @@ int import_csv_buffer(db *d, const char *data, size_t len, const struct import_o
 		if (im->first_headers[0])
 			fail_no_name(im);
 		else
-			say(why, why_len, "%s", TR("The file is empty: there is no header row.",
-						   "Файл порожній: немає рядка заголовків."));
+			say(why, why_len, "%s", _("The file is empty: there is no header row."));
 	}
 	if (im->in_tx) {
 		if (!rc && !o->dry_run) {
 			rc = db_commit(d);
 			if (rc) {
 				db_rollback(d);
-				say(why, why_len, TR("Database error while saving (%s): nothing was"
-						     " saved.",
-						     "Помилка бази даних під час збереження (%s):"
-						     " нічого не збережено."),
+				say(why, why_len, _("Database error while saving (%s): nothing was"
+						     " saved."),
 				    vk_strerror(rc));
 			}
 		} else {
@@ -1886,25 +1848,24 @@ int import_csv_file(db *d, const char *path, const struct import_opts *o,
 	if (rep)
 		memset(rep, 0, sizeof *rep);
 	if (!path) {
-		say(why, why_len, "%s", TR("No file given.", "Не вказано файл."));
+		say(why, why_len, "%s", _("No file given."));
 		return VK_ERR_INVALID;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = errno == ENOENT ? VK_ERR_NOT_FOUND : VK_ERR_IO;
-		say(why, why_len, TR("Cannot open %s: %s.", "Не вдається відкрити %s: %s."), path,
+		say(why, why_len, _("Cannot open %s: %s."), path,
 		    strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = VK_ERR_IO;
-		say(why, why_len, TR("%s is not a regular file.", "%s — не звичайний файл."), path);
+		say(why, why_len, _("%s is not a regular file."), path);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > IMP_MAX_FILE) {
 		rc = VK_ERR_INVALID;
-		say(why, why_len, TR("%s is larger than %zu MB: split it.",
-				     "%s більший за %zu МБ: розділіть його."),
+		say(why, why_len, _("%s is larger than %zu MB: split it."),
 		    path, IMP_MAX_FILE >> 20);
 		goto out;
 	}
@@ -1919,7 +1880,7 @@ int import_csv_file(db *d, const char *path, const struct import_opts *o,
 			continue;
 		if (r < 0) {
 			rc = VK_ERR_IO;
-			say(why, why_len, TR("Cannot read %s: %s.", "Не вдається прочитати %s: %s."),
+			say(why, why_len, _("Cannot read %s: %s."),
 			    path, strerror(errno));
 			goto out;
 		}

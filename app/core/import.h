@@ -49,6 +49,7 @@ enum import_reason {
 	IMP_R_BAD_EMAIL,
 	IMP_R_COLUMNS,           /* more or fewer fields than the header */
 	IMP_R_CODE_TAKEN,        /* the ticket code belongs to another registration */
+	IMP_R_COUNT              /* number of reasons + 1 (reasons start at 1) */
 };
 
 struct import_problem {
@@ -89,6 +90,9 @@ void import_report_free(struct import_report *rep);
 
 /* The text of a problem in the current language (i18n.h). */
 const char *import_reason_text(int reason);
+/* The same in language lang (i18n.h), for tests walking every reason in every language:
+ * "unknown problem" for 0 and out of range. */
+const char *import_reason_text_in(int lang, int reason);
 /* The field name for --map ("given_name"...), and back (-1 when unknown). */
 const char *import_field_name(enum import_field f);
 int import_field_parse(const char *name);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/catalog.h"
+#include "core/i18n.h"
 #include "ui/palette.h"
 
 /* Each row is a space-separated list of keys; a key is the character it types, or one of
@@ -108,7 +108,7 @@ void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double
 			it->bg = UI_KEY_BG;
 			snprintf(it->name, sizeof it->name, "key:%s", k);
 			if (strcmp(k, "space") == 0) {
-				snprintf(it->text, sizeof it->text, "%s", ui_tr(lang, "space"));
+				snprintf(it->text, sizeof it->text, "%s", i18n_tr(lang, "space"));
 				it->px = (int)(22 * scale);
 			} else if (strcmp(k, "back") == 0) {
 				snprintf(it->text, sizeof it->text, "⌫");
@@ -116,7 +116,7 @@ void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double
 				/* the other alphabet: its catalog's short name */
 				int other = kbd == UI_KBD_UK ? UI_KBD_EN : UI_KBD_UK;
 				if (kbd == UI_KBD_SYM)
-					other = lang == ui_lang_find("uk") ? UI_KBD_UK : UI_KBD_EN;
+					other = lang == i18n_lang_find("uk") ? UI_KBD_UK : UI_KBD_EN;
 				snprintf(it->text, sizeof it->text, "%s", other == UI_KBD_UK ? "АБВ" : "ABC");
 				it->bg = UI_KEY_BG2;
 				it->px = (int)(22 * scale);

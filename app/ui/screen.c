@@ -18,7 +18,8 @@
 #include <time.h>
 
 #include "core/err.h"
-#include "ui/catalog.h"
+#include "badge/printmsg.h"
+#include "core/i18n.h"
 #include "ui/keyboard.h"
 #include "ui/palette.h"
 
@@ -175,7 +176,7 @@ void ui_sm_init(struct ui_state *st, const char *event_name, int walkins, int la
 /* ---- inputs ---------------------------------------------------------------------------- */
 static const char *T(const struct ui_state *st, const char *msgid)
 {
-	return ui_tr(st->lang, msgid);
+	return i18n_tr(st->lang, msgid);
 }
 
 /* "2026-11-23 10:15" from wall ms (local time) */
@@ -197,12 +198,7 @@ static void day_text(int day, char *out, size_t cap)
 
 static const char *outcome_short(const struct ui_state *st, int o)
 {
-	static const char *const ids[CI_OUTCOME_COUNT] = {
-		N_("admitted"), N_("already checked in"), N_("registration cancelled"),
-		N_("ticket revoked"), N_("ticket for another event"), N_("ticket not valid today"),
-		N_("ticket cannot be verified"), N_("code not found"), N_("not a ticket code"),
-	};
-	return (unsigned)o < CI_OUTCOME_COUNT ? T(st, ids[o]) : "?";
+	return checkin_outcome_short_in(st->lang, o);
 }
 
 void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t wall_ms,
@@ -228,7 +224,7 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 	st->guest_lang = -1;
 	/* greet people in their own language unless they chose one on the welcome screen */
 	if (r->have_reg && st->lang == st->default_lang)
-		st->guest_lang = ui_lang_find(r->reg.lang);
+		st->guest_lang = i18n_lang_find(r->reg.lang);
 	if (r->outcome == CI_ADMITTED) {
 		if (!st->name[0])
 			snprintf(st->name, sizeof st->name, T(st, "Participant %lld"), (long long)r->number);
@@ -271,45 +267,6 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 	}
 }
 
-static const char *printer_title(int lang, enum printer_state s)
-{
-	static const char *const ids[PRINTER_STATE_COUNT] = {
-		N_("The printer is ready"),
-		N_("No printer is connected"),
-		N_("The printer was disconnected"),
-		N_("The printer cover is open"),
-		N_("The printer is out of labels"),
-		N_("The label roll has ended"),
-		N_("The wrong labels are loaded"),
-		N_("The printer's cutter is jammed"),
-		N_("The printer cannot feed the labels"),
-		N_("The printer is in Editor Lite mode"),
-		N_("The printer does not answer"),
-		N_("The printer reports an error"),
-	};
-	return (unsigned)s < PRINTER_STATE_COUNT ? ui_tr(lang, ids[s]) : "?";
-}
-
-/* What staff do about a printer state (organizer screen). */
-static const char *printer_fix(int lang, enum printer_state s)
-{
-	static const char *const ids[PRINTER_STATE_COUNT] = {
-		"",
-		N_("Connect the label printer by USB and switch it on."),
-		N_("Check the USB cable and the printer's power."),
-		N_("Close the cover until it clicks."),
-		N_("Load a new roll of labels."),
-		N_("Load a new roll of labels."),
-		N_("Load the labels the badge is made for (62 mm)."),
-		N_("Switch the printer off, clear the cutter, switch it on."),
-		N_("Reload the roll so the labels feed straight."),
-		N_("Hold the Editor Lite button until its light goes out."),
-		N_("Switch the printer off and on again."),
-		N_("Switch the printer off and on again; if it persists, replace it."),
-	};
-	return (unsigned)s < PRINTER_STATE_COUNT ? ui_tr(lang, ids[s]) : "";
-}
-
 void ui_sm_printed(struct ui_state *st, int64_t number, int64_t now)
 {
 	st->now = now;
@@ -326,7 +283,7 @@ void ui_sm_held(struct ui_state *st, int64_t number, enum printer_state state, i
 	if (st->printer != state) {
 		st->printer = state;
 		if (state != PRINTER_READY)
-			add_problem(st, printer_title(st->lang, state));
+			add_problem(st, printq_state_text_in(st->lang, state));
 	}
 	if (st->screen == UI_GREETING && number == st->number && st->print == UI_PRINT_QUEUED) {
 		st->print = UI_PRINT_HELD;
@@ -341,7 +298,7 @@ void ui_sm_printer(struct ui_state *st, enum printer_state state, int64_t queued
 	st->now = now;
 	if (state != st->printer) {
 		if (state != PRINTER_READY)
-			add_problem(st, printer_title(st->lang, state));
+			add_problem(st, printq_state_text_in(st->lang, state));
 		st->printer = state;
 		st->changed = 1;
 	}
@@ -351,6 +308,22 @@ void ui_sm_printer(struct ui_state *st, enum printer_state state, int64_t queued
 	st->printer_printed = printed;
 	if (model)
 		snprintf(st->printer_model, sizeof st->printer_model, "%s", model);
+}
+
+/* The camera as staff read it on the organizer screen. Sized by its last row, so the
+ * assertion catches a state added at the end without its text. */
+static const char *const scanner_texts[] = {
+	[UI_SCANNER_OK] = N_("Camera: working"),
+	[UI_SCANNER_NONE] = N_("Camera: no picture yet"),
+	[UI_SCANNER_GONE] = N_("Camera: disconnected"),
+	[UI_SCANNER_ENDED] = N_("Camera: the image files have ended"),
+};
+_Static_assert(sizeof scanner_texts / sizeof scanner_texts[0] == UI_SCANNER_COUNT,
+	       "one text per camera state");
+
+const char *ui_scanner_text_in(int lang, int sc)
+{
+	return i18n_tr(lang, (unsigned)sc < UI_SCANNER_COUNT && scanner_texts[sc] ? scanner_texts[sc] : "?");
 }
 
 void ui_sm_scanner(struct ui_state *st, enum ui_scanner_state sc, int64_t now)
@@ -439,7 +412,7 @@ static void search_now(struct ui_state *st)
 
 static int letters_kbd(const struct ui_state *st)
 {
-	return st->lang == ui_lang_find("uk") ? UI_KBD_UK : UI_KBD_EN;
+	return st->lang == i18n_lang_find("uk") ? UI_KBD_UK : UI_KBD_EN;
 }
 
 static void open_find(struct ui_state *st, int purpose)
@@ -557,7 +530,7 @@ static void press(struct ui_state *st, const char *name)
 
 	st->last_input = st->now;
 	if (strncmp(name, "lang-", 5) == 0) {
-		int l = ui_lang_find(name + 5);
+		int l = i18n_lang_find(name + 5);
 		if (l >= 0)
 			st->lang = l;
 		st->changed = 1;
@@ -664,10 +637,10 @@ static void press(struct ui_state *st, const char *name)
 			go(st, UI_CLOCK);
 		} else if (strcmp(name, "default-lang") == 0) {
 			struct ui_request rq = { .kind = UI_REQ_SETTING };
-			st->default_lang = (st->default_lang + 1) % ui_lang_count();
+			st->default_lang = (st->default_lang + 1) % i18n_lang_count();
 			st->lang = st->default_lang;
 			snprintf(rq.a, sizeof rq.a, "ui.lang");
-			snprintf(rq.b, sizeof rq.b, "%s", ui_lang_code(st->default_lang));
+			snprintf(rq.b, sizeof rq.b, "%s", i18n_lang_code(st->default_lang));
 			request(st, &rq);
 			st->changed = 1;
 		} else if (strcmp(name, "refresh") == 0) {
@@ -920,7 +893,7 @@ static struct ui_item *button(struct ly *l, const char *name, struct ui_rect r, 
 
 static const char *L(const struct ly *l, const char *msgid)
 {
-	return ui_tr(l->lang, msgid);
+	return i18n_tr(l->lang, msgid);
 }
 
 /* The top bar: a title and, from the right, up to three buttons given as name/label. */
@@ -938,7 +911,7 @@ static int top_bar(struct ly *l, const char *title, const char *const *buttons, 
 		x -= bw;
 		struct ui_item *it = button(l, buttons[2 * i], R(x, S(l, 7), bw, bh), 22, UI_BAR_BTN, label);
 		if (it && strncmp(buttons[2 * i], "lang-", 5) == 0
-		    && ui_lang_find(buttons[2 * i] + 5) == l->lang)
+		    && i18n_lang_find(buttons[2 * i] + 5) == l->lang)
 			it->bg = UI_PRIMARY; /* the language now */
 		x -= S(l, 8);
 	}
@@ -961,14 +934,14 @@ static uint32_t category_color(const char *cat)
 
 static void lay_welcome(const struct ui_state *st, struct ly *l)
 {
-	char langs[UI_MAX_LANGS * 2][48];
-	const char *btn[UI_MAX_LANGS * 2];
-	int n = ui_lang_count(), y, x0, cw;
+	char langs[I18N_MAX_LANGS * 2][48];
+	const char *btn[I18N_MAX_LANGS * 2];
+	int n = i18n_lang_count(), y, x0, cw;
 	struct ui_rect pv, corner;
 
 	for (int i = 0; i < n; i++) {
-		snprintf(langs[2 * i], sizeof langs[0], "lang-%s", ui_lang_code(i));
-		snprintf(langs[2 * i + 1], sizeof langs[0], "%s", ui_tr(i, "ENG"));
+		snprintf(langs[2 * i], sizeof langs[0], "lang-%s", i18n_lang_code(i));
+		snprintf(langs[2 * i + 1], sizeof langs[0], "%s", i18n_tr(i, "ENG"));
 		btn[2 * i] = langs[2 * i];
 		btn[2 * i + 1] = langs[2 * i + 1];
 	}
@@ -1068,30 +1041,6 @@ static void lay_greeting(const struct ui_state *st, struct ly *l)
 
 static void lay_refused(const struct ui_state *st, struct ly *l)
 {
-	static const char *const titles[CI_OUTCOME_COUNT + 1] = {
-		N_("Welcome!"),
-		N_("You are already checked in"),
-		N_("This registration was cancelled"),
-		N_("This ticket is no longer valid"),
-		N_("This ticket is for another event"),
-		N_("This ticket is not valid today"),
-		N_("This ticket cannot be verified"),
-		N_("We could not find this code"),
-		N_("This is not a ticket code"),
-		N_("Something went wrong"),
-	};
-	static const char *const advice[CI_OUTCOME_COUNT + 1] = {
-		"",
-		N_("Lost your badge? A staff member can print it again."),
-		N_("If you think this is a mistake, a staff member can help."),
-		N_("It was replaced or reported lost. A staff member can help."),
-		N_("Check that you are at the right event, or show another ticket."),
-		N_("Come back on a day the ticket is valid, or ask a staff member."),
-		N_("Please show the ticket to a staff member."),
-		N_("Try another ticket, or find yourself by name."),
-		N_("Show the QR code from your ticket e-mail, or find yourself by name."),
-		N_("Your check-in was not recorded. Please ask a staff member."),
-	};
 	int o = st->outcome >= 0 && st->outcome <= CI_OUTCOME_COUNT ? st->outcome : CI_OUTCOME_COUNT;
 	int staff = o == CI_ALREADY_ADMITTED || o == CI_CANCELLED || o == CI_REVOKED || o == CI_FORGED
 		    || o == CI_OUTCOME_COUNT;
@@ -1102,7 +1051,8 @@ static void lay_refused(const struct ui_state *st, struct ly *l)
 
 	box(l, R(0, 0, l->W, S(l, 118)), hbg);
 	text(l, R(l->pad, 0, l->W - 2 * l->pad, S(l, 118)), 38, UI_BOLD | UI_WRAP | UI_MIDDLE, hfg, hbg,
-	     "%s", L(l, titles[o]));
+	     "%s", o < CI_OUTCOME_COUNT ? checkin_outcome_title_in(l->lang, o)
+				 : L(l, "Something went wrong"));
 	y = S(l, 118) + l->pad;
 	if (st->name[0]) {
 		text(l, R(x, y, w, S(l, 48)), 32, UI_BOLD, UI_FG, UI_BG, "%s", st->name);
@@ -1112,7 +1062,9 @@ static void lay_refused(const struct ui_state *st, struct ly *l)
 		text(l, R(x, y, w, S(l, 64)), 24, UI_WRAP, UI_FG, UI_BG, "%s", st->detail);
 		y += S(l, 68);
 	}
-	text(l, R(x, y, w, S(l, 72)), 26, UI_WRAP, UI_FG, UI_BG, "%s", L(l, advice[o]));
+	text(l, R(x, y, w, S(l, 72)), 26, UI_WRAP, UI_FG, UI_BG, "%s",
+	     o == CI_ADMITTED ? "" : o < CI_OUTCOME_COUNT ? checkin_outcome_advice_in(l->lang, o)
+	     : L(l, "Your check-in was not recorded. Please ask a staff member."));
 	y += S(l, 76);
 	if (staff)
 		text(l, R(x, y, w, S(l, 40)), 26, UI_BOLD, UI_DANGER, UI_BG, "%s",
@@ -1295,11 +1247,11 @@ static void lay_pin(const struct ui_state *st, struct ly *l)
 	if (locked) {
 		int64_t left = (st->pin_locked_until - st->now + 999) / 1000;
 		text(l, R(l->pad, y, l->portrait ? l->W - 2 * l->pad : l->W - padw - 3 * l->pad, S(l, 100)), 22,
-		     UI_WRAP | UI_BOLD, UI_DANGER, UI_BG, ui_tr(l->lang, "Too many wrong PINs. Try again in %d:%02d."),
+		     UI_WRAP | UI_BOLD, UI_DANGER, UI_BG, i18n_tr(l->lang, "Too many wrong PINs. Try again in %d:%02d."),
 		     (int)(left / 60), (int)(left % 60));
 	} else if (st->pin_wrong) {
 		text(l, R(l->pad, y, l->portrait ? l->W - 2 * l->pad : l->W - padw - 3 * l->pad, S(l, 100)), 22,
-		     UI_WRAP | UI_BOLD, UI_DANGER, UI_BG, ui_tr(l->lang, "Wrong PIN. Tries left: %d."),
+		     UI_WRAP | UI_BOLD, UI_DANGER, UI_BG, i18n_tr(l->lang, "Wrong PIN. Tries left: %d."),
 		     UI_PIN_TRIES - st->pin_wrong);
 	}
 	for (int i = 0; i < 12; i++) {
@@ -1338,11 +1290,11 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 
 	if (t->valid) {
 		text(l, R(l->pad, y, iw, S(l, 44)), 30, UI_BOLD, UI_FG, UI_BG,
-		     ui_tr(l->lang, "Checked in: %lld of %lld"), (long long)t->admitted,
+		     i18n_tr(l->lang, "Checked in: %lld of %lld"), (long long)t->admitted,
 		     (long long)t->registered);
 		y += S(l, 46);
 		text(l, R(l->pad, y, iw, line), 20, 0, UI_FG, UI_BG,
-		     ui_tr(l->lang, "This hour: %lld · reprints: %lld · undone: %lld"),
+		     i18n_tr(l->lang, "This hour: %lld · reprints: %lld · undone: %lld"),
 		     (long long)t->this_hour, (long long)t->reprints, (long long)t->undos);
 		y += line;
 		for (int i = 0; i < t->n_cat && i < (l->portrait ? 6 : 3); i++) {
@@ -1358,22 +1310,19 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	if (st->printer != PRINTER_READY) {
 		struct ui_rect b = R(l->pad, y, iw, S(l, 64));
 		box(l, b, UI_WARN);
-		snprintf(buf, sizeof buf, "%s. %s", printer_title(l->lang, st->printer),
-			 printer_fix(l->lang, st->printer));
+		snprintf(buf, sizeof buf, "%s. %s", printq_state_text_in(l->lang, st->printer),
+			 printq_state_advice_in(l->lang, st->printer));
 		text(l, R(b.x + S(l, 8), b.y, b.w - S(l, 16), b.h), 18, UI_WRAP | UI_MIDDLE | UI_BOLD, UI_FG,
 		     UI_WARN, "%s", buf);
 		y += S(l, 68);
 	}
 	text(l, R(l->pad, y, iw, line), 20, 0, UI_FG, UI_BG,
-	     ui_tr(l->lang, "Printer: %s · queue %lld · printed %lld"),
+	     i18n_tr(l->lang, "Printer: %s · queue %lld · printed %lld"),
 	     st->printer == PRINTER_READY ? L(l, "ready") : L(l, "needs attention"),
 	     (long long)st->printer_queued, (long long)st->printer_printed);
 	y += line;
 	text(l, R(l->pad, y, iw, line), 20, 0, UI_FG, UI_BG, "%s",
-	     st->scanner == UI_SCANNER_OK	  ? L(l, "Camera: working")
-	     : st->scanner == UI_SCANNER_GONE ? L(l, "Camera: disconnected")
-	     : st->scanner == UI_SCANNER_ENDED ? L(l, "Camera: the image files have ended")
-					       : L(l, "Camera: no picture yet"));
+	     ui_scanner_text_in(l->lang, st->scanner));
 	y += line;
 	when_text(st->wall_ms + (st->screen == UI_CLOCK ? st->clock_delta : 0), when, sizeof when);
 	text(l, R(l->pad, y, iw, line), 20, 0, UI_FG, UI_BG, "%s: %s%s", L(l, "Clock"), when,
@@ -1396,7 +1345,7 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 		else
 			r = R(bx, l->bar + l->pad / 2 + i * (bh + gap), bw, bh);
 		if (strcmp(acts[i].name, "default-lang") == 0)
-			snprintf(label, sizeof label, ui_tr(l->lang, "Language: %s"), ui_tr(st->default_lang, "ENG"));
+			snprintf(label, sizeof label, i18n_tr(l->lang, "Language: %s"), i18n_tr(st->default_lang, "ENG"));
 		else
 			snprintf(label, sizeof label, "%s", L(l, acts[i].label));
 		button(l, acts[i].name, r, 22, strcmp(acts[i].name, "quit") == 0 ? UI_DANGER : UI_SECONDARY, label);

@@ -106,7 +106,16 @@ struct ui_turnout {
 	struct { char name[64]; int64_t registered, admitted; } cat[UI_MAX_CATS];
 };
 
-enum ui_scanner_state { UI_SCANNER_OK = 0, UI_SCANNER_NONE, UI_SCANNER_GONE, UI_SCANNER_ENDED };
+enum ui_scanner_state {
+	UI_SCANNER_OK = 0,
+	UI_SCANNER_NONE,   /* no picture yet (starting) */
+	UI_SCANNER_GONE,   /* the camera was disconnected */
+	UI_SCANNER_ENDED,  /* a files: camera showed its last image */
+	UI_SCANNER_COUNT
+};
+/* What staff read about the camera ("Camera: working"), in language lang (core/i18n.h);
+ * "?" out of range. Static strings. */
+const char *ui_scanner_text_in(int lang, int sc);
 
 enum ui_print_progress { UI_PRINT_NONE = 0, UI_PRINT_QUEUED, UI_PRINT_DONE, UI_PRINT_HELD };
 

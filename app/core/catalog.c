@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Reads msgfmt's .mo files (catalog.h). The format (GNU gettext manual, "The Format of
- * GNU MO Files"): a 28-byte header of 32-bit words in the writer's byte order (magic
- * 0x950412de, revision, count N, offset of the originals table, offset of the
- * translations table, hash table size and offset); each table holds N (length, offset)
- * pairs; originals are sorted by strcmp, so a lookup is a binary search. */
-#include "ui/catalog.h"
+/* The gettext catalogs (i18n.h): finds and reads msgfmt's .mo files once, and looks texts
+ * up in them. The format (GNU gettext manual, "The Format of GNU MO Files"): a 28-byte
+ * header of 32-bit words in the writer's byte order (magic 0x950412de, revision, count N,
+ * offset of the originals table, offset of the translations table, hash table size and
+ * offset); each table holds N (length, offset) pairs; originals are sorted by strcmp, so a
+ * lookup is a binary search.
+ *
+ * Loading is guarded by a mutex and published through an atomic flag: the first lookup
+ * from any thread loads the default place, later lookups only read. */
+#include "core/i18n.h"
 
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +21,7 @@
 #include <unistd.h>
 
 #define MO_MAGIC 0x950412deu
-#define MO_MAX_BYTES (8u << 20) /* a catalog of screen texts is a few kB; refuse absurd files */
+#define MO_MAX_BYTES (8u << 20) /* a catalog of all texts is tens of kB; refuse absurd files */
 
 struct catalog {
 	char code[16];
@@ -25,8 +31,11 @@ struct catalog {
 	int swap;              /* written on a machine of the other byte order */
 };
 
-static struct catalog langs[UI_MAX_LANGS];
+static struct catalog langs[I18N_MAX_LANGS];
 static int n_langs;
+/* 1 once langs[] is filled in; lookups read langs[] only after seeing it (acquire). */
+static atomic_int loaded;
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static uint32_t word(const struct catalog *c, size_t off)
 {
@@ -89,7 +98,7 @@ bad:
 	return -1;
 }
 
-void ui_catalog_free(void)
+static void free_all(void)
 {
 	for (int i = 0; i < n_langs; i++)
 		free(langs[i].data);
@@ -97,11 +106,22 @@ void ui_catalog_free(void)
 	n_langs = 0;
 }
 
+/* 1 when dir holds at least one LANG/LC_MESSAGES/vkhid.mo. */
 static int dir_has_catalogs(const char *dir)
 {
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/uk/LC_MESSAGES/vkhid.mo", dir);
-	return access(p, R_OK) == 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)))
+		found = e->d_name[0] != '.'
+			&& snprintf(p, sizeof p, "%s/%s/LC_MESSAGES/vkhid.mo", dir, e->d_name) < (int)sizeof p
+			&& access(p, R_OK) == 0;
+	closedir(d);
+	return found;
 }
 
 /* The folder to read: see catalog.h for the order. */
@@ -144,13 +164,13 @@ static int cmp_code(const void *a, const void *b)
 	return strcmp(((const struct catalog *)a)->code, ((const struct catalog *)b)->code);
 }
 
-int ui_catalog_load(const char *dir)
+static int load_all(const char *dir)
 {
 	char base[PATH_MAX - 64], path[PATH_MAX];
 	DIR *d;
 	struct dirent *e;
 
-	ui_catalog_free();
+	free_all();
 	snprintf(langs[0].code, sizeof langs[0].code, "en");
 	n_langs = 1;
 	pick_dir(dir, base, sizeof base);
@@ -163,7 +183,7 @@ int ui_catalog_load(const char *dir)
 	d = opendir(base);
 	if (!d)
 		return n_langs;
-	while ((e = readdir(d)) && n_langs < UI_MAX_LANGS) {
+	while ((e = readdir(d)) && n_langs < I18N_MAX_LANGS) {
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof langs[0].code
 		    || strcmp(e->d_name, "uk") == 0)
 			continue;
@@ -190,37 +210,75 @@ int ui_catalog_load(const char *dir)
 	return n_langs;
 }
 
-int ui_lang_count(void)
+int i18n_load(const char *dir)
 {
+	int n;
+
+	pthread_mutex_lock(&load_lock);
+	if (dir || !atomic_load_explicit(&loaded, memory_order_acquire)) {
+		atomic_store_explicit(&loaded, 0, memory_order_release);
+		load_all(dir);
+		atomic_store_explicit(&loaded, 1, memory_order_release);
+	}
+	n = n_langs;
+	pthread_mutex_unlock(&load_lock);
+	return n;
+}
+
+void i18n_free(void)
+{
+	pthread_mutex_lock(&load_lock);
+	atomic_store_explicit(&loaded, 0, memory_order_release);
+	free_all();
+	pthread_mutex_unlock(&load_lock);
+}
+
+/* The catalogs, loaded from the default place on first use. */
+static void ensure_loaded(void)
+{
+	if (!atomic_load_explicit(&loaded, memory_order_acquire))
+		i18n_load(NULL);
+}
+
+int i18n_lang_count(void)
+{
+	ensure_loaded();
 	return n_langs ? n_langs : 1;
 }
 
-const char *ui_lang_code(int lang)
+const char *i18n_lang_code(int lang)
 {
+	ensure_loaded();
 	if (lang < 0 || lang >= n_langs)
 		return "en";
 	return langs[lang].code;
 }
 
-int ui_lang_find(const char *code)
+int i18n_lang_find(const char *code)
 {
 	if (!code || !*code)
 		return -1;
-	for (int i = 0; i < ui_lang_count(); i++) {
-		const char *c = ui_lang_code(i);
+	if (strcmp(code, "C") == 0 || strncmp(code, "C.", 2) == 0 || strcmp(code, "POSIX") == 0)
+		return VK_LANG_EN;
+	/* "ua" is the country, often typed for the language */
+	if (strncmp(code, "ua", 2) == 0 && (code[2] == '\0' || code[2] == '_' || code[2] == '.'))
+		code = "uk";
+	for (int i = 0; i < i18n_lang_count(); i++) {
+		const char *c = i18n_lang_code(i);
 		size_t n = strlen(c);
 		if (strncmp(code, c, n) == 0 && (code[n] == '\0' || code[n] == '_' || code[n] == '.'
-						 || code[n] == '-'))
+						 || code[n] == '-' || code[n] == '@'))
 			return i;
 	}
 	return -1;
 }
 
-const char *ui_tr(int lang, const char *msgid)
+const char *i18n_tr(int lang, const char *msgid)
 {
 	const struct catalog *c;
 	uint32_t lo = 0, hi;
 
+	ensure_loaded();
 	if (lang < 0 || lang >= n_langs || !msgid || !*msgid)
 		return msgid;
 	c = &langs[lang];
