@@ -44,8 +44,15 @@ MO_OUT = $(PO_SRC:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/vkhid.mo)
 $(BUILD)/locale/%/LC_MESSAGES/vkhid.mo: po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
+# The unit tests (BUILD/asan/tests/) look for locale/ one level up, as the program does.
+$(SANB)/locale:
+	@mkdir -p $(SANB)
+	ln -sfn ../locale $@
+# po/vkhid.pot from the texts marked in app/ and firmware/ (tests/e2e/po.sh checks it).
+pot:
+	sh po/pot.sh > po/vkhid.pot.new && mv po/vkhid.pot.new po/vkhid.pot
 
-.PHONY: all run test check bench clean deps demo unit e2e
+.PHONY: all run test check bench clean deps demo unit e2e pot
 # keep object files of test programs between runs
 .SECONDARY:
 all: $(BUILD)/vkhid $(MO_OUT)
@@ -124,7 +131,7 @@ test: deps
 
 check: test
 
-test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT)
+test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale
 
 bench: deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)

@@ -39,7 +39,7 @@ int cmd_scan(struct cli *c, int argc, char **argv)
 		int w, h, n;
 		char why[512];
 		if (image_load_gray(pos[i], &gray, &w, &h, why, sizeof why) != CAM_OK) {
-			fprintf(c->err, _("vkhid: %s: %s\n"), pos[i], why);
+			fprintf(c->err, "vkhid: %s: %s\n", pos[i], why);
 			status = 2;
 			continue;
 		}

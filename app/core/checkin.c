@@ -86,17 +86,19 @@ _Static_assert(sizeof shorts / sizeof shorts[0] == CI_OUTCOME_COUNT, "one word p
 
 const char *checkin_outcome_title_in(int lang, int o)
 {
-	return i18n_tr(lang, (unsigned)o < CI_OUTCOME_COUNT && titles[o] ? titles[o] : "?");
+	return (unsigned)o < CI_OUTCOME_COUNT && titles[o] ? i18n_tr(lang, titles[o]) : "?";
 }
 
 const char *checkin_outcome_advice_in(int lang, int o)
 {
-	return i18n_tr(lang, (unsigned)o < CI_OUTCOME_COUNT && advice[o] ? advice[o] : "");
+	if ((unsigned)o >= CI_OUTCOME_COUNT || !advice[o])
+		return "";
+	return i18n_tr(lang, advice[o]);
 }
 
 const char *checkin_outcome_short_in(int lang, int o)
 {
-	return i18n_tr(lang, (unsigned)o < CI_OUTCOME_COUNT && shorts[o] ? shorts[o] : "?");
+	return (unsigned)o < CI_OUTCOME_COUNT && shorts[o] ? i18n_tr(lang, shorts[o]) : "?";
 }
 
 const char *checkin_outcome_title(enum checkin_outcome o)
