@@ -23,18 +23,6 @@ struct badge_info {
 	const char *email;         /* for a contact QR; may be NULL */
 };
 
-struct badge_layout {
-	const char *name;          /* "62x100" */
-	int width_dots, height_dots;
-	int dpi;
-	struct printer_media media;
-};
-
-/* The built-in layout for a name ("62x100", "62", "62-red", "102x152", "80"), or NULL.
- * NULL name = the default (62x100). Each is a built-in template at its usual printer's
- * resolution (Brother QL at 300 dpi; the 80 mm receipt at 203 dpi). */
-const struct badge_layout *badge_layout_get(const char *name);
-
 /* ---- templates (template.c) -------------------------------------------------------- */
 /* A badge template: the stock and which fields go where. Read from a small text file per
  * event (the format is in template.c and the README) or one of the built-ins. */
@@ -70,7 +58,8 @@ struct badge_template {
 	unsigned red;                  /* enum badge_part: drawn in red on two-colour stock */
 };
 
-/* The built-in template called name (as badge_layout_get). VK_ERR_NOT_FOUND if none. */
+/* The built-in template called name ("62x100", "62", "62-red", "102x152", "80"; NULL = the
+ * default, 62x100). VK_ERR_NOT_FOUND if none. */
 int badge_template_builtin(const char *name, struct badge_template *t);
 /* The names of the built-ins, NULL-terminated. */
 extern const char *const badge_template_names[];
@@ -96,11 +85,6 @@ int badge_render_template(const struct badge_info *b, const struct badge_templat
  * a reason naming the package to install. */
 int badge_init(char *why, size_t why_len);
 void badge_shutdown(void);
-
-/* Renders b with layout l into out (allocated here; free with printer_raster_free()).
- * Only one thread renders at a time (SDL2_ttf): calls are serialised inside. */
-int badge_render(const struct badge_info *b, const struct badge_layout *l,
-		 struct printer_raster *out);
 
 /* Characters drawn with the fallback font (DejaVu Sans) since the process started, for
  * tests and `vkhid doctor`: proof that a glyph Noto Sans lacks was not printed as a box. */

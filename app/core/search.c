@@ -25,30 +25,6 @@
 
 /* ---- transliteration --------------------------------------------------------------------- */
 
-/* Decodes one UTF-8 character at *p (already validated by text_fold); advances *p. */
-static uint32_t next_cp(const char **p)
-{
-	const unsigned char *s = (const unsigned char *)*p;
-	uint32_t cp;
-	int n;
-	if (s[0] < 0x80) {
-		cp = s[0];
-		n = 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-		n = 2;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		cp = (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-		n = 3;
-	} else {
-		cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
-		     (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-		n = 4;
-	}
-	*p += n;
-	return cp;
-}
-
 /* Latin for a lower-case Cyrillic letter. style 0: the Ukrainian national romanization
  * (2010; є ї й ю я are ye yi y yu ya at the start of a word); style 1: the Russian-style
  * spelling common in older documents and habits (г g, и i, х kh, є e, ї i, й y, ю yu, я ya,
@@ -106,7 +82,7 @@ static int romanize(const char *w, int style, char *out, size_t cap)
 	uint32_t prev = 0;
 	for (const char *p = w; *p;) {
 		const char *start = p;
-		uint32_t cp = next_cp(&p);
+		uint32_t cp = text_utf8_next(&p);
 		const char *l = latin(cp, first, style);
 		size_t add;
 		/* зг is "zgh" in the national romanization, to keep it apart from ж */

@@ -59,7 +59,7 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 /* Encodes cp into out (room for 4 bytes); returns the length. */
-static size_t utf8_encode(uint32_t cp, char *out)
+size_t text_utf8_put(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {
 		out[0] = (char)cp;
@@ -188,7 +188,7 @@ char *text_cp1251_to_utf8(const char *s, size_t len, size_t *out_len)
 
 	/* Two passes: the exact size first, so a 100 MB file does not reserve 300 MB. */
 	for (size_t i = 0; i < len; i++)
-		need += p[i] < 0x80 ? 1 : utf8_encode(cp1251_to_cp(p[i]), tmp);
+		need += p[i] < 0x80 ? 1 : text_utf8_put(cp1251_to_cp(p[i]), tmp);
 	out = malloc(need + 1);
 	if (!out)
 		return NULL;
@@ -196,7 +196,7 @@ char *text_cp1251_to_utf8(const char *s, size_t len, size_t *out_len)
 		if (p[i] < 0x80)
 			out[n++] = (char)p[i];
 		else
-			n += utf8_encode(cp1251_to_cp(p[i]), out + n);
+			n += text_utf8_put(cp1251_to_cp(p[i]), out + n);
 	}
 	out[n] = '\0';
 	if (out_len)
@@ -326,7 +326,7 @@ static int is_space_cp(uint32_t cp)
 	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x3000;
 }
 
-static uint32_t lower_cp(uint32_t cp)
+uint32_t text_lower_cp(uint32_t cp)
 {
 	if (cp >= 'A' && cp <= 'Z')
 		return cp + 32;
@@ -339,6 +339,61 @@ static uint32_t lower_cp(uint32_t cp)
 	if (cp == 0x0490)
 		return 0x0491;
 	return cp;
+}
+
+uint32_t text_upper_cp(uint32_t cp)
+{
+	if (cp >= 'a' && cp <= 'z')
+		return cp - 32;
+	if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)
+		return cp - 32;
+	if (cp >= 0x0430 && cp <= 0x044F)
+		return cp - 0x20;
+	if (cp >= 0x0450 && cp <= 0x045F)
+		return cp - 0x50;
+	if (cp == 0x0491)
+		return 0x0490;
+	return cp;
+}
+
+uint32_t text_utf8_next(const char **p)
+{
+	uint32_t cp;
+	/* strnlen: utf8_decode may look at up to 4 bytes, never past the NUL */
+	size_t n = utf8_decode((const unsigned char *)*p, strnlen(*p, 4), &cp);
+
+	if (!n) {
+		*p += 1;
+		return 0xFFFD;
+	}
+	*p += n;
+	return cp;
+}
+
+void text_utf8_pop(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0) {
+		n--;
+		if (((unsigned char)s[n] & 0xC0) != 0x80)
+			break;
+	}
+	s[n] = '\0';
+}
+
+void text_upper_char(const char *ch, char *out, size_t cap)
+{
+	const char *p = ch;
+	char enc[5];
+
+	if (*p) {
+		uint32_t cp = text_utf8_next(&p);
+		if (!*p && cp != 0xFFFD) {
+			enc[text_utf8_put(text_upper_cp(cp), enc)] = '\0';
+			ch = enc;
+		}
+	}
+	text_copy(out, cap, ch);
 }
 
 /* The comparison form of s (see text.h): lower case, no apostrophes, single spaces.
@@ -372,7 +427,7 @@ size_t text_fold(const char *s, char *out, size_t cap)
 		if (space && !put(out, cap, &len, " ", 1))
 			break;
 		space = 0;
-		if (!put(out, cap, &len, enc, utf8_encode(lower_cp(cp), enc)))
+		if (!put(out, cap, &len, enc, text_utf8_put(text_lower_cp(cp), enc)))
 			break;
 	}
 	out[len] = '\0';

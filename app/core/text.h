@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Text helpers: UTF-8 checks, Windows-1251 conversion, folding for name search. */
+/* Text helpers: UTF-8 checks, decoding and case, Windows-1251 conversion, folding for name
+ * search. */
 #ifndef VK_CORE_TEXT_H
 #define VK_CORE_TEXT_H
 
@@ -35,5 +36,22 @@ size_t text_fold(const char *s, char *out, size_t cap);
  * every byte above 0x7F is a Cyrillic letter or common punctuation there, and there are
  * few control bytes. 0 for UTF-8 with a few bad bytes, and for binary data. */
 int text_guess_cp1251(const char *s, size_t len);
+
+/* ---- characters: the one UTF-8 decoder and case mapping every module uses ---------------- */
+/* Decodes the character at *p and advances past it. A byte that does not start a well-
+ * formed sequence (RFC 3629) becomes U+FFFD and is skipped alone, so bad input never makes
+ * a caller read past the NUL. *p must not point at the NUL. */
+uint32_t text_utf8_next(const char **p);
+/* Encodes cp into out (room for 4 bytes); returns the length. */
+size_t text_utf8_put(uint32_t cp, char *out);
+/* Removes the last character of the NUL-terminated UTF-8 string s (nothing when empty). */
+void text_utf8_pop(char *s);
+/* Lower / upper case of Latin (ASCII, Latin-1) and Cyrillic (Ukrainian and Russian)
+ * letters; any other code point is returned unchanged. */
+uint32_t text_lower_cp(uint32_t cp);
+uint32_t text_upper_cp(uint32_t cp);
+/* Copies the string ch into out (capacity cap, always terminated) upper-cased when it is
+ * exactly one character (a key of the on-screen keyboard), unchanged otherwise. */
+void text_upper_char(const char *ch, char *out, size_t cap);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/text.h"
 #include "ui/palette.h"
 
 /* Each row is a space-separated list of keys; a key is the character it types, or one of
@@ -33,24 +34,7 @@ static const char *const rows_sym[4] = {
 /* Upper case of a key's letter for its label (the alphabets of the layouts only). */
 static void label_of(const char *key, char *out, size_t cap)
 {
-	const unsigned char *k = (const unsigned char *)key;
-	unsigned cp;
-	if (k[0] >= 'a' && k[0] <= 'z' && !k[1]) {
-		snprintf(out, cap, "%c", k[0] - 32);
-		return;
-	}
-	if ((k[0] & 0xE0) == 0xC0 && k[1] && !k[2]) {
-		cp = ((unsigned)(k[0] & 0x1F) << 6) | (k[1] & 0x3F);
-		if (cp >= 0x430 && cp <= 0x44F)
-			cp -= 0x20;
-		else if (cp >= 0x450 && cp <= 0x45F)
-			cp -= 0x50;
-		else if (cp == 0x491)
-			cp = 0x490;
-		snprintf(out, cap, "%c%c", 0xC0 | (cp >> 6), 0x80 | (cp & 0x3F));
-		return;
-	}
-	snprintf(out, cap, "%s", key);
+	text_upper_char(key, out, cap);
 }
 
 static int key_units(const char *k)

@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "badge/printmsg.h"
 #include "core/i18n.h"
+#include "core/text.h"
 #include "ui/keyboard.h"
 #include "ui/palette.h"
 
@@ -58,18 +59,6 @@ double ui_contrast(uint32_t a, uint32_t b)
 	return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
 }
 
-/* Removes the last UTF-8 character of s. */
-static void utf8_pop(char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0) {
-		n--;
-		if (((unsigned char)s[n] & 0xC0) != 0x80)
-			break;
-	}
-	s[n] = '\0';
-}
-
 /* Appends text to s (capacity cap) when it fits whole. */
 static void append(char *s, size_t cap, const char *text)
 {
@@ -78,23 +67,12 @@ static void append(char *s, size_t cap, const char *text)
 		memcpy(s + n, text, t + 1);
 }
 
-/* Upper case of one lower-case letter of the keyboard's alphabets, for walk-in names. */
-static void capitalise(char *ch)
+/* Upper case of one letter (a character string), in place, for walk-in names. */
+static void capitalise(char *ch, size_t cap)
 {
-	unsigned char *k = (unsigned char *)ch;
-	if (k[0] >= 'a' && k[0] <= 'z' && !k[1]) {
-		k[0] -= 32;
-	} else if ((k[0] & 0xE0) == 0xC0 && k[1] && !k[2]) {
-		unsigned cp = ((unsigned)(k[0] & 0x1F) << 6) | (k[1] & 0x3F);
-		if (cp >= 0x430 && cp <= 0x44F)
-			cp -= 0x20;
-		else if (cp >= 0x450 && cp <= 0x45F)
-			cp -= 0x50;
-		else if (cp == 0x491)
-			cp = 0x490;
-		k[0] = (unsigned char)(0xC0 | (cp >> 6));
-		k[1] = (unsigned char)(0x80 | (cp & 0x3F));
-	}
+	char up[8];
+	text_upper_char(ch, up, sizeof up);
+	text_copy(ch, cap, up);
 }
 
 static int is_staff_screen(enum ui_screen s)
@@ -439,7 +417,7 @@ static void type_text(struct ui_state *st, const char *text)
 		size_t n = strlen(f);
 		if (st->focus == 0 && strlen(text) < sizeof ch && (n == 0 || f[n - 1] == ' ' || f[n - 1] == '-')) {
 			snprintf(ch, sizeof ch, "%s", text);
-			capitalise(ch);
+			capitalise(ch, sizeof ch);
 			append(f, sizeof st->field[0], ch);
 		} else {
 			append(f, sizeof st->field[0], text);
@@ -458,12 +436,12 @@ static void type_text(struct ui_state *st, const char *text)
 static void backspace(struct ui_state *st)
 {
 	if (st->screen == UI_FIND) {
-		utf8_pop(st->query);
+		text_utf8_pop(st->query);
 		search_now(st);
 	} else if (st->screen == UI_WALKIN) {
-		utf8_pop(st->field[st->focus]);
+		text_utf8_pop(st->field[st->focus]);
 	} else if (st->screen == UI_PIN) {
-		utf8_pop(st->pin_typed);
+		text_utf8_pop(st->pin_typed);
 	}
 	st->changed = 1;
 }
@@ -575,7 +553,7 @@ static void press(struct ui_state *st, const char *name)
 					n++;
 				memcpy(ch, p, n);
 				if (len == 0 || st->field[0][len - 1] == ' ' || st->field[0][len - 1] == '-')
-					capitalise(ch);
+					capitalise(ch, sizeof ch);
 				append(st->field[0], sizeof st->field[0], ch);
 				p += n;
 			}

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/err.h"
 
 #define NOTO_DIR "/usr/share/fonts/truetype/noto/"
@@ -206,29 +207,12 @@ static uint64_t hash_item(const struct ui_item *it)
 /* 1 when every character of s is in the font. */
 static int font_has_all(TTF_Font *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		Uint32 cp;
-		int n;
-		if (*p < 0x80) {
-			cp = *p;
-			n = 1;
-		} else if ((*p & 0xE0) == 0xC0 && p[1]) {
-			cp = (Uint32)(*p & 0x1F) << 6 | (p[1] & 0x3F);
-			n = 2;
-		} else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
-			cp = (Uint32)(*p & 0x0F) << 12 | (Uint32)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-			n = 3;
-		} else if ((*p & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
-			cp = (Uint32)(*p & 0x07) << 18 | (Uint32)(p[1] & 0x3F) << 12 | (Uint32)(p[2] & 0x3F) << 6
-			     | (p[3] & 0x3F);
-			n = 4;
-		} else {
+	while (*s) {
+		uint32_t cp = text_utf8_next(&s);
+		if (cp == 0xFFFD)
 			return 1; /* not UTF-8: let the main font draw its boxes */
-		}
 		if (cp > ' ' && !TTF_GlyphIsProvided32(f, cp))
 			return 0;
-		p += n;
 	}
 	return 1;
 }

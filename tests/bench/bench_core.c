@@ -210,10 +210,12 @@ int main(int argc, char **argv)
 		struct badge_info b = { .display = "Олександр Скалозуб", .organization = "ГО «Вхід»",
 					.category = "Спікер", .event_name = "Форум громад 2026",
 					.code = "VK1:V50A+0ST6A-P0005E5*DR*JKZWNSSKZT7Y5F17WR5MZC3MMK-U1YLKJ8CVWSIUH7+87VU:RIFSF7WK*20/.4PCL2F6WEN.1T+C129E7WI-KQ/UP1DANUKY2G" };
+		struct badge_template tpl;
+		badge_template_builtin("62x100", &tpl);
 		n = 0;
 		for (int i = 0; i < 40; i++) {
 			t0 = now_ms();
-			if (badge_render(&b, badge_layout_get(NULL), &ras) == VK_OK)
+			if (badge_render_template(&b, &tpl, NULL, &ras) == VK_OK)
 				printer_raster_free(&ras);
 			v[n++] = now_ms() - t0;
 		}

@@ -20,6 +20,16 @@
 #include <string.h>
 #include <zbar.h>
 
+/* Renders b with the default built-in template (62x100 at the QL's 300 dpi), as the print
+ * queue does for an event without a template of its own. */
+static int render_default(const struct badge_info *b, struct printer_raster *out)
+{
+	struct badge_template t;
+	if (badge_template_builtin("62x100", &t) != VK_OK)
+		return VK_ERR_NOT_FOUND;
+	return badge_render_template(b, &t, NULL, out);
+}
+
 /* A signed VK1 ticket as ticket.h specifies it today (126 characters). */
 static const char code[] =
 	"VK1:6BFOXN*TS0BI$ZDFRH%4ZR2AB/8D4PP7G1UW71N3AZF9F2ZZ:52ALKD4ST2R1UAU8V91K*WLIKY7H1QSEF"
@@ -114,18 +124,20 @@ static int inked_rows(const struct printer_raster *r, int y0, int y1)
 	return n;
 }
 
+/* The default template's size: a 62x100 mm DK-11202 label at 300 dpi. */
 static void test_layout_table(void **state)
 {
+	struct badge_template t;
+	struct printer_geometry g;
 	(void)state;
-	const struct badge_layout *l = badge_layout_get("62x100");
-	assert_non_null(l);
-	assert_ptr_equal(badge_layout_get(NULL), l);
-	assert_int_equal(l->width_dots, 696);
-	assert_int_equal(l->height_dots, 1109);
-	assert_int_equal(l->dpi, 300);
-	assert_int_equal(l->media.width_mm, 62);
-	assert_int_equal(l->media.length_mm, 100);
-	assert_null(badge_layout_get("102x152x"));
+	assert_int_equal(badge_template_builtin("62x100", &t), VK_OK);
+	assert_int_equal(badge_template_geometry(&t, &g), VK_OK);
+	assert_int_equal(g.width_dots, 696);
+	assert_int_equal(g.height_dots, 1109);
+	assert_int_equal(g.dpi, 300);
+	assert_int_equal(t.media.width_mm, 62);
+	assert_int_equal(t.media.length_mm, 100);
+	assert_int_equal(badge_template_builtin("102x152x", &t), VK_ERR_NOT_FOUND);
 }
 
 static void test_speaker_badge(void **state)
@@ -133,7 +145,7 @@ static void test_speaker_badge(void **state)
 	struct printer_raster r;
 
 	(void)state;
-	assert_int_equal(badge_render(&speaker, NULL, &r), VK_OK);
+	assert_int_equal(render_default(&speaker, &r), VK_OK);
 	assert_int_equal(r.width, 696);
 	assert_int_equal(r.height, 1109);
 	assert_int_equal(r.dpi, 300);
@@ -164,7 +176,7 @@ static void test_foreign_code(void **state)
 
 	(void)state;
 	b.code = "pretix-q7rbs3nq8mzgh2xv";
-	assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+	assert_int_equal(render_default(&b, &r), VK_OK);
 	char *got = decode_raster(&r);
 	assert_non_null(got);
 	assert_string_equal(got, b.code);
@@ -183,7 +195,7 @@ static void test_long_name_stays_inside(void **state)
 	b.family = "Вишневецька-Короленко-Сковорода";
 	b.organization = "Національний університет «Києво-Могилянська академія», факультет "
 			 "інформатики, кафедра мультимедійних систем";
-	assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+	assert_int_equal(render_default(&b, &r), VK_OK);
 	assert_margins_clean(&r);
 	assert_true(ink(&r, MARGIN, 120, 696 - MARGIN, 1109 / 2) > 5000);
 	char *got = decode_raster(&r);
@@ -194,7 +206,7 @@ static void test_long_name_stays_inside(void **state)
 
 	/* One word far too long for any size: cut with an ellipsis, still inside. */
 	b.display = "Пиуеееееееееееееееееееееееееееееееееееееееееееееееееееееееееееееееееееееееее";
-	assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+	assert_int_equal(render_default(&b, &r), VK_OK);
 	assert_margins_clean(&r);
 	assert_true(ink(&r, MARGIN, 120, 696 - MARGIN, 1109 / 2) > 1000);
 	printer_raster_free(&r);
@@ -214,7 +226,7 @@ static void test_diacritics_and_apostrophe(void **state)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct badge_info b = { .display = names[i] };
 		unsigned long before = badge_fallback_count();
-		assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+		assert_int_equal(render_default(&b, &r), VK_OK);
 		assert_int_equal(badge_fallback_count(), before);
 		assert_true(ink(&r, MARGIN, MARGIN, 696 - MARGIN, 1109 - MARGIN) > 5000);
 		assert_margins_clean(&r);
@@ -232,11 +244,11 @@ static void test_fallback_glyph_not_a_box(void **state)
 
 	(void)state;
 	unsigned long before = badge_fallback_count();
-	assert_int_equal(badge_render(&check, NULL, &a), VK_OK);
+	assert_int_equal(render_default(&check, &a), VK_OK);
 	assert_int_equal(badge_fallback_count(), before + 3);
 	assert_true(ink(&a, MARGIN, MARGIN, 696 - MARGIN, 1109 - MARGIN) > 3000);
 
-	assert_int_equal(badge_render(&missing, NULL, &b), VK_OK);
+	assert_int_equal(render_default(&missing, &b), VK_OK);
 	assert_int_equal(badge_fallback_count(), before + 3);
 	assert_true(ink(&b, MARGIN, MARGIN, 696 - MARGIN, 1109 - MARGIN) > 0);
 	assert_memory_not_equal(a.bits, b.bits, (size_t)a.stride * a.height);
@@ -246,7 +258,7 @@ static void test_fallback_glyph_not_a_box(void **state)
 	/* Mixed in a name: one run each way, the name still fits. */
 	struct badge_info mixed = { .display = "Марта ✓ Коваль", .category = "Волонтер ✓" };
 	before = badge_fallback_count();
-	assert_int_equal(badge_render(&mixed, NULL, &a), VK_OK);
+	assert_int_equal(render_default(&mixed, &a), VK_OK);
 	assert_int_equal(badge_fallback_count(), before + 2);
 	assert_margins_clean(&a);
 	printer_raster_free(&a);
@@ -259,7 +271,7 @@ static void test_optional_fields_missing(void **state)
 	struct printer_raster r;
 
 	(void)state;
-	assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+	assert_int_equal(render_default(&b, &r), VK_OK);
 	assert_true(ink(&r, MARGIN, MARGIN, 696 - MARGIN, 1109 - MARGIN) > 5000);
 	/* Nothing in the bottom quarter where the QR and band would be. */
 	assert_int_equal(ink(&r, 0, 1109 * 3 / 4, 696, 1109), 0);
@@ -269,14 +281,14 @@ static void test_optional_fields_missing(void **state)
 	b.organization = "";
 	b.category = "Учасник";
 	b.code = "";
-	assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+	assert_int_equal(render_default(&b, &r), VK_OK);
 	assert_true(ink(&r, MARGIN, 1109 - MARGIN - 100, 696 - MARGIN, 1109 - MARGIN) > 40000);
 	printer_raster_free(&r);
 
 	b.category = NULL;
 	b.code = "12345678";
 	b.organization = "ТОВ «Ромашка»";
-	assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+	assert_int_equal(render_default(&b, &r), VK_OK);
 	char *got = decode_raster(&r);
 	assert_non_null(got);
 	assert_string_equal(got, "12345678");
@@ -292,14 +304,14 @@ static void test_empty_name_refused(void **state)
 
 	(void)state;
 	b.display = "";
-	assert_int_equal(badge_render(&b, NULL, &r), VK_ERR_INVALID);
+	assert_int_equal(render_default(&b, &r), VK_ERR_INVALID);
 	assert_null(r.bits);
 	b.display = " \t\n ";
-	assert_int_equal(badge_render(&b, NULL, &r), VK_ERR_INVALID);
+	assert_int_equal(render_default(&b, &r), VK_ERR_INVALID);
 	b.display = NULL;
-	assert_int_equal(badge_render(&b, NULL, &r), VK_ERR_INVALID);
-	assert_int_equal(badge_render(NULL, NULL, &r), VK_ERR_INVALID);
-	assert_int_equal(badge_render(&speaker, NULL, NULL), VK_ERR_INVALID);
+	assert_int_equal(render_default(&b, &r), VK_ERR_INVALID);
+	assert_int_equal(render_default(NULL, &r), VK_ERR_INVALID);
+	assert_int_equal(render_default(&speaker, NULL), VK_ERR_INVALID);
 }
 
 /* Whitespace from a spreadsheet (tabs, double spaces, a trailing newline) lays out the
@@ -311,8 +323,8 @@ static void test_messy_whitespace(void **state)
 	struct printer_raster a, b;
 
 	(void)state;
-	assert_int_equal(badge_render(&clean, NULL, &a), VK_OK);
-	assert_int_equal(badge_render(&messy, NULL, &b), VK_OK);
+	assert_int_equal(render_default(&clean, &a), VK_OK);
+	assert_int_equal(render_default(&messy, &b), VK_OK);
 	assert_memory_equal(a.bits, b.bits, (size_t)a.stride * a.height);
 	printer_raster_free(&a);
 	printer_raster_free(&b);
@@ -329,7 +341,7 @@ static void test_many_badges(void **state)
 		struct badge_info b = speaker;
 		snprintf(name, sizeof(name), "Учасник №%d Петренко", i + 1);
 		b.display = name;
-		assert_int_equal(badge_render(&b, NULL, &r), VK_OK);
+		assert_int_equal(render_default(&b, &r), VK_OK);
 		printer_raster_free(&r);
 	}
 }
@@ -344,7 +356,7 @@ static void *render_thread(void *arg)
 	struct thread_job *j = arg;
 	for (int i = 0; i < 3 && j->rc == VK_OK; i++) {
 		printer_raster_free(&j->r);
-		j->rc = badge_render(&speaker, NULL, &j->r);
+		j->rc = render_default(&speaker, &j->r);
 	}
 	return NULL;
 }
@@ -357,7 +369,7 @@ static void test_two_threads(void **state)
 	pthread_t t[2];
 
 	(void)state;
-	assert_int_equal(badge_render(&speaker, NULL, &ref), VK_OK);
+	assert_int_equal(render_default(&speaker, &ref), VK_OK);
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, render_thread, &j[i]), 0);
 	for (int i = 0; i < 2; i++) {
@@ -378,7 +390,7 @@ static void test_reinit(void **state)
 	(void)state;
 	badge_shutdown();
 	badge_shutdown();
-	assert_int_equal(badge_render(&speaker, NULL, &r), VK_OK); /* loads fonts itself */
+	assert_int_equal(render_default(&speaker, &r), VK_OK); /* loads fonts itself */
 	printer_raster_free(&r);
 	assert_int_equal(badge_init(why, sizeof(why)), VK_OK);
 	assert_string_equal(why, "");
