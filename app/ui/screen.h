@@ -199,6 +199,8 @@ struct ui_state {
 	int req_head, req_n;
 };
 
+/* "2026-11-23 10:15": wall-clock ms as local time, for the screens. */
+void ui_when_text(int64_t ms, char *out, size_t cap);
 /* Starts on the welcome screen in lang (an index of catalog.h). */
 void ui_sm_init(struct ui_state *st, const char *event_name, int walkins, int lang,
 		const char *pin, int64_t now);

@@ -187,12 +187,6 @@ int ui_resize(struct ui *ui, int w, int h)
 	return VK_OK;
 }
 
-const char *ui_driver(struct ui *ui)
-{
-	const char *d = SDL_GetCurrentVideoDriver();
-	return d ? d : "?";
-}
-
 /* ---- fonts and the text cache ---------------------------------------------------------- */
 static uint64_t hash_item(const struct ui_item *it)
 {

@@ -33,8 +33,6 @@ void ui_close(struct ui *ui);
 void ui_size(struct ui *ui, int *w, int *h);
 /* Resizes the window (headless: any size, for portrait and 1920x1080 screenshots). */
 int ui_resize(struct ui *ui, int w, int h);
-/* The name of SDL's video driver in use ("offscreen", "x11", "KMSDRM"...). */
-const char *ui_driver(struct ui *ui);
 
 /* Gives the camera's latest picture (8-bit gray) for the preview; copied. */
 void ui_preview(struct ui *ui, const uint8_t *gray, int w, int h, int stride);
