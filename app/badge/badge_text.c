@@ -16,6 +16,7 @@
 
 #include "badge/badge.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "core/text.h"
 
 #include <math.h>
@@ -92,7 +93,7 @@ int btext_load_fonts(char *why, size_t why_len)
 		return VK_OK;
 	if (TTF_Init() != 0) {
 		if (why_len)
-			snprintf(why, why_len, "SDL2_ttf failed to start: %s", TTF_GetError());
+			snprintf(why, why_len, _("SDL2_ttf failed to start: %s"), TTF_GetError());
 		return VK_ERR_NOMEM;
 	}
 	if (face_open(&g.regular, NOTO_DIR "NotoSans-Regular.ttf", DEJAVU_DIR "DejaVuSans.ttf")
@@ -101,8 +102,8 @@ int btext_load_fonts(char *why, size_t why_len)
 		face_close(&g.bold);
 		TTF_Quit();
 		if (why_len)
-			snprintf(why, why_len, "no badge font: install the package fonts-noto-core "
-				 "(or at least fonts-dejavu-core)");
+			snprintf(why, why_len, "%s", _("no badge font: install the package fonts-noto-core "
+						   "(or at least fonts-dejavu-core)"));
 		return VK_ERR_NOT_FOUND;
 	}
 	g.ready = 1;

@@ -22,6 +22,7 @@
 #include "badge/badge.h"
 
 #include "core/err.h"
+#include "core/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -119,7 +120,7 @@ struct cursor {
 static int fail(struct cursor *c, const char *fmt, const char *arg)
 {
 	if (c->why_len) {
-		int n = snprintf(c->why, c->why_len, "line %d: ", c->line);
+		int n = snprintf(c->why, c->why_len, _("line %d: "), c->line);
 		if (n > 0 && (size_t)n < c->why_len)
 			snprintf(c->why + n, c->why_len - (size_t)n, fmt, arg ? arg : "");
 	}
@@ -172,11 +173,11 @@ static int size_mm(struct cursor *c, const char *w, double *out)
 {
 	char *end;
 	if (!w)
-		return fail(c, "a size in millimetres is missing", NULL);
+		return fail(c, _("a size in millimetres is missing"), NULL);
 	errno = 0;
 	double v = strtod(w, &end);
 	if (errno || *end || !(v > 0 && v <= 500))
-		return fail(c, "\"%s\" is not a size in millimetres", w);
+		return fail(c, _("\"%s\" is not a size in millimetres"), w);
 	*out = v;
 	return VK_OK;
 }
@@ -192,7 +193,7 @@ static int cat_style(struct cursor *c, const char *w, enum badge_cat_style *s)
 	else if (w && strcmp(w, "off") == 0)
 		*s = BADGE_CAT_OFF;
 	else
-		return fail(c, "category style \"%s\": use band, inverse, text or off", w);
+		return fail(c, _("category style \"%s\": use band, inverse, text or off"), w);
 	return VK_OK;
 }
 
@@ -211,7 +212,7 @@ static int parse_stock(struct cursor *c, const char *w, struct badge_template *t
 			t->length_mm = stocks[i].length;
 		return VK_OK;
 	}
-	return fail(c, "unknown stock \"%s\": use 62x100, 62, 62-red, 102x152, 102 or 80", w);
+	return fail(c, _("unknown stock \"%s\": use 62x100, 62, 62-red, 102x152, 102 or 80"), w);
 }
 
 /* "size N", "height N", "min N" options after a directive. */
@@ -226,7 +227,7 @@ static int options(struct cursor *c, double *size, double *height, double *min, 
 			continue;
 		}
 		if (!dst)
-			return fail(c, "unexpected \"%s\"", w);
+			return fail(c, _("unexpected \"%s\""), w);
 		int rc = size_mm(c, word(c), dst);
 		if (rc)
 			return rc;
@@ -277,10 +278,10 @@ static int directive(struct cursor *c, const char *base_dir, struct badge_templa
 	if (strcmp(d, "category-for") == 0) {
 		struct badge_cat_rule r = { 0 };
 		if (t->nrules >= BADGE_MAX_RULES)
-			return fail(c, "too many category-for lines (at most 16)", NULL);
+			return fail(c, _("too many category-for lines (at most 16)"), NULL);
 		w = word(c);
 		if (!w || !*w)
-			return fail(c, "category-for needs a category", NULL);
+			return fail(c, _("category-for needs a category"), NULL);
 		snprintf(r.match, sizeof(r.match), "%s", w);
 		if ((rc = cat_style(c, word(c), &r.style)))
 			return rc;
@@ -297,13 +298,13 @@ static int directive(struct cursor *c, const char *base_dir, struct badge_templa
 		else if (w && strcmp(w, "off") == 0)
 			t->qr = BADGE_QR_OFF;
 		else
-			return fail(c, "qr \"%s\": use ticket, contact or off", w);
+			return fail(c, _("qr \"%s\": use ticket, contact or off"), w);
 		return options(c, &t->qr_mm, NULL, NULL, NULL);
 	}
 	if (strcmp(d, "logo") == 0) {
 		w = word(c);
 		if (!w || !*w)
-			return fail(c, "logo needs a PNG file", NULL);
+			return fail(c, _("logo needs a PNG file"), NULL);
 		if (w[0] == '/' || !base_dir || !*base_dir)
 			snprintf(t->logo, sizeof(t->logo), "%s", w);
 		else
@@ -323,13 +324,13 @@ static int directive(struct cursor *c, const char *base_dir, struct badge_templa
 				if (strcmp(parts[i].w, w) == 0)
 					break;
 			if (i == sizeof(parts) / sizeof(parts[0]))
-				return fail(c, "red \"%s\": use event, name, organization, category, "
-					    "logo or qr", w);
+				return fail(c, _("red \"%s\": use event, name, organization, category, "
+					    "logo or qr"), w);
 			t->red |= parts[i].bit;
 		}
 		return VK_OK;
 	}
-	return fail(c, "unknown directive \"%s\"", d);
+	return fail(c, _("unknown directive \"%s\""), d);
 }
 
 int badge_template_parse(const char *text, const char *base_dir, struct badge_template *t,
@@ -388,7 +389,7 @@ int badge_template_load(const char *path, struct badge_template *t, char *why, s
 		why[0] = '\0';
 	if (!f) {
 		if (why_len)
-			snprintf(why, why_len, "cannot read %s: %s", path, strerror(errno));
+			snprintf(why, why_len, _("cannot read %s: %s"), path, strerror(errno));
 		return errno == ENOENT ? VK_ERR_NOT_FOUND : VK_ERR_IO;
 	}
 	buf = malloc(TEMPLATE_MAX_BYTES + 1);
@@ -401,7 +402,7 @@ int badge_template_load(const char *path, struct badge_template *t, char *why, s
 	if (n > TEMPLATE_MAX_BYTES) {
 		free(buf);
 		if (why_len)
-			snprintf(why, why_len, "%s is larger than 64 KiB: not a template", path);
+			snprintf(why, why_len, _("%s is larger than 64 KiB: not a template"), path);
 		return VK_ERR_INVALID;
 	}
 	buf[n] = '\0';

@@ -68,7 +68,7 @@ void cli_usage(struct cli *c, const char *name)
 		if (strcmp(k->name, name) != 0)
 			continue;
 		fprintf(c->out, "%s\n\n", _(k->summary));
-		fprintf(c->out, "usage: vkhid [--db FILE] %s %s\n", k->name, k->usage);
+		fprintf(c->out, _("usage: vkhid [--db FILE] %s %s\n"), k->name, k->usage);
 		return;
 	}
 }
