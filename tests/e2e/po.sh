@@ -52,4 +52,23 @@ if msgmerge --no-fuzzy-matching -q -o "$T/uk.po" po/uk.po "$T/new.pot" 2>"$T/mer
 else
 	bad "msgmerge po/uk.po with the template" "$(head -c 600 "$T/merge.err")"
 fi
+
+# A translator's new language reaches the command line with no change to C: a language
+# "xx" built from the template with every text in ⟦ ⟧; every line vkhid --help prints and
+# its message for a missing database come from that catalog.
+mkdir -p "$T/locale/xx/LC_MESSAGES"
+if msgen "$T/new.pot" 2>/dev/null | msgfilter --keep-header -o "$T/xx.po" sed -e 's/^\(.\)/⟦\1/' -e 's/\(.\)$/\1⟧/' \
+   && msgfmt -o "$T/locale/xx/LC_MESSAGES/vkhid.mo" "$T/xx.po"; then
+	VKHID_LOCALEDIR=$T/locale run_vk --lang xx --help
+	grep -v '^$' "$T/out" | grep -v '⟦' >"$T/plain" || true
+	if [ "$rc" = 0 ] && [ -s "$T/out" ] && [ ! -s "$T/plain" ]; then
+		ok "vkhid --lang xx --help: every line from the new catalog"
+	else
+		bad "vkhid --lang xx --help: every line from the new catalog" "exit $rc; lines not translated:" "$(head -5 "$T/plain")"
+	fi
+	VKHID_LOCALEDIR=$T/locale VKHID_LANG=xx run_vk --db "$T/none.db" stats
+	has "VKHID_LANG=xx: the missing-database message from the new catalog" "$T/err" "⟦vkhid: the database"
+else
+	bad "a pseudo-language catalog compiles from the template"
+fi
 done_testing
