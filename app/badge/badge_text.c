@@ -112,8 +112,9 @@ int btext_load_fonts(char *why, size_t why_len)
 
 /* Loads the badge fonts once per process; later calls return at once. Thread-safe.
  * Returns VK_OK, VK_ERR_NOT_FOUND with a reason in why naming the Debian package to
- * install, or VK_ERR_NOMEM when FreeType cannot start (why may be NULL when why_len is 0). badge_render() calls it itself; calling it
- * at start-up reports a missing font before the first attendee arrives. */
+ * install, or VK_ERR_NOMEM when FreeType cannot start (why may be NULL when why_len is 0).
+ * badge_render_template() calls it itself; calling it at start-up reports a missing font
+ * before the first attendee arrives. */
 int badge_init(char *why, size_t why_len)
 {
 	if (why_len)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* What people read about the printer, for the screens and the command line alike (see
- * printmsg.h): one table for every printer state, translated through the catalogs. Each state a person can fix names the fix; the Brother roll numbers (DK-...)
- * are what is printed on the box staff are holding. */
+ * printmsg.h): one table for every printer state, translated through the catalogs. Each
+ * state a person can fix names the fix; the Brother roll numbers (DK-...) are what is
+ * printed on the box staff are holding. */
 #include "badge/printmsg.h"
 
 #include <stdio.h>

@@ -53,7 +53,9 @@ _Static_assert(sizeof verdict_texts / sizeof verdict_texts[0] == BADGE_REPRINT_C
 
 const char *badge_reprint_text_in(int lang, int v)
 {
-	return (unsigned)v < BADGE_REPRINT_COUNT && verdict_texts[v] ? i18n_tr(lang, verdict_texts[v]) : "";
+	if ((unsigned)v >= BADGE_REPRINT_COUNT || !verdict_texts[v])
+		return "";
+	return i18n_tr(lang, verdict_texts[v]);
 }
 
 const char *badge_reprint_text(enum badge_reprint_verdict v)

@@ -48,8 +48,10 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	fprintf(c->out, _("%s%s: format %s, encoding %s, separator '%c'\n"),
 		dry ? _("[dry run, nothing saved] ") : "",
 		pos[0], rep.format, rep.encoding, rep.delimiter);
-	fprintf(c->out, _("  rows %lld: added %lld, updated %lld, cancelled %lld, unchanged %lld, skipped %lld\n"),
-		(long long)rep.rows, (long long)rep.added, (long long)rep.updated, (long long)rep.cancelled, (long long)rep.unchanged, (long long)rep.skipped);
+	fprintf(c->out, _("  rows %lld: added %lld, updated %lld, cancelled %lld, unchanged %lld,"
+			  " skipped %lld\n"),
+		(long long)rep.rows, (long long)rep.added, (long long)rep.updated,
+		(long long)rep.cancelled, (long long)rep.unchanged, (long long)rep.skipped);
 	if (rep.unmapped[0])
 		fprintf(c->out, _("  columns not used: %s (add --map 'Header=field' to use one)\n"),
 			rep.unmapped);

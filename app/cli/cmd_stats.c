@@ -199,6 +199,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		fprintf(c->err, _("vkhid: the export to %s failed; check the disk\n"), out);
 		return 2;
 	}
-	fprintf(c->out, _("%s: %lld participants, %lld checked in\n"), out, (long long)x.rows, (long long)x.present);
+	fprintf(c->out, _("%s: %lld participants, %lld checked in\n"), out, (long long)x.rows,
+		(long long)x.present);
 	return 0;
 }

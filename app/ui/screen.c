@@ -297,7 +297,9 @@ _Static_assert(sizeof scanner_texts / sizeof scanner_texts[0] == UI_SCANNER_COUN
 
 const char *ui_scanner_text_in(int lang, int sc)
 {
-	return (unsigned)sc < UI_SCANNER_COUNT && scanner_texts[sc] ? i18n_tr(lang, scanner_texts[sc]) : "?";
+	if ((unsigned)sc >= UI_SCANNER_COUNT || !scanner_texts[sc])
+		return "?";
+	return i18n_tr(lang, scanner_texts[sc]);
 }
 
 void ui_sm_scanner(struct ui_state *st, enum ui_scanner_state sc, int64_t now)
