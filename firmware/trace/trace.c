@@ -62,8 +62,10 @@ void vk_trace_write(unsigned cat, const char *fmt, ...)
 	int n;
 
 	gettimeofday(&tv, NULL);
-	localtime_r(&tv.tv_sec, &tm);
-	n = snprintf(line, sizeof line, "vkhid %02d:%02d:%02d.%03d [%s] ", tm.tm_hour, tm.tm_min,
+	/* UTC: the kiosk switches its local zone to the event's, and traces of one run must
+	 * read in one clock */
+	gmtime_r(&tv.tv_sec, &tm);
+	n = snprintf(line, sizeof line, "vkhid %02d:%02d:%02d.%03dZ [%s] ", tm.tm_hour, tm.tm_min,
 		     tm.tm_sec, (int)(tv.tv_usec / 1000), cat_word(cat));
 	if (n < 0)
 		return;

@@ -3,7 +3,7 @@
  * the categories to trace, as a comma list ("printer,sql", "all"); each trace line goes to
  * stderr with a timestamp and its category:
  *
- *   vkhid 12:04:31.207 [printer] open usb:04f9:209d: QL-820NWB
+ *   vkhid 12:04:31.207Z [printer] open usb:04f9:209d: ok     (UTC)
  *
  * Off by default, and cheap when off: vk_trace() is a macro that tests one bit of a
  * global mask before it evaluates or formats its arguments. It lives in firmware/ so the
