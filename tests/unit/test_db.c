@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -360,6 +361,43 @@ static void test_upgrade_nonce0_revocation(void **state)
 	assert_int_equal(db_is_revoked(f->d, ev, 9, 0), 1); /* the old ticket itself stays out */
 }
 
+/* "Who is admitted" is one definition used by the check-in decision and the turnout: on
+ * a random log (entries, walk-ins, undos, reprints in random order) both agree with the
+ * rule "an entry or walk-in after the registration's last undo". Seed printed. */
+static void test_admitted_one_definition(void **state)
+{
+	struct fx *f = *state;
+	enum { PEOPLE = 80 };
+	static const int kinds[] = { DB_CI_ENTRY, DB_CI_WALKIN, DB_CI_UNDO, DB_CI_REPRINT };
+	unsigned seed = (unsigned)time(NULL);
+	int64_t hlc = 1000 << 16, want = 0;
+	struct db_stats st;
+
+	printf("# seed %u\n", seed);
+	assert_int_equal(db_begin(f->d), VK_OK);
+	for (int64_t n = 1; n <= PEOPLE; n++) {
+		int in = 0, events = rand_r(&seed) % 6;
+		for (int i = 0; i < events; i++) {
+			int kind = kinds[rand_r(&seed) % 4];
+			append(f->d, f->ev.id, n, kind, hlc += 1 << 16);
+			if (kind == DB_CI_UNDO)
+				in = 0;
+			else if (kind == DB_CI_ENTRY || kind == DB_CI_WALKIN)
+				in = 1;
+		}
+		struct db_checkin first;
+		int rc = db_checkin_admission(f->d, f->ev.id, n, &first);
+		if (rc != (in ? VK_OK : VK_ERR_NOT_FOUND))
+			fail_msg("seed %u: №%lld admitted %d, decision says %d", seed, (long long)n, in, rc);
+		want += in;
+	}
+	assert_int_equal(db_commit(f->d), VK_OK);
+	assert_int_equal(db_stats(f->d, f->ev.id, &st), VK_OK);
+	if (st.admitted != want)
+		fail_msg("seed %u: turnout %lld, rule %lld", seed, (long long)st.admitted, (long long)want);
+	db_stats_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +411,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admitted_one_definition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_issued_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_nonce0_revocation, setup, teardown),
 	};
