@@ -264,6 +264,10 @@ static int db_err(int rc)
 	}
 }
 
+/* The statement this thread last prepared or took from its cache, so SQLite's error log can name it
+ * (one pointer store per statement; read only when sql is traced). */
+static _Thread_local const char *current_q;
+
 /* The SQL text with every {NAME} of sql_consts replaced by its value; malloc'd (free()),
  * NULL when out of memory or when a brace names no constant (so it cannot be prepared). */
 static char *sql_expand(const char *text)
@@ -302,6 +306,7 @@ static int prepare(db *d, const char *name, const char *text, unsigned flags,
 	char *sql = sql_expand(text);
 	int rc;
 	*out = NULL;
+	current_q = name;
 	if (!sql)
 		return SQLITE_ERROR;
 	rc = sqlite3_prepare_v3(d->h, sql, -1, flags, out, NULL);
@@ -315,6 +320,7 @@ static int prepare(db *d, const char *name, const char *text, unsigned flags,
  * only a corrupted schema can cause). */
 static sqlite3_stmt *stmt(db *d, enum q q)
 {
+	current_q = q_names[q];
 	if (!d->st[q]) {
 		if (prepare(d, q_names[q], sql_text[q], SQLITE_PREPARE_PERSISTENT, &d->st[q])
 		    != SQLITE_OK)
@@ -445,7 +451,10 @@ static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 static void sqlite_log(void *ctx, int code, const char *msg)
 {
 	(void)ctx;
-	vk_trace(VK_TRACE_SQL, "sqlite error %d: %s", code, msg);
+	int kind = code & 0xff;
+	vk_trace(VK_TRACE_SQL, "sqlite %s %d (last statement %s): %s",
+		 kind == SQLITE_WARNING ? "warning" : kind == SQLITE_NOTICE ? "notice" : "error",
+		 code, current_q ? current_q : "-", msg);
 }
 
 static void sqlite_setup(void)

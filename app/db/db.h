@@ -188,8 +188,9 @@ struct db_checkin {
 /* Appends an event; ci->uuid, ci->kiosk, ci->seq are filled in when empty/zero. The caller
  * runs it inside db_begin/db_commit together with whatever goes with it (a print job). */
 int db_checkin_append(db *d, struct db_checkin *ci);
-/* The registration's current admission: the first entry not followed by an undo. Returns
- * VK_OK and fills first, VK_ERR_NOT_FOUND when not admitted, or an error. */
+/* The registration's current admission: the first entry or walk-in after its last undo.
+ * Returns VK_OK and fills first, VK_ERR_NOT_FOUND when not admitted, or an error. This
+ * and db_stats() share one SQL definition of "admitted" (db.c, ADMITTING_ROW). */
 int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_checkin *first);
 /* How many log entries of kind (enum db_ci_kind) the registration has; negative on
  * error. The reprint limit counts DB_CI_REPRINT inside its write transaction. */

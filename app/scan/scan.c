@@ -692,7 +692,8 @@ static int run_pass(scan *s, int pass, const struct plane *in, struct scan_code 
 {
 	int before = *n, rc = run_pass_codes(s, pass, in, out, max, n);
 	for (int i = before; i < *n; i++)
-		vk_trace(VK_TRACE_SCAN, "code found by the %s pass (%dx%d): %zu bytes%s: %.48s",
+		/* only the start: a foreign code may be a secret (a pretix ticket secret) */
+		vk_trace(VK_TRACE_SCAN, "code found by the %s pass (%dx%d): %zu bytes%s: %.12s...",
 			 scan_pass_name(pass), in->w, in->h, out[i].len,
 			 out[i].truncated ? " (truncated)" : "", out[i].data);
 	return rc;
