@@ -4,7 +4,9 @@
  * A presentation goes through two stages: resolve() finds out which registration the code
  * stands for and refuses what must be refused (malformed, forged, other event, revoked,
  * outside its days, cancelled, unknown); then checkin_present() looks at the log and
- * either admits (entry + print job in one transaction) or reports the first admission. */
+ * either admits (entry + print job in one transaction) or reports the first admission.
+ * Staff actions (undo, reprint) are weighed inside the transaction that records them; the
+ * reprint limit (checkin_reprint_rule) lives here so that no caller can skip it. */
 #include "core/checkin.h"
 
 #include <inttypes.h>

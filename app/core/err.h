@@ -7,6 +7,8 @@
  *   -100 .. -199  database (enum db_err, db/db.h)
  *   -200 .. -299  printers (enum printer_err, firmware/printer/printer.h)
  *   -300 .. -399  cameras (enum cam_err, firmware/camera/camera.h)
+ * (The scanner, app/scan, can only run out of memory or be handed a bad frame: it returns
+ * core codes and has no range of its own.)
  *
  * A lower layer's code is converted where it enters the layer above (errno, SQLite,
  * libusb, zbar codes never travel upward raw). Because the ranges are disjoint, a
