@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The reprint rule (see reprint.h): counts a participant's reprints in the check-in log
- * and weighs them against the two settings. */
+/* The reprint rule as the badge screens see it (see reprint.h); the rule itself is the
+ * core's (checkin_reprint_rule), which also enforces it when a reprint is recorded. */
 #include "badge/reprint.h"
 
 #include <string.h>
@@ -8,37 +8,22 @@
 #include "core/err.h"
 #include "core/i18n.h"
 
-struct count_ctx {
-	int64_t number;
-	int64_t n;
-};
-
-static int count_one(void *ctx, const struct db_checkin *ci)
-{
-	struct count_ctx *c = ctx;
-	if (ci->number == c->number && ci->kind == DB_CI_REPRINT)
-		c->n++;
-	return 0;
-}
-
 int badge_reprint_check(db *d, int64_t event_id, int64_t number, int organizer,
 			struct badge_reprint *out)
 {
-	struct count_ctx c = { number, 0 };
+	struct checkin_reprints r;
+	int rc = checkin_reprint_rule(d, event_id, number,
+				      organizer ? CHECKIN_ORGANIZER : CHECKIN_ATTENDEE, &r);
 
 	memset(out, 0, sizeof(*out));
-	int rc = db_checkin_each(d, event_id, count_one, &c);
-	if (rc)
+	if (rc != VK_OK && rc != VK_ERR_REPRINT_LIMIT && rc != VK_ERR_REPRINT_NEEDS_ORGANIZER)
 		return rc;
-	out->done = c.n;
-	out->free_allowed = db_setting_int(d, BADGE_SETTING_REPRINTS_FREE, 0);
-	out->max_allowed = db_setting_int(d, BADGE_SETTING_REPRINTS_MAX, -1);
-	if (out->max_allowed >= 0 && c.n >= out->max_allowed)
-		out->verdict = BADGE_REPRINT_LIMIT;
-	else if (!organizer && c.n >= out->free_allowed)
-		out->verdict = BADGE_REPRINT_NEEDS_ORGANIZER;
-	else
-		out->verdict = BADGE_REPRINT_OK;
+	out->done = r.done;
+	out->free_allowed = r.free_allowed;
+	out->max_allowed = r.max_allowed;
+	out->verdict = rc == VK_ERR_REPRINT_LIMIT ? BADGE_REPRINT_LIMIT
+		     : rc == VK_ERR_REPRINT_NEEDS_ORGANIZER ? BADGE_REPRINT_NEEDS_ORGANIZER
+		     : BADGE_REPRINT_OK;
 	return VK_OK;
 }
 
@@ -56,6 +41,13 @@ const char *badge_reprint_text_in(int lang, int v)
 	if ((unsigned)v >= BADGE_REPRINT_COUNT || !verdict_texts[v])
 		return "";
 	return i18n_tr(lang, verdict_texts[v]);
+}
+
+enum badge_reprint_verdict badge_reprint_verdict_of(int err)
+{
+	return err == VK_ERR_REPRINT_LIMIT ? BADGE_REPRINT_LIMIT
+	     : err == VK_ERR_REPRINT_NEEDS_ORGANIZER ? BADGE_REPRINT_NEEDS_ORGANIZER
+	     : BADGE_REPRINT_OK;
 }
 
 const char *badge_reprint_text(enum badge_reprint_verdict v)

@@ -8,16 +8,20 @@
  *   badge.reprints_max    reprints allowed at all, even by the organizer (default -1: no
  *                         limit)
  *
- * A badge is the entry pass: unlimited reprints would let one ticket become many badges. */
+ * A badge is the entry pass: unlimited reprints would let one ticket become many badges.
+ * The rule belongs to the core (core/checkin.h): checkin_reprint*() enforce it inside the
+ * transaction that records a reprint, whoever calls them. badge_reprint_check() is only a
+ * preview for screens and messages. */
 #ifndef VK_BADGE_REPRINT_H
 #define VK_BADGE_REPRINT_H
 
 #include <stdint.h>
 
+#include "core/checkin.h"
 #include "db/db.h"
 
-#define BADGE_SETTING_REPRINTS_FREE "badge.reprints_free"
-#define BADGE_SETTING_REPRINTS_MAX "badge.reprints_max"
+#define BADGE_SETTING_REPRINTS_FREE CHECKIN_SETTING_REPRINTS_FREE
+#define BADGE_SETTING_REPRINTS_MAX CHECKIN_SETTING_REPRINTS_MAX
 
 enum badge_reprint_verdict {
 	BADGE_REPRINT_OK = 0,
@@ -33,10 +37,15 @@ struct badge_reprint {
 	int64_t max_allowed;   /* -1 = no limit */
 };
 
-/* Decides whether one more reprint of (event, number) may be made; organizer = 1 when the
- * organizer (PIN, command line) asks. Returns VK_OK with out filled, or a database error. */
+/* Tells whether one more reprint of (event, number) may be made; organizer = 1 when the
+ * organizer (PIN, command line) asks. Returns VK_OK with out filled, or a database error.
+ * Records nothing and enforces nothing (checkin_reprint*() do). */
 int badge_reprint_check(db *d, int64_t event_id, int64_t number, int organizer,
 			struct badge_reprint *out);
+/* The verdict a checkin_reprint*() error stands for: BADGE_REPRINT_LIMIT for
+ * VK_ERR_REPRINT_LIMIT, BADGE_REPRINT_NEEDS_ORGANIZER for VK_ERR_REPRINT_NEEDS_ORGANIZER,
+ * BADGE_REPRINT_OK for anything else. */
+enum badge_reprint_verdict badge_reprint_verdict_of(int err);
 /* The decision in the user's language, for screens and the command line. */
 const char *badge_reprint_text(enum badge_reprint_verdict v);
 /* The same in language lang (core/i18n.h); "" out of range. For tests walking every verdict. */

@@ -131,18 +131,13 @@ static int staff(struct cli *c, int argc, char **argv, const char *name, int kin
 	int rc = start(c, argc, argv, name, NULL, &desk, &code);
 	if (rc)
 		return rc;
-	if (kind == DB_CI_REPRINT &&
-	    checkin_resolve(&desk, code, strlen(code), &res) == VK_OK && res.outcome == CI_ADMITTED) {
-		/* the command line is the organizer's: only the overall limit applies */
-		struct badge_reprint rp;
-		if (badge_reprint_check(c->d, res.event_id, res.number, 1, &rp) == VK_OK &&
-		    rp.verdict != BADGE_REPRINT_OK) {
-			fprintf(c->err, "vkhid: %s\n", badge_reprint_text(rp.verdict));
-			return 1;
-		}
-	}
+	/* the command line is the organizer's: the core applies only the overall limit */
 	rc = kind == DB_CI_UNDO ? checkin_undo(&desk, code, strlen(code), &res)
-				: checkin_reprint(&desk, code, strlen(code), &res);
+				: checkin_reprint_as(&desk, code, strlen(code), CHECKIN_ORGANIZER, &res);
+	if (rc == VK_ERR_REPRINT_LIMIT || rc == VK_ERR_REPRINT_NEEDS_ORGANIZER) {
+		fprintf(c->err, "vkhid: %s\n", badge_reprint_text(badge_reprint_verdict_of(rc)));
+		return 1;
+	}
 	if (rc == VK_ERR_INVALID) {
 		fprintf(c->err, _("vkhid: cannot %s this code: %s\n"),
 			name, checkin_outcome_title(res.outcome));

@@ -273,6 +273,13 @@ static int badge_print(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	rc = checkin_reprint(&desk, pos[0], strlen(pos[0]), res);
+	if (rc == VK_ERR_REPRINT_LIMIT || rc == VK_ERR_REPRINT_NEEDS_ORGANIZER) {
+		/* the limit was reached since the look above (another kiosk): nothing recorded */
+		fprintf(c->err, "vkhid: %s (%" PRId64 ")\n",
+			badge_reprint_text(badge_reprint_verdict_of(rc)), res->reprints.done);
+		rc = 1;
+		goto out;
+	}
 	if (rc == VK_ERR_INVALID || rc == VK_ERR_NOT_FOUND) {
 		if (rc == VK_ERR_NOT_FOUND)
 			fprintf(c->err, "%s", _("vkhid: this participant is not checked in: check in "

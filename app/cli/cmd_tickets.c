@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,9 +39,19 @@ static int issue(struct tickets_ctx *x, const struct db_registration *r, char *c
 	struct ticket t = {
 		.version = 1, .key_id = (uint16_t)x->key_id, .event_id = (uint32_t)x->ev.id,
 		.number = (uint32_t)r->number, .valid_from = (uint16_t)x->valid_from,
-		.valid_days = (uint8_t)x->valid_days, .nonce = randombytes_uniform(1u << 16),
+		.valid_days = (uint8_t)x->valid_days,
 	};
-	int rc = ticket_sign(&t, x->sk, code, cap);
+	int rc, tries = 0;
+	struct timeval tv;
+	/* a nonce this person had before would bring back a revoked ticket: draw again */
+	gettimeofday(&tv, NULL);
+	do {
+		t.nonce = ticket_nonce_new();
+		rc = db_ticket_issued(x->c->d, x->ev.id, r->number, t.nonce,
+				      (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+	} while (rc == VK_ERR_EXISTS && ++tries < 64);
+	if (rc == VK_OK)
+		rc = ticket_sign(&t, x->sk, code, cap);
 	if (rc == VK_OK)
 		rc = db_reg_set_vk_code(x->c->d, r->id, code);
 	if (rc == VK_OK)

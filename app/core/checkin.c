@@ -4,9 +4,12 @@
  * A presentation goes through two stages: resolve() finds out which registration the code
  * stands for and refuses what must be refused (malformed, forged, other event, revoked,
  * outside its days, cancelled, unknown); then checkin_present() looks at the log and
- * either admits (entry + print job in one transaction) or reports the first admission. */
+ * either admits (entry + print job in one transaction) or reports the first admission.
+ * Staff actions (undo, reprint) are weighed inside the transaction that records them; the
+ * reprint limit (checkin_reprint_rule) lives here so that no caller can skip it. */
 #include "core/checkin.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/ticket.h"
+#include "trace/trace.h"
 
 static const char *const words[CI_OUTCOME_COUNT] = {
 	[CI_ADMITTED] = "admitted",
@@ -308,9 +312,13 @@ int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int
 		    struct checkin_result *res)
 {
 	int rc = resolve(desk, code, len, res);
-	if (rc || res->outcome != CI_ADMITTED)
-		return rc;
-	return admit(desk, method, res);
+	if (rc == VK_OK && res->outcome == CI_ADMITTED)
+		rc = admit(desk, method, res);
+	vk_trace(VK_TRACE_DOOR, "code of %zu bytes: %s, event %" PRId64 " number %" PRId64
+		 ", job %" PRId64 "%s%s", len, rc ? vk_error_name(rc) : checkin_outcome_word(res->outcome),
+		 res->event_id, res->number, res->job_id, res->signed_ticket ? ", signed" : "",
+		 res->have_reg ? ", in the roster" : "");
+	return rc;
 }
 
 int checkin_number(struct checkin_desk *desk, int64_t number, int method,
@@ -358,8 +366,27 @@ fail:
 	return finish(desk, res, rc);
 }
 
-/* Shared by undo and reprint: the resolved registration must be admitted now. */
-static int staff_resolved(struct checkin_desk *desk, int kind, struct checkin_result *res)
+int checkin_reprint_rule(db *d, int64_t event_id, int64_t number, enum checkin_actor who,
+			 struct checkin_reprints *out)
+{
+	memset(out, 0, sizeof *out);
+	out->done = db_checkin_count(d, event_id, number, DB_CI_REPRINT);
+	if (out->done < 0)
+		return (int)out->done;
+	out->free_allowed = db_setting_int(d, CHECKIN_SETTING_REPRINTS_FREE, 0);
+	out->max_allowed = db_setting_int(d, CHECKIN_SETTING_REPRINTS_MAX, -1);
+	if (out->max_allowed >= 0 && out->done >= out->max_allowed)
+		return VK_ERR_REPRINT_LIMIT;
+	if (who != CHECKIN_ORGANIZER && out->done >= out->free_allowed)
+		return VK_ERR_REPRINT_NEEDS_ORGANIZER;
+	return VK_OK;
+}
+
+/* Shared by undo and reprint: the resolved registration must be admitted now, and a
+ * reprint must be within the limit for who asks; both weighed inside the transaction
+ * that records the action. */
+static int staff_resolved(struct checkin_desk *desk, int kind, enum checkin_actor who,
+			  struct checkin_result *res)
 {
 	int rc;
 	if (res->outcome != CI_ADMITTED && res->outcome != CI_CANCELLED)
@@ -370,6 +397,11 @@ static int staff_resolved(struct checkin_desk *desk, int kind, struct checkin_re
 	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
 	if (rc)
 		goto fail;
+	if (kind == DB_CI_REPRINT) {
+		rc = checkin_reprint_rule(desk->d, res->event_id, res->number, who, &res->reprints);
+		if (rc)
+			goto fail;
+	}
 	rc = append(desk, res, kind, DB_CI_MANUAL, kind == DB_CI_REPRINT, &res->entry);
 	if (rc == VK_OK)
 		rc = db_commit(desk->d);
@@ -378,34 +410,46 @@ fail:
 }
 
 static int staff_action(struct checkin_desk *desk, const char *code, size_t len, int kind,
-			struct checkin_result *res)
+			enum checkin_actor who, struct checkin_result *res)
 {
 	int rc = resolve(desk, code, len, res);
-	return rc ? rc : staff_resolved(desk, kind, res);
+	return rc ? rc : staff_resolved(desk, kind, who, res);
 }
 
 int checkin_undo(struct checkin_desk *desk, const char *code, size_t len,
 		 struct checkin_result *res)
 {
-	return staff_action(desk, code, len, DB_CI_UNDO, res);
+	return staff_action(desk, code, len, DB_CI_UNDO, CHECKIN_ORGANIZER, res);
 }
 
 int checkin_reprint(struct checkin_desk *desk, const char *code, size_t len,
 		    struct checkin_result *res)
 {
-	return staff_action(desk, code, len, DB_CI_REPRINT, res);
+	return staff_action(desk, code, len, DB_CI_REPRINT, CHECKIN_ORGANIZER, res);
+}
+
+int checkin_reprint_as(struct checkin_desk *desk, const char *code, size_t len,
+		       enum checkin_actor who, struct checkin_result *res)
+{
+	return staff_action(desk, code, len, DB_CI_REPRINT, who, res);
 }
 
 int checkin_undo_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res)
 {
 	int rc = resolve_number(desk, number, res);
-	return rc ? rc : staff_resolved(desk, DB_CI_UNDO, res);
+	return rc ? rc : staff_resolved(desk, DB_CI_UNDO, CHECKIN_ORGANIZER, res);
 }
 
 int checkin_reprint_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res)
 {
+	return checkin_reprint_number_as(desk, number, CHECKIN_ORGANIZER, res);
+}
+
+int checkin_reprint_number_as(struct checkin_desk *desk, int64_t number, enum checkin_actor who,
+			      struct checkin_result *res)
+{
 	int rc = resolve_number(desk, number, res);
-	return rc ? rc : staff_resolved(desk, DB_CI_REPRINT, res);
+	return rc ? rc : staff_resolved(desk, DB_CI_REPRINT, who, res);
 }
 
 int checkin_walkin(struct checkin_desk *desk, struct db_registration *reg,

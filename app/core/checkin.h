@@ -57,6 +57,33 @@ struct checkin_desk {
  * the database has no current event, or an error. The desk borrows d. */
 int checkin_desk_init(struct checkin_desk *desk, db *d);
 
+/* The reprint limit. Every reprint is a DB_CI_REPRINT entry in the log, counted inside
+ * the write transaction that would add one more, against two settings:
+ *   badge.reprints_free  reprints an attendee may get by themselves (default 0)
+ *   badge.reprints_max   reprints allowed at all, even by the organizer (-1 = no limit)
+ * Who asks decides which limit applies: */
+#define CHECKIN_SETTING_REPRINTS_FREE "badge.reprints_free"
+#define CHECKIN_SETTING_REPRINTS_MAX "badge.reprints_max"
+
+enum checkin_actor {
+	CHECKIN_ORGANIZER = 0, /* behind the PIN, the command line: up to reprints_max */
+	CHECKIN_ATTENDEE = 1,  /* self-service at the kiosk: up to reprints_free as well */
+};
+
+struct checkin_reprints {
+	int64_t done;          /* reprints recorded so far */
+	int64_t free_allowed;  /* badge.reprints_free in force */
+	int64_t max_allowed;   /* badge.reprints_max in force, -1 = no limit */
+};
+
+/* Whether one more reprint of (event, number) may be made by who, without recording
+ * anything (for screens that offer the button). Returns VK_OK (allowed),
+ * VK_ERR_REPRINT_LIMIT (reprints_max reached), VK_ERR_REPRINT_NEEDS_ORGANIZER (an
+ * attendee past reprints_free) or a database error; out is filled unless a database
+ * error. checkin_reprint*() apply the same rule inside their transaction. */
+int checkin_reprint_rule(db *d, int64_t event_id, int64_t number, enum checkin_actor who,
+			 struct checkin_reprints *out);
+
 struct checkin_result {
 	enum checkin_outcome outcome;
 	int signed_ticket;            /* 1 = a VK1 ticket, 0 = a foreign code */
@@ -69,6 +96,7 @@ struct checkin_result {
 	int64_t job_id;               /* the badge queued (admitted), 0 when none */
 	char other_event[256];        /* the other event's name (wrong_event), "" if unknown */
 	int valid_from_day, valid_days; /* the ticket's window (not_valid_now) */
+	struct checkin_reprints reprints; /* reprint: the count and limits weighed */
 };
 
 /* Presents len bytes (anything a camera or keyboard may give) with method enum
@@ -85,11 +113,18 @@ int checkin_resolve(struct checkin_desk *desk, const char *code, size_t len,
 
 /* Staff actions on a code, recorded as events, never as edits:
  * undo an admission (VK_ERR_NOT_FOUND when not admitted), or reprint a badge (queues a job,
- * VK_ERR_NOT_FOUND when not admitted). res->outcome tells how the code itself resolved. */
+ * VK_ERR_NOT_FOUND when not admitted). res->outcome tells how the code itself resolved.
+ * A reprint is weighed against the reprint limit in the same write transaction that
+ * records it (so no caller can skip it and two kiosks cannot both take the last one):
+ * VK_ERR_REPRINT_LIMIT or VK_ERR_REPRINT_NEEDS_ORGANIZER then, nothing recorded, with
+ * res->reprints telling the count and the limits. checkin_reprint() asks as the
+ * organizer; checkin_reprint_as() says who asks. */
 int checkin_undo(struct checkin_desk *desk, const char *code, size_t len,
 		 struct checkin_result *res);
 int checkin_reprint(struct checkin_desk *desk, const char *code, size_t len,
 		    struct checkin_result *res);
+int checkin_reprint_as(struct checkin_desk *desk, const char *code, size_t len,
+		       enum checkin_actor who, struct checkin_result *res);
 
 /* The same by registration number in the desk's event, for a person found by name who
  * has no code at hand ("Find me", staff screens). Outcomes: admitted, already_admitted,
@@ -98,6 +133,8 @@ int checkin_number(struct checkin_desk *desk, int64_t number, int method,
 		   struct checkin_result *res);
 int checkin_undo_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res);
 int checkin_reprint_number(struct checkin_desk *desk, int64_t number, struct checkin_result *res);
+int checkin_reprint_number_as(struct checkin_desk *desk, int64_t number, enum checkin_actor who,
+			      struct checkin_result *res);
 
 /* Registers a walk-in and admits them in one transaction: reg (event and number are
  * assigned here, written back) is inserted, a walk-in entry is appended and the badge

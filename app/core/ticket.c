@@ -87,8 +87,15 @@ static void unpack(const uint8_t p[TICKET_PAYLOAD_LEN], struct ticket *t)
 
 /* ---- codes ---------------------------------------------------------------------------- */
 
-/* Besides VK_OK and VK_ERR_INVALID (bad version, nonce over 16 bits, NULL, short out),
- * returns VK_ERR_CRYPTO if libsodium cannot start, which does not happen on a working
+uint32_t ticket_nonce_new(void)
+{
+	if (sodium_start() < 0)
+		return 1; /* cannot happen on a working system; still never 0 */
+	return randombytes_uniform(NONCE_MAX) + 1;
+}
+
+/* Besides VK_OK and VK_ERR_INVALID (bad version, nonce 0 or over 16 bits, NULL, short
+ * out), returns VK_ERR_CRYPTO if libsodium cannot start, which does not happen on a working
  * system. */
 int ticket_sign(const struct ticket *t, const uint8_t sk[64], char *out, size_t out_len)
 {
@@ -98,7 +105,8 @@ int ticket_sign(const struct ticket *t, const uint8_t sk[64], char *out, size_t 
 
 	if (!t || !sk || !out || out_len < TICKET_CODE_LEN + 1)
 		return VK_ERR_INVALID;
-	if (t->version != TICKET_VERSION || t->nonce > NONCE_MAX)
+	/* nonces start at 1: a 0 once meant "every ticket" to the revocation list */
+	if (t->version != TICKET_VERSION || t->nonce == 0 || t->nonce > NONCE_MAX)
 		return VK_ERR_INVALID;
 	if (sodium_start() < 0)
 		return VK_ERR_CRYPTO;

@@ -3,7 +3,8 @@
  *
  * Payload (16 bytes, big-endian): version (1) = 1, key id (2), event id (4), registration
  * number (4), first valid day (2; days since 2020-01-01), number of valid
- * days (1; 0 = no window), nonce (2; tells reissued tickets of one person apart). The
+ * days (1; 0 = no window), nonce (2; 1 .. 65535, tells reissued tickets of one person
+ * apart; there is no issue time, so the database records when it issued which nonce). The
  * signature (libsodium crypto_sign_detached) covers the ASCII prefix "VK1:" followed by the
  * payload. No personal data is in a ticket. 80 bytes -> 120 Base45 characters, 124 with the
  * prefix: QR version 7 at ECC level Q (a 3-byte nonce would need version 8). */
@@ -25,7 +26,7 @@ struct ticket {
 	uint32_t number;
 	uint16_t valid_from;   /* day number, 0 = any day */
 	uint8_t valid_days;
-	uint32_t nonce;        /* 16 bits */
+	uint32_t nonce;        /* 1 .. 65535; ticket_sign refuses 0 */
 };
 
 /* A decoded ticket with what its signature covers. */
@@ -41,8 +42,12 @@ enum ticket_decode_result {
 	TICKET_MALFORMED = 2,  /* prefix but not Base45 of the right length or version */
 };
 
+/* A fresh random nonce, uniformly 1 .. 65535 (never 0). The issuer records it with
+ * db_ticket_issued() and draws again when that says it was used for this person. */
+uint32_t ticket_nonce_new(void);
 /* Signs t with the 64-byte libsodium secret key and writes the code (NUL-terminated) into
- * out (at least TICKET_CODE_LEN + 1 bytes). Returns VK_OK or VK_ERR_INVALID. */
+ * out (at least TICKET_CODE_LEN + 1 bytes). Returns VK_OK, or VK_ERR_INVALID (also for
+ * nonce 0 or over 65535: no signer makes a nonce-0 ticket). */
 int ticket_sign(const struct ticket *t, const uint8_t sk[64], char *out, size_t out_len);
 /* Splits a presented code (len bytes, may hold anything) into fields; no crypto here. */
 enum ticket_decode_result ticket_decode(const char *code, size_t len, struct ticket_signed *ts);

@@ -10,7 +10,10 @@
  *   6. the check-in log
  *   7. print jobs
  *   8. turnout
- * Every SQL statement of vkhid is in this file. */
+ * Every SQL statement of vkhid is in this file. Statements name the enum constants of
+ * db.h in braces ("kind = {CI_UNDO}"); the braces are replaced by the constants' values
+ * when a statement is prepared (sql_expand), so no number of an enum is written twice,
+ * and a misspelt name fails to prepare (braces are not SQL). */
 #include "db/db.h"
 
 #include <errno.h>
@@ -26,6 +29,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "trace/trace.h"
 
 #define APP_ID 0x766b6864 /* "vkhd" in PRAGMA application_id */
 
@@ -84,24 +88,64 @@ static const char *const migrations[] = {
 	"CREATE TABLE sync_peer(peer TEXT PRIMARY KEY, cursor_up INTEGER NOT NULL DEFAULT 0,"
 	" cursor_down INTEGER NOT NULL DEFAULT 0);"
 	"ALTER TABLE checkin ADD COLUMN session_id INTEGER NOT NULL DEFAULT 0;",
+
+	/* 2 -> 3: tickets issued (when), and revocation "every ticket issued before T". The
+	 * rows of nonce 0 once meant "every ticket of the registration" (and the code read them
+	 * as "forever", so the reissues were refused too): they become "issued before the
+	 * moment of that revocation", which is what they were meant to say. */
+	"CREATE TABLE ticket_issue(event_id INTEGER NOT NULL, number INTEGER NOT NULL,"
+	" nonce INTEGER NOT NULL, issued_ms INTEGER NOT NULL,"
+	" PRIMARY KEY(event_id, number, nonce));"
+	"CREATE TABLE revocation_before(event_id INTEGER NOT NULL, number INTEGER NOT NULL,"
+	" before_ms INTEGER NOT NULL, reason TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY(event_id, number));"
+	"INSERT INTO revocation_before(event_id, number, before_ms, reason)"
+	" SELECT event_id, number, MAX(created_ms), MAX(reason) FROM revocation WHERE nonce = 0"
+	" GROUP BY event_id, number;"
+	"DELETE FROM revocation WHERE nonce = 0;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 	       "one migration per schema version");
 
 /* ---- 2. opening, pragmas, statements ------------------------------------------------------ */
-enum q {
-	Q_SETTING_GET, Q_SETTING_SET,
-	Q_EVENT_INS, Q_EVENT_GET, Q_EVENT_ALL,
-	Q_KEY_INS, Q_KEY_GET, Q_KEY_LATEST, Q_KEY_NEXT,
-	Q_REG_BY_EXT, Q_REG_BY_EMAIL, Q_REG_BY_CODE_EV, Q_REG_INS, Q_REG_UPD, Q_REG_GET,
-	Q_REG_BY_ID, Q_REG_BY_CODE, Q_REG_SET_VK, Q_REG_ALL, Q_REG_COUNT, Q_REG_COUNT_ACTIVE,
-	Q_REG_NEXT_NUM,
-	Q_REVOKE, Q_IS_REVOKED,
-	Q_CI_INS, Q_CI_NEXT_SEQ, Q_CI_ADMISSION, Q_CI_ALL, Q_CI_MAX_HLC,
-	Q_JOB_INS, Q_JOB_NEXT, Q_JOB_SET, Q_JOB_CLAIM, Q_JOB_COUNT,
-	Q_COUNT
+/* The statements, by name: the names appear in VKHID_DEBUG=sql traces. */
+#define QUERIES(X) \
+	X(Q_SETTING_GET) X(Q_SETTING_SET) \
+	X(Q_EVENT_INS) X(Q_EVENT_GET) X(Q_EVENT_ALL) \
+	X(Q_KEY_INS) X(Q_KEY_GET) X(Q_KEY_LATEST) X(Q_KEY_NEXT) \
+	X(Q_REG_BY_EXT) X(Q_REG_BY_EMAIL) X(Q_REG_BY_CODE_EV) X(Q_REG_INS) X(Q_REG_UPD) \
+	X(Q_REG_GET) X(Q_REG_BY_ID) X(Q_REG_BY_CODE) X(Q_REG_SET_VK) X(Q_REG_ALL) \
+	X(Q_REG_COUNT) X(Q_REG_COUNT_ACTIVE) X(Q_REG_NEXT_NUM) \
+	X(Q_TICKET_ISSUED) X(Q_REVOKE) X(Q_REVOKE_BEFORE) X(Q_IS_REVOKED) \
+	X(Q_CI_INS) X(Q_CI_NEXT_SEQ) X(Q_CI_ADMISSION) X(Q_CI_COUNT) X(Q_CI_ALL) \
+	X(Q_CI_MAX_HLC) \
+	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT)
+#define Q_ENUM(n) n,
+#define Q_NAME(n) [n] = #n,
+enum q { QUERIES(Q_ENUM) Q_COUNT };
+static const char *const q_names[Q_COUNT] = { QUERIES(Q_NAME) };
+
+/* The enum constants statements may name in braces (see the top of this file). */
+static const struct {
+	const char *name;
+	int value;
+} sql_consts[] = {
+	{ "CI_ENTRY", DB_CI_ENTRY }, { "CI_REPRINT", DB_CI_REPRINT },
+	{ "CI_UNDO", DB_CI_UNDO },   { "CI_WALKIN", DB_CI_WALKIN },
+	{ "REG_ACTIVE", DB_REG_ACTIVE }, { "REG_CANCELLED", DB_REG_CANCELLED },
+	{ "JOB_QUEUED", DB_JOB_QUEUED }, { "JOB_PRINTING", DB_JOB_PRINTING },
+	{ "JOB_DONE", DB_JOB_DONE },     { "JOB_FAILED", DB_JOB_FAILED },
 };
+
+/* Who is admitted, defined once. A log row c admits its registration when it is an entry
+ * or a walk-in later than the registration's last undo; the registration's admission is
+ * the first such row. The check-in decision (db_checkin_admission), the turnout and the
+ * export (db_stats, and db_checkin_admission per person) all use this fragment. */
+#define ADMITTING_ROW(c) \
+	c ".kind IN ({CI_ENTRY}, {CI_WALKIN}) AND " c ".hlc > COALESCE((SELECT MAX(u.hlc)" \
+	" FROM checkin u WHERE u.event_id = " c ".event_id AND u.number = " c ".number" \
+	" AND u.kind = {CI_UNDO}), -1)"
 
 #define REG_COLS "id, event_id, number, external_id, ticket_code, vk_code, given, family," \
 	" display, organization, category, email, lang, status, search_key, updated"
@@ -144,29 +188,46 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_REG_SET_VK] = "UPDATE registration SET vk_code = ?2 WHERE id = ?1",
 	[Q_REG_ALL] = "SELECT " REG_COLS " FROM registration WHERE event_id = ?1 ORDER BY number",
 	[Q_REG_COUNT] = "SELECT COUNT(*) FROM registration WHERE event_id = ?1",
-	[Q_REG_COUNT_ACTIVE] = "SELECT COUNT(*) FROM registration WHERE event_id = ?1 AND status = 0",
+	[Q_REG_COUNT_ACTIVE] = "SELECT COUNT(*) FROM registration WHERE event_id = ?1"
+			       " AND status = {REG_ACTIVE}",
 	[Q_REG_NEXT_NUM] = "SELECT COALESCE(MAX(number), 0) + 1 FROM registration WHERE event_id = ?1",
+	/* a nonce revoked before it was recorded as issued (a ticket from before the issue
+	 * table) is taken too: it must not be handed out again */
+	[Q_TICKET_ISSUED] = "INSERT INTO ticket_issue(event_id, number, nonce, issued_ms)"
+			    " SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM revocation"
+			    " WHERE event_id = ?1 AND number = ?2 AND nonce = ?3)",
 	[Q_REVOKE] = "INSERT OR IGNORE INTO revocation(event_id, number, nonce, reason, created_ms)"
 		     " VALUES(?1, ?2, ?3, ?4, ?5)",
-	[Q_IS_REVOKED] = "SELECT 1 FROM revocation WHERE event_id = ?1 AND number = ?2"
-			 " AND (nonce = ?3 OR nonce = 0) LIMIT 1",
+	[Q_REVOKE_BEFORE] = "INSERT INTO revocation_before(event_id, number, before_ms, reason)"
+			    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(event_id, number) DO UPDATE SET"
+			    " reason = CASE WHEN excluded.before_ms > before_ms THEN excluded.reason"
+			    " ELSE reason END, before_ms = MAX(before_ms, excluded.before_ms)",
+	/* revoked exactly, or issued before a "revoked before" moment (no issue record here
+	 * counts as before: nothing proves the ticket is newer) */
+	[Q_IS_REVOKED] = "SELECT EXISTS (SELECT 1 FROM revocation WHERE event_id = ?1"
+			 " AND number = ?2 AND nonce = ?3) OR EXISTS (SELECT 1 FROM"
+			 " revocation_before b WHERE b.event_id = ?1 AND b.number = ?2"
+			 " AND COALESCE((SELECT i.issued_ms FROM ticket_issue i WHERE i.event_id = ?1"
+			 " AND i.number = ?2 AND i.nonce = ?3), -1) < b.before_ms)",
 	[Q_CI_INS] = "INSERT INTO checkin(" CI_COLS ")"
 		     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_CI_NEXT_SEQ] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM checkin WHERE kiosk = ?1",
-	[Q_CI_ADMISSION] = "SELECT " CI_COLS " FROM checkin WHERE event_id = ?1 AND number = ?2"
-			   " AND kind IN (0, 3) AND hlc > COALESCE((SELECT MAX(hlc) FROM checkin"
-			   " WHERE event_id = ?1 AND number = ?2 AND kind = 2), -1)"
-			   " ORDER BY hlc, kiosk, seq LIMIT 1",
+	[Q_CI_ADMISSION] = "SELECT " CI_COLS " FROM checkin c WHERE c.event_id = ?1"
+			   " AND c.number = ?2 AND " ADMITTING_ROW("c")
+			   " ORDER BY c.hlc, c.kiosk, c.seq LIMIT 1",
+	[Q_CI_COUNT] = "SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND number = ?2"
+		       " AND kind = ?3",
 	[Q_CI_ALL] = "SELECT " CI_COLS " FROM checkin WHERE event_id = ?1 ORDER BY hlc, kiosk, seq",
 	[Q_CI_MAX_HLC] = "SELECT COALESCE(MAX(hlc), 0) FROM checkin",
 	[Q_JOB_INS] = "INSERT INTO print_job(event_id, number, template, state, created_ms)"
-		      " VALUES(?1, ?2, ?3, 0, ?4)",
-	[Q_JOB_NEXT] = "SELECT " JOB_COLS " FROM print_job WHERE state IN (0, 1) ORDER BY id LIMIT 1",
+		      " VALUES(?1, ?2, ?3, {JOB_QUEUED}, ?4)",
+	[Q_JOB_NEXT] = "SELECT " JOB_COLS " FROM print_job"
+		       " WHERE state IN ({JOB_QUEUED}, {JOB_PRINTING}) ORDER BY id LIMIT 1",
 	[Q_JOB_SET] = "UPDATE print_job SET state = ?2, last_error = ?3,"
-		      " attempts = attempts + (?2 = 1), done_ms = CASE WHEN ?2 = 2 THEN ?4 ELSE done_ms END"
-		      " WHERE id = ?1",
-	[Q_JOB_CLAIM] = "UPDATE print_job SET state = 1, last_error = ?2, attempts = attempts + 1"
-			" WHERE id = ?1 AND state = 0",
+		      " attempts = attempts + (?2 = {JOB_PRINTING}),"
+		      " done_ms = CASE WHEN ?2 = {JOB_DONE} THEN ?4 ELSE done_ms END WHERE id = ?1",
+	[Q_JOB_CLAIM] = "UPDATE print_job SET state = {JOB_PRINTING}, last_error = ?2,"
+			" attempts = attempts + 1 WHERE id = ?1 AND state = {JOB_QUEUED}",
 	[Q_JOB_COUNT] = "SELECT COUNT(*) FROM print_job WHERE state = ?1",
 };
 
@@ -196,20 +257,73 @@ static int db_err(int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return VK_OK;
 	case SQLITE_NOMEM: return VK_ERR_NOMEM;
-	case SQLITE_NOTADB: return VK_ERR_DB_FOREIGN;
+	case SQLITE_NOTADB: return DB_ERR_FOREIGN;
 	case SQLITE_CONSTRAINT: return VK_ERR_EXISTS;
 	case SQLITE_CANTOPEN: return VK_ERR_IO;
-	default: return VK_ERR_DB;
+	default: return DB_ERR_SQL;
 	}
+}
+
+/* The statement this thread last prepared or took from its cache, so SQLite's error log can name it
+ * (one pointer store per statement; read only when sql is traced). */
+static _Thread_local const char *current_q;
+
+/* The SQL text with every {NAME} of sql_consts replaced by its value; malloc'd (free()),
+ * NULL when out of memory or when a brace names no constant (so it cannot be prepared). */
+static char *sql_expand(const char *text)
+{
+	size_t cap = strlen(text) + 1, n = 0;
+	char *out = malloc(cap); /* values are never longer than their names */
+	const char *p = text;
+	if (!out)
+		return NULL;
+	while (*p) {
+		if (*p != '{') {
+			out[n++] = *p++;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		size_t i, len = end ? (size_t)(end - p - 1) : 0;
+		for (i = 0; end && i < sizeof sql_consts / sizeof sql_consts[0]; i++)
+			if (strlen(sql_consts[i].name) == len && strncmp(p + 1, sql_consts[i].name, len) == 0)
+				break;
+		if (!end || i == sizeof sql_consts / sizeof sql_consts[0]) {
+			vk_trace(VK_TRACE_SQL, "no constant for %.40s", p);
+			free(out);
+			return NULL;
+		}
+		n += (size_t)snprintf(out + n, cap - n, "%d", sql_consts[i].value);
+		p = end + 1;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Prepares text (expanded) on d; name is for traces. Returns an SQLite code. */
+static int prepare(db *d, const char *name, const char *text, unsigned flags,
+		   sqlite3_stmt **out)
+{
+	char *sql = sql_expand(text);
+	int rc;
+	*out = NULL;
+	current_q = name;
+	if (!sql)
+		return SQLITE_ERROR;
+	rc = sqlite3_prepare_v3(d->h, sql, -1, flags, out, NULL);
+	if (rc != SQLITE_OK)
+		vk_trace(VK_TRACE_SQL, "%s: cannot prepare: %s", name, sqlite3_errmsg(d->h));
+	free(sql);
+	return rc;
 }
 
 /* The cached statement for q, reset and ready to bind; NULL on a prepare failure (which
  * only a corrupted schema can cause). */
 static sqlite3_stmt *stmt(db *d, enum q q)
 {
+	current_q = q_names[q];
 	if (!d->st[q]) {
-		if (sqlite3_prepare_v3(d->h, sql_text[q], -1, SQLITE_PREPARE_PERSISTENT,
-				       &d->st[q], NULL) != SQLITE_OK)
+		if (prepare(d, q_names[q], sql_text[q], SQLITE_PREPARE_PERSISTENT, &d->st[q])
+		    != SQLITE_OK)
 			return NULL;
 	} else {
 		sqlite3_reset(d->st[q]);
@@ -290,19 +404,19 @@ static int migrate(db *d, char *why, size_t why_len)
 		snprintf(msg, sizeof msg, "%s is not a vkhid database (%s)", d->path,
 			 sqlite3_errmsg(d->h));
 		say(why, why_len, msg);
-		return db_err(rc) == VK_ERR_DB_FOREIGN ? VK_ERR_DB_FOREIGN : db_err(rc);
+		return db_err(rc) == DB_ERR_FOREIGN ? DB_ERR_FOREIGN : db_err(rc);
 	}
 	if (appid != APP_ID && (ntables > 0 || ver != 0)) {
 		snprintf(msg, sizeof msg, "%s is an SQLite database of another program, not vkhid",
 			 d->path);
 		say(why, why_len, msg);
-		return VK_ERR_DB_FOREIGN;
+		return DB_ERR_FOREIGN;
 	}
 	if (ver > DB_SCHEMA_VERSION) {
 		snprintf(msg, sizeof msg, "%s was written by a newer vkhid (schema %" PRId64
 			 ", this one knows %d): update vkhid", d->path, ver, DB_SCHEMA_VERSION);
 		say(why, why_len, msg);
-		return VK_ERR_DB_NEWER;
+		return DB_ERR_NEWER;
 	}
 	while (ver < DB_SCHEMA_VERSION) {
 		char *err = NULL;
@@ -333,9 +447,38 @@ static int migrate(db *d, char *why, size_t why_len)
  * statistics (they take a global mutex on every allocation, and we never read them). */
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
+/* SQLite's error log: every failed statement, with its text, when sql is traced. */
+static void sqlite_log(void *ctx, int code, const char *msg)
+{
+	(void)ctx;
+	int kind = code & 0xff;
+	vk_trace(VK_TRACE_SQL, "sqlite %s %d (last statement %s): %s",
+		 kind == SQLITE_WARNING ? "warning" : kind == SQLITE_NOTICE ? "notice" : "error",
+		 code, current_q ? current_q : "-", msg);
+}
+
 static void sqlite_setup(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
+}
+
+#define DB_SLOW_NS (50 * 1000000LL) /* a statement slower than this is traced */
+
+/* The profile hook (installed only when sql is traced): names slow statements. */
+static int sqlite_profile(unsigned what, void *ctx, void *p, void *x)
+{
+	db *d = ctx;
+	long long ns = *(const long long *)x;
+	const char *name = "statement";
+	if (what != SQLITE_TRACE_PROFILE || ns < DB_SLOW_NS)
+		return 0;
+	for (int i = 0; i < Q_COUNT; i++)
+		if (d->st[i] == p)
+			name = q_names[i];
+	vk_trace(VK_TRACE_SQL, "slow %s: %lld ms: %.200s", name, ns / 1000000,
+		 sqlite3_sql(p) ? sqlite3_sql(p) : "");
+	return 0;
 }
 
 int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
@@ -377,6 +520,10 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 	}
 	sqlite3_busy_timeout(d->h, 5000);
 	sqlite3_extended_result_codes(d->h, 0);
+	if (vk_trace_on(VK_TRACE_SQL)) {
+		vk_trace_write(VK_TRACE_SQL, "open %s", path);
+		sqlite3_trace_v2(d->h, SQLITE_TRACE_PROFILE, sqlite_profile, d);
+	}
 	rc = migrate(d, why, why_len);
 	if (rc)
 		goto fail;
@@ -385,7 +532,7 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 			 " PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(msg, sizeof msg, "cannot set up %s: %s", path, sqlite3_errmsg(d->h));
 		say(why, why_len, msg);
-		rc = VK_ERR_DB;
+		rc = DB_ERR_SQL;
 		goto fail;
 	}
 	*out = d;
@@ -413,18 +560,24 @@ const char *db_path(const db *d)
 
 int db_begin(db *d)
 {
-	return db_exec(d, "BEGIN IMMEDIATE");
+	int rc = db_exec(d, "BEGIN IMMEDIATE");
+	vk_trace(VK_TRACE_SQL, "begin write transaction: %s", rc ? vk_error_name(rc) : "ok");
+	return rc;
 }
 
 int db_commit(db *d)
 {
-	return db_exec(d, "COMMIT");
+	int rc = db_exec(d, "COMMIT");
+	vk_trace(VK_TRACE_SQL, "commit: %s", rc ? sqlite3_errmsg(d->h) : "ok");
+	return rc;
 }
 
 void db_rollback(db *d)
 {
-	if (!sqlite3_get_autocommit(d->h))
+	if (!sqlite3_get_autocommit(d->h)) {
+		vk_trace(VK_TRACE_SQL, "rollback");
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+	}
 }
 
 /* ---- 3. settings, kiosk identity ---------------------------------------------------------- */
@@ -433,7 +586,7 @@ int db_setting_get(db *d, const char *key, char *buf, size_t len)
 	sqlite3_stmt *s = stmt(d, Q_SETTING_GET);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	bind_text(s, 1, key);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -450,7 +603,7 @@ int db_setting_set(db *d, const char *key, const char *value)
 {
 	sqlite3_stmt *s = stmt(d, Q_SETTING_SET);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	bind_text(s, 1, key);
 	bind_text(s, 2, value);
 	return step_done(s);
@@ -499,7 +652,7 @@ int db_event_create(db *d, struct db_event *ev)
 		sqlite3_stmt *s = stmt(d, Q_EVENT_INS);
 		int rc;
 		if (!s)
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 		ev->id = (int64_t)(randombytes_uniform(0x7ffffffe) + 1);
 		sqlite3_bind_int64(s, 1, ev->id);
 		bind_text(s, 2, ev->name);
@@ -511,7 +664,7 @@ int db_event_create(db *d, struct db_event *ev)
 		if (rc != VK_ERR_EXISTS) /* a random id collision: draw again */
 			return rc;
 	}
-	return VK_ERR_DB;
+	return DB_ERR_SQL;
 }
 
 int db_event_get(db *d, int64_t id, struct db_event *ev)
@@ -519,7 +672,7 @@ int db_event_get(db *d, int64_t id, struct db_event *ev)
 	sqlite3_stmt *s = stmt(d, Q_EVENT_GET);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -553,8 +706,8 @@ int db_event_each(db *d, int (*fn)(void *ctx, const struct db_event *ev), void *
 	struct db_event ev;
 	int rc;
 	/* a private statement: fn may call back into the database */
-	if (sqlite3_prepare_v2(d->h, sql_text[Q_EVENT_ALL], -1, &s, NULL) != SQLITE_OK)
-		return VK_ERR_DB;
+	if (prepare(d, q_names[Q_EVENT_ALL], sql_text[Q_EVENT_ALL], 0, &s) != SQLITE_OK)
+		return DB_ERR_SQL;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		read_event(s, &ev);
 		int r = fn(ctx, &ev);
@@ -583,12 +736,12 @@ int db_key_add(db *d, struct db_key *key)
 	sqlite3_stmt *s;
 	int64_t next = query_int(d, stmt(d, Q_KEY_NEXT), -1);
 	if (next < 1)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	if (next > 65535)
 		return VK_ERR_NOMEM;
 	s = stmt(d, Q_KEY_INS);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	key->key_id = (int)next;
 	sqlite3_bind_int(s, 1, key->key_id);
 	sqlite3_bind_int64(s, 2, key->event_id);
@@ -601,7 +754,7 @@ static int key_query(db *d, enum q q, int64_t arg, struct db_key *key)
 	sqlite3_stmt *s = stmt(d, q);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, arg);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -666,21 +819,21 @@ int db_reg_find_for_import(db *d, int64_t event_id, const char *external_id,
 	sqlite3_stmt *s;
 	if (external_id && *external_id) {
 		if (!(s = stmt(d, Q_REG_BY_EXT)))
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 		sqlite3_bind_int64(s, 1, event_id);
 		bind_text(s, 2, external_id);
 		return reg_one(s, out);
 	}
 	if (email && *email) {
 		if (!(s = stmt(d, Q_REG_BY_EMAIL)))
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 		sqlite3_bind_int64(s, 1, event_id);
 		bind_text(s, 2, email);
 		return reg_one(s, out);
 	}
 	if (ticket_code && *ticket_code) {
 		if (!(s = stmt(d, Q_REG_BY_CODE_EV)))
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 		sqlite3_bind_int64(s, 1, event_id);
 		bind_text(s, 2, ticket_code);
 		return reg_one(s, out);
@@ -722,14 +875,14 @@ int db_reg_insert(db *d, struct db_registration *r)
 	int rc;
 	if (r->number <= 0) {
 		if (!(s = stmt(d, Q_REG_NEXT_NUM)))
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 		sqlite3_bind_int64(s, 1, r->event_id);
 		r->number = query_int(d, s, -1);
 		if (r->number < 1)
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 	}
 	if (!(s = stmt(d, Q_REG_INS)))
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	if (!r->updated[0])
 		iso_now(upd);
 	else
@@ -748,7 +901,7 @@ int db_reg_update(db *d, const struct db_registration *r)
 	sqlite3_stmt *s = stmt(d, Q_REG_UPD);
 	char upd[32];
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	iso_now(upd);
 	sqlite3_bind_int64(s, 1, r->id);
 	bind_reg_fields(s, 2, r, r->updated[0] ? r->updated : upd);
@@ -759,7 +912,7 @@ int db_reg_get(db *d, int64_t event_id, int64_t number, struct db_registration *
 {
 	sqlite3_stmt *s = stmt(d, Q_REG_GET);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, number);
 	return reg_one(s, out);
@@ -769,7 +922,7 @@ int db_reg_by_id(db *d, int64_t id, struct db_registration *out)
 {
 	sqlite3_stmt *s = stmt(d, Q_REG_BY_ID);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, id);
 	return reg_one(s, out);
 }
@@ -778,7 +931,7 @@ int db_reg_by_code(db *d, const char *code, struct db_registration *out)
 {
 	sqlite3_stmt *s = stmt(d, Q_REG_BY_CODE);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	bind_text(s, 1, code);
 	return reg_one(s, out);
 }
@@ -787,7 +940,7 @@ int db_reg_set_vk_code(db *d, int64_t id, const char *vk_code)
 {
 	sqlite3_stmt *s = stmt(d, Q_REG_SET_VK);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, vk_code);
 	return step_done(s);
@@ -801,9 +954,9 @@ int db_reg_each(db *d, int64_t event_id,
 	int rc;
 	if (!r)
 		return VK_ERR_NOMEM;
-	if (sqlite3_prepare_v2(d->h, sql_text[Q_REG_ALL], -1, &s, NULL) != SQLITE_OK) {
+	if (prepare(d, q_names[Q_REG_ALL], sql_text[Q_REG_ALL], 0, &s) != SQLITE_OK) {
 		free(r);
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	}
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -825,16 +978,46 @@ int64_t db_reg_count(db *d, int64_t event_id, int only_active)
 {
 	sqlite3_stmt *s = stmt(d, only_active ? Q_REG_COUNT_ACTIVE : Q_REG_COUNT);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
-	return query_int(d, s, VK_ERR_DB);
+	return query_int(d, s, DB_ERR_SQL);
+}
+
+int db_ticket_issued(db *d, int64_t event_id, int64_t number, uint32_t nonce,
+		     int64_t issued_ms)
+{
+	sqlite3_stmt *s = stmt(d, Q_TICKET_ISSUED);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int64(s, 3, nonce);
+	sqlite3_bind_int64(s, 4, issued_ms);
+	rc = step_done(s);
+	if (rc == VK_OK && sqlite3_changes(d->h) != 1)
+		rc = VK_ERR_EXISTS; /* revoked before it was ever recorded as issued */
+	return rc;
+}
+
+int db_revoke_issued_before(db *d, int64_t event_id, int64_t number, int64_t before_ms,
+			    const char *reason)
+{
+	sqlite3_stmt *s = stmt(d, Q_REVOKE_BEFORE);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int64(s, 3, before_ms);
+	bind_text(s, 4, reason);
+	return step_done(s);
 }
 
 int db_revoke(db *d, int64_t event_id, int64_t number, uint32_t nonce, const char *reason)
 {
 	sqlite3_stmt *s = stmt(d, Q_REVOKE);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, number);
 	sqlite3_bind_int64(s, 3, nonce);
@@ -848,15 +1031,17 @@ int db_is_revoked(db *d, int64_t event_id, int64_t number, uint32_t nonce)
 	sqlite3_stmt *s = stmt(d, Q_IS_REVOKED);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, number);
 	sqlite3_bind_int64(s, 3, nonce);
 	rc = sqlite3_step(s);
-	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : db_err(rc);
+		rc = sqlite3_column_int(s, 0) != 0;
+	else
+		rc = db_err(rc == SQLITE_DONE ? SQLITE_ERROR : rc);
+	sqlite3_reset(s);
+	return rc;
 }
 
 /* ---- 6. the check-in log ------------------------------------------------------------------ */
@@ -897,14 +1082,14 @@ int db_checkin_append(db *d, struct db_checkin *ci)
 		snprintf(ci->kiosk, sizeof ci->kiosk, "%s", db_kiosk_id(d));
 	if (ci->seq <= 0) {
 		if (!(s = stmt(d, Q_CI_NEXT_SEQ)))
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 		bind_text(s, 1, ci->kiosk);
 		ci->seq = query_int(d, s, -1);
 		if (ci->seq < 1)
-			return VK_ERR_DB;
+			return DB_ERR_SQL;
 	}
 	if (!(s = stmt(d, Q_CI_INS)))
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	bind_text(s, 1, ci->uuid);
 	bind_text(s, 2, ci->kiosk);
 	sqlite3_bind_int64(s, 3, ci->seq);
@@ -925,7 +1110,7 @@ int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_chec
 	sqlite3_stmt *s = stmt(d, Q_CI_ADMISSION);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, number);
 	rc = sqlite3_step(s);
@@ -939,14 +1124,25 @@ int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_chec
 	return rc;
 }
 
+int64_t db_checkin_count(db *d, int64_t event_id, int64_t number, int kind)
+{
+	sqlite3_stmt *s = stmt(d, Q_CI_COUNT);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int(s, 3, kind);
+	return query_int(d, s, DB_ERR_SQL);
+}
+
 int db_checkin_each(db *d, int64_t event_id,
 		    int (*fn)(void *ctx, const struct db_checkin *ci), void *ctx)
 {
 	sqlite3_stmt *s;
 	struct db_checkin c;
 	int rc;
-	if (sqlite3_prepare_v2(d->h, sql_text[Q_CI_ALL], -1, &s, NULL) != SQLITE_OK)
-		return VK_ERR_DB;
+	if (prepare(d, q_names[Q_CI_ALL], sql_text[Q_CI_ALL], 0, &s) != SQLITE_OK)
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		read_ci(s, &c);
@@ -971,7 +1167,7 @@ int db_job_add(db *d, struct db_print_job *job)
 	sqlite3_stmt *s = stmt(d, Q_JOB_INS);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	if (!job->created_ms)
 		job->created_ms = now_ms();
 	sqlite3_bind_int64(s, 1, job->event_id);
@@ -991,7 +1187,7 @@ int db_job_next(db *d, struct db_print_job *job)
 	sqlite3_stmt *s = stmt(d, Q_JOB_NEXT);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		memset(job, 0, sizeof *job);
@@ -1016,7 +1212,7 @@ int db_job_set_state(db *d, int64_t id, int state, const char *error)
 {
 	sqlite3_stmt *s = stmt(d, Q_JOB_SET);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int(s, 2, state);
 	bind_text(s, 3, error);
@@ -1029,7 +1225,7 @@ int db_job_claim(db *d, int64_t id, const char *note)
 	sqlite3_stmt *s = stmt(d, Q_JOB_CLAIM);
 	int rc;
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, note);
 	rc = step_done(s);
@@ -1042,30 +1238,26 @@ int64_t db_job_count(db *d, int state)
 {
 	sqlite3_stmt *s = stmt(d, Q_JOB_COUNT);
 	if (!s)
-		return VK_ERR_DB;
+		return DB_ERR_SQL;
 	sqlite3_bind_int(s, 1, state);
-	return query_int(d, s, VK_ERR_DB);
+	return query_int(d, s, DB_ERR_SQL);
 }
 
 /* ---- 8. turnout --------------------------------------------------------------------------- */
-/* The admitted set, derived from the log: per registration, the first entry after its
- * last undo. */
+/* The admitted set (ADMITTING_ROW): per registration, the first admitting row. */
 #define ADMITTED_CTE \
-	"WITH undo AS (SELECT number, MAX(hlc) AS h FROM checkin WHERE event_id = ?1 AND kind = 2" \
-	" GROUP BY number)," \
-	" adm AS (SELECT c.number AS number, MIN(c.wall_ms) AS wall_ms FROM checkin c" \
-	" LEFT JOIN undo u ON u.number = c.number WHERE c.event_id = ?1 AND c.kind IN (0, 3)" \
-	" AND (u.h IS NULL OR c.hlc > u.h) GROUP BY c.number) "
+	"WITH adm AS (SELECT c.number AS number, MIN(c.wall_ms) AS wall_ms FROM checkin c" \
+	" WHERE c.event_id = ?1 AND " ADMITTING_ROW("c") " GROUP BY c.number) "
 
-static int stats_rows(db *d, int64_t event_id, const char *sql, struct db_stats_row **rows,
-		      int *n)
+static int stats_rows(db *d, int64_t event_id, const char *name, const char *sql,
+		      struct db_stats_row **rows, int *n)
 {
 	sqlite3_stmt *s;
 	int rc, cap = 0;
 	*rows = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(d->h, sql, -1, &s, NULL) != SQLITE_OK)
-		return VK_ERR_DB;
+	if (prepare(d, name, sql, 0, &s) != SQLITE_OK)
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -1095,16 +1287,19 @@ static int stats_rows(db *d, int64_t event_id, const char *sql, struct db_stats_
 int db_stats(db *d, int64_t event_id, struct db_stats *st)
 {
 	static const char totals[] = ADMITTED_CTE
-		"SELECT (SELECT COUNT(*) FROM registration WHERE event_id = ?1 AND status = 0),"
-		" (SELECT COUNT(*) FROM registration WHERE event_id = ?1 AND status = 1),"
+		"SELECT (SELECT COUNT(*) FROM registration WHERE event_id = ?1"
+		"   AND status = {REG_ACTIVE}),"
+		" (SELECT COUNT(*) FROM registration WHERE event_id = ?1"
+		"   AND status = {REG_CANCELLED}),"
 		" (SELECT COUNT(*) FROM adm),"
 		" (SELECT COUNT(*) FROM adm WHERE NOT EXISTS (SELECT 1 FROM registration r"
 		"   WHERE r.event_id = ?1 AND r.number = adm.number)),"
-		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind IN (0, 3)),"
-		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind = 1),"
-		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind = 2)";
+		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1"
+		"   AND kind IN ({CI_ENTRY}, {CI_WALKIN})),"
+		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind = {CI_REPRINT}),"
+		" (SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND kind = {CI_UNDO})";
 	static const char by_cat[] = ADMITTED_CTE
-		"SELECT r.category, SUM(r.status = 0), SUM(adm.number IS NOT NULL)"
+		"SELECT r.category, SUM(r.status = {REG_ACTIVE}), SUM(adm.number IS NOT NULL)"
 		" FROM registration r LEFT JOIN adm ON adm.number = r.number"
 		" WHERE r.event_id = ?1 GROUP BY r.category ORDER BY r.category";
 	static const char by_hour[] = ADMITTED_CTE
@@ -1114,8 +1309,8 @@ int db_stats(db *d, int64_t event_id, struct db_stats *st)
 	int rc;
 
 	memset(st, 0, sizeof *st);
-	if (sqlite3_prepare_v2(d->h, totals, -1, &s, NULL) != SQLITE_OK)
-		return VK_ERR_DB;
+	if (prepare(d, "stats totals", totals, 0, &s) != SQLITE_OK)
+		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -1132,9 +1327,10 @@ int db_stats(db *d, int64_t event_id, struct db_stats *st)
 	}
 	sqlite3_finalize(s);
 	if (rc == VK_OK)
-		rc = stats_rows(d, event_id, by_cat, &st->category, &st->n_category);
+		rc = stats_rows(d, event_id, "stats by category", by_cat, &st->category,
+				&st->n_category);
 	if (rc == VK_OK)
-		rc = stats_rows(d, event_id, by_hour, &st->hour, &st->n_hour);
+		rc = stats_rows(d, event_id, "stats by hour", by_hour, &st->hour, &st->n_hour);
 	if (rc)
 		db_stats_free(st);
 	return rc;

@@ -10,7 +10,9 @@
  * signed tickets. Check-ins refer to (event, number), not to a local row, so a kiosk can
  * record a signed ticket whose registration has not reached it yet.
  *
- * Every function returns VK_OK (0) or a negative enum vk_err unless it says otherwise. */
+ * Every function returns VK_OK (0), a negative enum vk_err of core/err.h (not found,
+ * exists, out of memory...) or one of this layer's own codes below, unless it says
+ * otherwise. SQLite's codes are converted here and never leave this module. */
 #ifndef VK_DB_H
 #define VK_DB_H
 
@@ -19,7 +21,18 @@
 
 typedef struct db db;
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
+
+/* The database layer's own codes, in its range -100 .. -199 (see core/err.h). */
+enum db_err {
+	DB_ERR_SQL = -100,     /* SQLite failed (disk full, locked, corrupt) */
+	DB_ERR_FOREIGN = -101, /* the file is not a vkhid database */
+	DB_ERR_NEWER = -102,   /* the database comes from a newer vkhid */
+};
+/* The names these codes had when they were part of the core's enum. */
+#define VK_ERR_DB DB_ERR_SQL
+#define VK_ERR_DB_FOREIGN DB_ERR_FOREIGN
+#define VK_ERR_DB_NEWER DB_ERR_NEWER
 
 enum db_open_flags {
 	DB_CREATE = 1,   /* create the file when it does not exist */
@@ -125,11 +138,32 @@ int db_reg_each(db *d, int64_t event_id,
 		int (*fn)(void *ctx, const struct db_registration *r), void *ctx);
 int64_t db_reg_count(db *d, int64_t event_id, int only_active);
 
-/* ---- revocations ---------------------------------------------------------------------- */
-/* A revoked ticket: by (event, number, nonce); nonce 0 revokes every ticket of that
- * registration issued before now. */
+/* ---- tickets issued, revocations ---------------------------------------------------- */
+/* A signed ticket carries no issue time (see core/ticket.h), only a nonce that tells one
+ * person's tickets apart. So the database records when it issued each ticket, and a
+ * revocation is one of two explicit things:
+ *   - db_revoke: exactly the ticket (event, number, nonce), forever;
+ *   - db_revoke_issued_before: every ticket of the registration issued before a moment T
+ *     (a lost phone: "all tickets so far"); a ticket issued at or after T is admitted.
+ *     A ticket this database has no issue record of counts as issued before T (it cannot
+ *     prove otherwise), so only tickets issued here after T pass.
+ * Nonce 0 is an ordinary value here (ticket_sign never makes it; a ticket from before
+ * that rule with nonce 0 can still be revoked exactly). */
+
+/* Records that the ticket (event, number, nonce) was issued at issued_ms (ms since the
+ * epoch). VK_ERR_EXISTS when that nonce was already issued for this registration: draw
+ * another (a reused nonce would bring a revoked ticket back). */
+int db_ticket_issued(db *d, int64_t event_id, int64_t number, uint32_t nonce,
+		     int64_t issued_ms);
+/* Revokes exactly one ticket. Revoking it twice is not an error. */
 int db_revoke(db *d, int64_t event_id, int64_t number, uint32_t nonce, const char *reason);
-/* 1 when revoked, 0 when not, negative on error. */
+/* Revokes every ticket of (event, number) issued before before_ms (ms since the epoch;
+ * pass the current time for "all issued so far"). A later call with a later moment
+ * widens the revocation; an earlier one never narrows it. */
+int db_revoke_issued_before(db *d, int64_t event_id, int64_t number, int64_t before_ms,
+			    const char *reason);
+/* 1 when the ticket (event, number, nonce) is revoked by either kind, 0 when not,
+ * negative on error. */
 int db_is_revoked(db *d, int64_t event_id, int64_t number, uint32_t nonce);
 
 /* ---- the check-in event log (append-only) --------------------------------------------- */
@@ -154,9 +188,13 @@ struct db_checkin {
 /* Appends an event; ci->uuid, ci->kiosk, ci->seq are filled in when empty/zero. The caller
  * runs it inside db_begin/db_commit together with whatever goes with it (a print job). */
 int db_checkin_append(db *d, struct db_checkin *ci);
-/* The registration's current admission: the first entry not followed by an undo. Returns
- * VK_OK and fills first, VK_ERR_NOT_FOUND when not admitted, or an error. */
+/* The registration's current admission: the first entry or walk-in after its last undo.
+ * Returns VK_OK and fills first, VK_ERR_NOT_FOUND when not admitted, or an error. This
+ * and db_stats() share one SQL definition of "admitted" (db.c, ADMITTING_ROW). */
 int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_checkin *first);
+/* How many log entries of kind (enum db_ci_kind) the registration has; negative on
+ * error. The reprint limit counts DB_CI_REPRINT inside its write transaction. */
+int64_t db_checkin_count(db *d, int64_t event_id, int64_t number, int kind);
 /* Calls fn for every log entry of the event in (hlc, kiosk, seq) order. */
 int db_checkin_each(db *d, int64_t event_id,
 		    int (*fn)(void *ctx, const struct db_checkin *ci), void *ctx);

@@ -39,6 +39,7 @@
 #include <zbar.h>
 
 #include "core/err.h"
+#include "trace/trace.h"
 
 /* Frames larger than this are refused rather than scanned: no camera gives them, and the
  * scratch plane of a rescue pass must stay bounded. */
@@ -584,8 +585,8 @@ static int finder_pass(scan *s, const struct plane *in, struct scan_code *out, i
 
 /* Runs one pass over the frame in and appends new codes to out[*n..max). Returns VK_OK or
  * VK_ERR_NOMEM. */
-static int run_pass(scan *s, int pass, const struct plane *in, struct scan_code *out, int max,
-		    int *n)
+static int run_pass_codes(scan *s, int pass, const struct plane *in, struct scan_code *out,
+			  int max, int *n)
 {
 	int w = in->w, h = in->h, ow = w, oh = h, density = 1;
 	size_t need = (size_t)w * h;
@@ -684,6 +685,19 @@ static const int live_rotation[SCAN_LIVE_ROTATION] = {
 	SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE, -1, SCAN_PASS_HALF_FAST, -1, SCAN_PASS_GUIDE,
 	SCAN_PASS_PLAIN,
 };
+
+/* run_pass_codes, and the VKHID_DEBUG=scan trace of each code a pass found. */
+static int run_pass(scan *s, int pass, const struct plane *in, struct scan_code *out, int max,
+		    int *n)
+{
+	int before = *n, rc = run_pass_codes(s, pass, in, out, max, n);
+	for (int i = before; i < *n; i++)
+		/* only the start: a foreign code may be a secret (a pretix ticket secret) */
+		vk_trace(VK_TRACE_SCAN, "code found by the %s pass (%dx%d): %zu bytes%s: %.12s...",
+			 scan_pass_name(pass), in->w, in->h, out[i].len,
+			 out[i].truncated ? " (truncated)" : "", out[i].data);
+	return rc;
+}
 
 /* Decodes the QR codes in one camera frame: the finder gate with zbar on what it found,
  * then the next rescue pass of the live rotation. Writes at most max codes to out,

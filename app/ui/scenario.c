@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "badge/qr.h"
+#include "badge/reprint.h"
 #include "camera/camera.h"
 #include "core/err.h"
 #include "core/i18n.h"
@@ -511,6 +512,13 @@ static int staff(struct scenario *s, const char *code, int undo)
 	if (!r)
 		return VK_ERR_NOMEM;
 	rc = undo ? checkin_undo(desk, code, strlen(code), r) : checkin_reprint(desk, code, strlen(code), r);
+	if (rc == VK_ERR_REPRINT_LIMIT || rc == VK_ERR_REPRINT_NEEDS_ORGANIZER) {
+		/* the core refused (badge.reprints_max): nothing recorded, nothing queued */
+		if (s->account)
+			fprintf(s->account, "    ✘ %s\n", badge_reprint_text(badge_reprint_verdict_of(rc)));
+		free(r);
+		return VK_OK;
+	}
 	if (s->account)
 		fprintf(s->account, "    %s %s\n", rc == VK_OK ? "✔" : "✘",
 			rc == VK_OK ? (undo ? TR("check-in undone (recorded)", "вхід скасовано (записано)")

@@ -4,6 +4,7 @@
  * with "files:" instead of "v4l2:/dev/video0". The thin wrappers below are where logging
  * and fault hooks go when they are needed. Each driver lives in its own camera_NAME.c. */
 #include "camera/camera.h"
+#include "trace/trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,8 +61,14 @@ int camera_open(const char *spec, struct camera **out, char *why, size_t why_len
 	size_t used = 0;
 
 	for (const struct camera_driver *const *d = camera_drivers; *d; d++) {
-		if (strlen((*d)->name) == n && strncmp((*d)->name, spec, n) == 0)
-			return (*d)->open(colon ? colon + 1 : "", out, why, why_len);
+		if (strlen((*d)->name) == n && strncmp((*d)->name, spec, n) == 0) {
+			/* a reopen after an unplug is one more open in the trace */
+			int rc = (*d)->open(colon ? colon + 1 : "", out, why, why_len);
+			vk_trace(VK_TRACE_CAMERA, "open %s: %s%s%s", spec,
+				 rc ? cam_strerror(rc) : "ok", rc && why && why_len ? ": " : "",
+				 rc && why && why_len ? why : "");
+			return rc;
+		}
 		if (used < sizeof known)
 			used += (size_t)snprintf(known + used, sizeof known - used, "%s%s",
 						 used ? ", " : "", (*d)->help);
@@ -76,12 +83,18 @@ int camera_grab(struct camera *cam, struct cam_frame *frame, int timeout_ms)
 {
 	if (!cam || !frame)
 		return CAM_ERR_INVALID;
-	return cam->drv->grab(cam, frame, timeout_ms);
+	int rc = cam->drv->grab(cam, frame, timeout_ms);
+	/* "no frame yet" is the normal idle answer: only real failures are traced */
+	if (rc != CAM_OK && rc != CAM_ERR_AGAIN)
+		vk_trace(VK_TRACE_CAMERA, "frame: %s", cam_strerror(rc));
+	return rc;
 }
 
 /* Closes a camera from camera_open(); NULL is allowed. Frames it gave become invalid. */
 void camera_close(struct camera *cam)
 {
-	if (cam)
+	if (cam) {
+		vk_trace(VK_TRACE_CAMERA, "close");
 		cam->drv->close(cam);
+	}
 }

@@ -12,15 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Camera codes live in -300 .. -399, apart from every other layer's (the table is in
+ * app/core/err.h, which knows this header; this header knows nothing of it). */
 enum cam_err {
 	CAM_OK = 0,
-	CAM_ERR_IO = -1,          /* a file or device could not be read */
-	CAM_ERR_NOMEM = -2,
-	CAM_ERR_INVALID = -3,     /* a bad spec or an image that is not an image */
-	CAM_ERR_NO_DRIVER = -4,   /* no driver of that name */
-	CAM_ERR_AGAIN = -5,       /* no new frame yet */
-	CAM_ERR_END = -6,         /* a finite source (a folder of files) has ended */
-	CAM_ERR_GONE = -7,        /* the camera was unplugged */
+	CAM_ERR_IO = -301,          /* a file or device could not be read */
+	CAM_ERR_NOMEM = -302,
+	CAM_ERR_INVALID = -303,     /* a bad spec or an image that is not an image */
+	CAM_ERR_NO_DRIVER = -304,   /* no driver of that name */
+	CAM_ERR_AGAIN = -305,       /* no new frame yet */
+	CAM_ERR_END = -306,         /* a finite source (a folder of files) has ended */
+	CAM_ERR_GONE = -307,        /* the camera was unplugged */
 };
 const char *cam_strerror(int err);
 

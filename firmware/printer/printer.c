@@ -7,6 +7,7 @@
  * lives in its own file (printer_file.c, later printer_usb.c with brother_ql/zpl/escpos)
  * and is listed once in printer_drivers[]. */
 #include "printer/printer.h"
+#include "trace/trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -128,6 +129,9 @@ int printer_open(const char *spec, struct printer **out, char *why, size_t why_l
 			int rc = d->open(arg, out, why, why_len);
 			if (rc != PRINTER_OK)
 				*out = NULL;
+			vk_trace(VK_TRACE_PRINTER, "open %s: %s%s%s", spec,
+				 rc ? printer_strerror(rc) : "ok", rc && why_len ? ": " : "",
+				 rc && why_len ? why : "");
 			return rc;
 		}
 	}
@@ -145,7 +149,10 @@ int printer_status(struct printer *p, struct printer_status *st)
 	if (!p || !st)
 		return PRINTER_ERR_INVALID;
 	memset(st, 0, sizeof(*st));
-	return p->drv->status(p, st);
+	int rc = p->drv->status(p, st);
+	vk_trace(VK_TRACE_PRINTER, "status: %s (%s)", printer_state_name(st->state),
+		 rc ? printer_strerror(rc) : "ok");
+	return rc;
 }
 
 /* Prints r as one label. st (zeroed first) tells what the printer said, especially on
@@ -158,14 +165,20 @@ int printer_print(struct printer *p, const struct printer_job *job,
 	    || r->height <= 0 || r->stride < (r->width + 7) / 8 || !st)
 		return PRINTER_ERR_INVALID;
 	memset(st, 0, sizeof(*st));
-	return p->drv->print(p, job, r, st);
+	vk_trace(VK_TRACE_PRINTER, "job %s: sending %dx%d raster", job->name, r->width, r->height);
+	int rc = p->drv->print(p, job, r, st);
+	vk_trace(VK_TRACE_PRINTER, "job %s: %s, printer %s", job->name,
+		 rc ? printer_strerror(rc) : "sent", printer_state_name(st->state));
+	return rc;
 }
 
 /* Closes and frees p; NULL is allowed. */
 void printer_close(struct printer *p)
 {
-	if (p)
+	if (p) {
+		vk_trace(VK_TRACE_PRINTER, "close");
 		p->drv->close(p);
+	}
 }
 
 /* The geometry of stock m on p: the model's when known, else a 300 dpi Brother QL's (the

@@ -15,15 +15,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Printer codes live in -200 .. -299, apart from every other layer's (the table is in
+ * app/core/err.h, which knows this header; this header knows nothing of it). */
 enum printer_err {
 	PRINTER_OK = 0,
-	PRINTER_ERR_IO = -1,
-	PRINTER_ERR_NOMEM = -2,
-	PRINTER_ERR_INVALID = -3,    /* a bad spec or raster */
-	PRINTER_ERR_NO_DRIVER = -4,
-	PRINTER_ERR_NOT_READY = -5,  /* the printer's state (see status) prevents printing */
-	PRINTER_ERR_TIMEOUT = -6,
-	PRINTER_ERR_GONE = -7,       /* unplugged */
+	PRINTER_ERR_IO = -201,
+	PRINTER_ERR_NOMEM = -202,
+	PRINTER_ERR_INVALID = -203,    /* a bad spec or raster */
+	PRINTER_ERR_NO_DRIVER = -204,
+	PRINTER_ERR_NOT_READY = -205,  /* the printer's state (see status) prevents printing */
+	PRINTER_ERR_TIMEOUT = -206,
+	PRINTER_ERR_GONE = -207,       /* unplugged */
 };
 const char *printer_strerror(int err);
 

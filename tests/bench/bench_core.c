@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 	desk.queue_badges = 1;
 	for (int i = 0; i < NCI; i++) {
 		struct ticket t = { .version = 1, .key_id = (uint16_t)key.key_id, .event_id = (uint32_t)ev.id,
-				    .number = (uint32_t)(1 + (i * 48271u) % ROWS), .nonce = (uint32_t)i };
+				    .number = (uint32_t)(1 + (i * 48271u) % ROWS), .nonce = (uint32_t)(i % 0xFFFF + 1) };
 		ticket_sign(&t, sk, codes[i], TICKET_CODE_LEN + 1);
 	}
 	n = 0;

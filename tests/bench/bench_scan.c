@@ -247,7 +247,7 @@ static void kiosk_latency(const char *dir)
 	for (int i = 0; i < NT; i++) {
 		char code[TICKET_CODE_LEN + 1];
 		struct ticket t = { .version = 1, .key_id = (uint16_t)key.key_id, .event_id = (uint32_t)ev.id,
-				    .number = (uint32_t)(i + 1), .nonce = (uint32_t)i };
+				    .number = (uint32_t)(i + 1), .nonce = (uint32_t)(i % 0xFFFF + 1) };
 		ticket_sign(&t, sk, code, sizeof code);
 		/* a phone-sized page with the ticket, on a cluttered scene */
 		struct rng r = { 1000u + (uint32_t)i };

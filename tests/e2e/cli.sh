@@ -139,7 +139,35 @@ has "the PIN reads back" "$T/out" "739164"
 vk setting badge.reprints_max 1
 vk reprint "$code1"
 expect_rc "a reprint over the limit is refused" 1
+has "the refusal names the limit" "$T/err" "reprinted as often as the event allows"
+# the limit is the core's, so the scenario runner's staff reprint cannot pass it either
+vk setting badge.reprints_max 0
+vk stats --json
+reprints_before=$(grep -o '"reprints": [0-9]*' "$T/out")
+command -v sqlite3 >/dev/null && jobs_before=$(sqlite3 "$DB" "select count(*) from print_job")
+printf 'reprint %s\n' "$code1" > "$T/reprint.scenario"
+vk run --headless --scenario "$T/reprint.scenario" --out "$T/reprint-run"
+expect_rc "a scenario reprint over the limit is refused, not an error" 0
+has "the scenario says the limit refused it" "$T/out" "reprinted as often as the event allows"
+vk stats --json
+has "the refused scenario reprint recorded nothing" "$T/out" "$reprints_before"
+if command -v sqlite3 >/dev/null; then
+	jobs_after=$(sqlite3 "$DB" "select count(*) from print_job")
+	[ "$jobs_after" = "$jobs_before" ] && ok "no badge job queued by the refused reprint" || bad "jobs queued" "$jobs_before -> $jobs_after"
+fi
 vk setting badge.reprints_max -1
+
+# ---- VKHID_DEBUG traces ---------------------------------------------------------------
+"$VKHID" --db "$DB" checkin "$code1" >"$T/out" 2>"$T/err"
+if grep -q '\[sql\]' "$T/err"; then bad "no trace without VKHID_DEBUG" "$(head -c 400 "$T/err")"; else ok "no trace without VKHID_DEBUG"; fi
+# Олександр is in: the check-in opens a write transaction and rolls it back
+VKHID_DEBUG=sql "$VKHID" --db "$DB" checkin "$code1" >"$T/out" 2>"$T/err"
+if grep -qE '^vkhid [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z \[sql\] begin write transaction: ok' "$T/err" \
+   && grep -q '\[sql\] rollback' "$T/err"; then ok "VKHID_DEBUG=sql traces write transactions, timestamped"; else bad "sql trace" "$(head -c 600 "$T/err")"; fi
+hasnt "VKHID_DEBUG=sql traces only sql" "$T/err" "[door]"
+VKHID_DEBUG=door,printer "$VKHID" --db "$DB" checkin "$code1" >"$T/out" 2>"$T/err"
+has "VKHID_DEBUG=door traces the door's decision" "$T/err" "[door] code of 124 bytes: already_admitted"
+hasnt "VKHID_DEBUG=door,printer leaves sql out" "$T/err" "[sql]"
 vk setting no.such 1
 expect_rc "an unknown setting is an error" 2
 
@@ -189,7 +217,7 @@ if command -v sqlite3 >/dev/null; then
 	run_vk --db "$T/v1.db" stats --json
 	expect_rc "a schema-1 database opens" 0
 	has "its registrations are there" "$T/out" '"registered": 1'
-	[ "$(sqlite3 "$T/v1.db" 'pragma user_version')" = 2 ] && ok "it was migrated to schema 2" || bad "migration" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
+	[ "$(sqlite3 "$T/v1.db" 'pragma user_version')" = 3 ] && ok "it was migrated to schema 3" || bad "migration" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
 fi
 run_vk --db "$T/missing.db" stats
 expect_rc "a missing database is an error" 2

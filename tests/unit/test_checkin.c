@@ -382,6 +382,109 @@ static void test_kill_mid_storm(void **state)
 	free(codes);
 }
 
+/* How many reprints the log holds for number, and how many jobs wait in the queue: what
+ * the limit must leave untouched when it refuses. */
+static int64_t reprints_of(struct fx *f, int64_t number)
+{
+	return db_checkin_count(f->d, f->ev, number, DB_CI_REPRINT);
+}
+
+/* The reprint limit is the core's: with badge.reprints_max 0 no caller of
+ * checkin_reprint / checkin_reprint_number gets a reprint recorded or a badge queued. */
+static void test_reprint_limit_in_core(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char c[TICKET_CODE_LEN + 1];
+	ticket(f, f->ev, f->key_id, f->sk, 30, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+	int64_t queued = db_job_count(f->d, DB_JOB_QUEUED);
+
+	assert_int_equal(db_setting_set(f->d, CHECKIN_SETTING_REPRINTS_MAX, "0"), VK_OK);
+	assert_int_equal(checkin_reprint(&f->desk, c, strlen(c), &r), VK_ERR_REPRINT_LIMIT);
+	assert_int_equal(r.job_id, 0);
+	assert_int_equal(r.reprints.done, 0);
+	assert_int_equal(r.reprints.max_allowed, 0);
+	assert_int_equal(checkin_reprint_number(&f->desk, 30, &r), VK_ERR_REPRINT_LIMIT);
+	assert_int_equal(reprints_of(f, 30), 0);
+	assert_int_equal(db_job_count(f->d, DB_JOB_QUEUED), queued);
+
+	/* one allowed: the first goes through, the second is refused */
+	assert_int_equal(db_setting_set(f->d, CHECKIN_SETTING_REPRINTS_MAX, "1"), VK_OK);
+	assert_int_equal(checkin_reprint(&f->desk, c, strlen(c), &r), VK_OK);
+	assert_true(r.job_id > 0);
+	assert_int_equal(checkin_reprint(&f->desk, c, strlen(c), &r), VK_ERR_REPRINT_LIMIT);
+	assert_int_equal(r.reprints.done, 1);
+	assert_int_equal(reprints_of(f, 30), 1);
+	assert_int_equal(db_job_count(f->d, DB_JOB_QUEUED), queued + 1);
+
+	/* the limit does not hide "not checked in" */
+	assert_int_equal(checkin_reprint_number(&f->desk, 31, &r), VK_ERR_NOT_FOUND);
+}
+
+/* Who may pass badge.reprints_free: an attendee by themselves only up to it, the
+ * organizer up to badge.reprints_max. */
+static void test_reprint_attendee_and_organizer(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char c[TICKET_CODE_LEN + 1];
+	ticket(f, f->ev, f->key_id, f->sk, 32, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+	assert_int_equal(db_setting_set(f->d, CHECKIN_SETTING_REPRINTS_FREE, "1"), VK_OK);
+	assert_int_equal(db_setting_set(f->d, CHECKIN_SETTING_REPRINTS_MAX, "3"), VK_OK);
+
+	assert_int_equal(checkin_reprint_as(&f->desk, c, strlen(c), CHECKIN_ATTENDEE, &r), VK_OK);
+	assert_true(r.job_id > 0);
+	assert_int_equal(checkin_reprint_as(&f->desk, c, strlen(c), CHECKIN_ATTENDEE, &r),
+			 VK_ERR_REPRINT_NEEDS_ORGANIZER);
+	assert_int_equal(r.job_id, 0);
+	assert_int_equal(checkin_reprint_number_as(&f->desk, 32, CHECKIN_ATTENDEE, &r),
+			 VK_ERR_REPRINT_NEEDS_ORGANIZER);
+	assert_int_equal(reprints_of(f, 32), 1);
+	assert_int_equal(checkin_reprint_as(&f->desk, c, strlen(c), CHECKIN_ORGANIZER, &r), VK_OK);
+	assert_int_equal(checkin_reprint_number_as(&f->desk, 32, CHECKIN_ORGANIZER, &r), VK_OK);
+	assert_int_equal(checkin_reprint_number(&f->desk, 32, &r), VK_ERR_REPRINT_LIMIT);
+	assert_int_equal(reprints_of(f, 32), 3);
+	/* the preview agrees with what was enforced */
+	struct checkin_reprints rp;
+	assert_int_equal(checkin_reprint_rule(f->d, f->ev, 32, CHECKIN_ORGANIZER, &rp),
+			 VK_ERR_REPRINT_LIMIT);
+	assert_int_equal(rp.done, 3);
+}
+
+/* The revocation contract at the door: a revoked ticket is refused and its reissue
+ * admitted; "every ticket issued before T" refuses the older and admits the newer. */
+static void test_revocation_contract(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char old[TICKET_CODE_LEN + 1], renewed[TICKET_CODE_LEN + 1], later[TICKET_CODE_LEN + 1];
+
+	ticket(f, f->ev, f->key_id, f->sk, 40, 0, 0, 100, old);
+	ticket(f, f->ev, f->key_id, f->sk, 40, 0, 0, 101, renewed);
+	assert_int_equal(db_ticket_issued(f->d, f->ev, 40, 100, 1000), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, f->ev, 40, 101, 2000), VK_OK);
+	assert_int_equal(db_revoke(f->d, f->ev, 40, 100, "reissued"), VK_OK);
+	assert_int_equal(present(f, old, &r), CI_REVOKED);
+	assert_int_equal(present(f, renewed, &r), CI_ADMITTED);
+
+	/* a lost phone: every ticket of №41 so far is revoked, then one is issued anew */
+	ticket(f, f->ev, f->key_id, f->sk, 41, 0, 0, 200, old);
+	ticket(f, f->ev, f->key_id, f->sk, 41, 0, 0, 201, renewed);
+	ticket(f, f->ev, f->key_id, f->sk, 41, 0, 0, 202, later);
+	assert_int_equal(db_ticket_issued(f->d, f->ev, 41, 200, 1000), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, f->ev, 41, 201, 2000), VK_OK);
+	assert_int_equal(db_revoke_issued_before(f->d, f->ev, 41, 3000, "phone lost"), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, f->ev, 41, 202, 3000), VK_OK);
+	assert_int_equal(present(f, old, &r), CI_REVOKED);
+	assert_int_equal(present(f, renewed, &r), CI_REVOKED);
+	assert_int_equal(present(f, later, &r), CI_ADMITTED);
+	/* and a revocation of №41 leaves №42 alone */
+	ticket(f, f->ev, f->key_id, f->sk, 42, 0, 0, 200, old);
+	assert_int_equal(present(f, old, &r), CI_ADMITTED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +496,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_backwards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_kiosks_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_mid_storm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reprint_limit_in_core, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reprint_attendee_and_organizer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revocation_contract, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -156,7 +157,9 @@ static void test_refuses_foreign_and_newer(void **state)
 	assert_int_equal(access(p, F_OK), -1); /* opening did not create it */
 	/* teardown needs a handle: reopen after putting the version back */
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
-	sqlite3_exec(h, "PRAGMA user_version = 2", 0, 0, 0);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", DB_SCHEMA_VERSION);
+	sqlite3_exec(h, pragma, 0, 0, 0);
 	sqlite3_close(h);
 	assert_int_equal(db_open(f->path, 0, &f->d, why, sizeof why), VK_OK);
 }
@@ -290,15 +293,109 @@ static void test_keys(void **state)
 	assert_int_equal(db_key_get(f->d, 999, &got), VK_ERR_NOT_FOUND);
 }
 
+/* The revocation contract (db.h): revoking a nonce revokes exactly that ticket; nonce 0
+ * is no wildcard; "issued before T" refuses what was issued before T (or is not known to
+ * have been issued here) and admits what was issued at or after T. */
 static void test_revocation(void **state)
 {
 	struct fx *f = *state;
-	assert_int_equal(db_is_revoked(f->d, f->ev.id, 3, 77), 0);
-	assert_int_equal(db_revoke(f->d, f->ev.id, 3, 77, "lost"), VK_OK);
-	assert_int_equal(db_is_revoked(f->d, f->ev.id, 3, 77), 1);
-	assert_int_equal(db_is_revoked(f->d, f->ev.id, 3, 78), 0);
-	assert_int_equal(db_revoke(f->d, f->ev.id, 4, 0, "all"), VK_OK);
-	assert_int_equal(db_is_revoked(f->d, f->ev.id, 4, 12345), 1);
+	int64_t ev = f->ev.id;
+	assert_int_equal(db_is_revoked(f->d, ev, 3, 77), 0);
+	assert_int_equal(db_revoke(f->d, ev, 3, 77, "lost"), VK_OK);
+	assert_int_equal(db_revoke(f->d, ev, 3, 77, "twice"), VK_OK);
+	assert_int_equal(db_is_revoked(f->d, ev, 3, 77), 1);
+	assert_int_equal(db_is_revoked(f->d, ev, 3, 78), 0);  /* the reissue */
+	assert_int_equal(db_is_revoked(f->d, ev, 2, 77), 0);  /* another person's nonce */
+
+	/* a ticket of nonce 0 (made before nonces started at 1) is revoked alone */
+	assert_int_equal(db_revoke(f->d, ev, 4, 0, "old ticket"), VK_OK);
+	assert_int_equal(db_is_revoked(f->d, ev, 4, 0), 1);
+	assert_int_equal(db_is_revoked(f->d, ev, 4, 12345), 0);
+}
+
+static void test_revoke_issued_before(void **state)
+{
+	struct fx *f = *state;
+	int64_t ev = f->ev.id;
+	assert_int_equal(db_ticket_issued(f->d, ev, 6, 11, 1000), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, ev, 6, 12, 2000), VK_OK);
+	assert_int_equal(db_revoke_issued_before(f->d, ev, 6, 2500, "phone lost"), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, ev, 6, 13, 3000), VK_OK);
+	assert_int_equal(db_is_revoked(f->d, ev, 6, 11), 1);
+	assert_int_equal(db_is_revoked(f->d, ev, 6, 12), 1);
+	assert_int_equal(db_is_revoked(f->d, ev, 6, 13), 0);  /* issued after: admitted */
+	assert_int_equal(db_is_revoked(f->d, ev, 6, 14), 1);  /* never issued here: refused */
+	assert_int_equal(db_is_revoked(f->d, ev, 7, 11), 0);  /* only that registration */
+	/* an earlier moment never narrows; a later one widens */
+	assert_int_equal(db_revoke_issued_before(f->d, ev, 6, 1500, "older"), VK_OK);
+	assert_int_equal(db_is_revoked(f->d, ev, 6, 12), 1);
+	assert_int_equal(db_revoke_issued_before(f->d, ev, 6, 3001, "again"), VK_OK);
+	assert_int_equal(db_is_revoked(f->d, ev, 6, 13), 1);
+	/* a nonce once issued, or revoked, is never issued again for that person */
+	assert_int_equal(db_ticket_issued(f->d, ev, 6, 13, 4000), VK_ERR_EXISTS);
+	assert_int_equal(db_revoke(f->d, ev, 8, 21, "lost"), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, ev, 8, 21, 4000), VK_ERR_EXISTS);
+	assert_int_equal(db_ticket_issued(f->d, ev, 8, 22, 4000), VK_OK);
+}
+
+/* A schema-2 database whose revocation list holds a nonce-0 row ("every ticket of that
+ * registration", which the old code read as "forever"): after the upgrade the row means
+ * "issued before that revocation", so a ticket issued after it is admitted. */
+static void test_upgrade_nonce0_revocation(void **state)
+{
+	struct fx *f = *state;
+	char why[256], pragma[64];
+	int64_t ev = f->ev.id;
+	/* back to schema 2: what migration 2 -> 3 made is removed, the old row written */
+	assert_int_equal(db_exec(f->d, "DROP TABLE ticket_issue; DROP TABLE revocation_before;"
+				       " PRAGMA user_version = 2"), VK_OK);
+	snprintf(pragma, sizeof pragma, "INSERT INTO revocation VALUES(%lld, 9, 0, 'all', 5000)",
+		 (long long)ev);
+	assert_int_equal(db_exec(f->d, pragma), VK_OK);
+	db_close(f->d);
+	assert_int_equal(db_open(f->path, 0, &f->d, why, sizeof why), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, ev, 9, 40, 4000), VK_OK);
+	assert_int_equal(db_ticket_issued(f->d, ev, 9, 41, 6000), VK_OK);
+	assert_int_equal(db_is_revoked(f->d, ev, 9, 40), 1);
+	assert_int_equal(db_is_revoked(f->d, ev, 9, 41), 0);
+	assert_int_equal(db_is_revoked(f->d, ev, 9, 0), 1); /* the old ticket itself stays out */
+}
+
+/* "Who is admitted" is one definition used by the check-in decision and the turnout: on
+ * a random log (entries, walk-ins, undos, reprints in random order) both agree with the
+ * rule "an entry or walk-in after the registration's last undo". Seed printed. */
+static void test_admitted_one_definition(void **state)
+{
+	struct fx *f = *state;
+	enum { PEOPLE = 80 };
+	static const int kinds[] = { DB_CI_ENTRY, DB_CI_WALKIN, DB_CI_UNDO, DB_CI_REPRINT };
+	unsigned seed = (unsigned)time(NULL);
+	int64_t hlc = 1000 << 16, want = 0;
+	struct db_stats st;
+
+	printf("# seed %u\n", seed);
+	assert_int_equal(db_begin(f->d), VK_OK);
+	for (int64_t n = 1; n <= PEOPLE; n++) {
+		int in = 0, events = rand_r(&seed) % 6;
+		for (int i = 0; i < events; i++) {
+			int kind = kinds[rand_r(&seed) % 4];
+			append(f->d, f->ev.id, n, kind, hlc += 1 << 16);
+			if (kind == DB_CI_UNDO)
+				in = 0;
+			else if (kind == DB_CI_ENTRY || kind == DB_CI_WALKIN)
+				in = 1;
+		}
+		struct db_checkin first;
+		int rc = db_checkin_admission(f->d, f->ev.id, n, &first);
+		if (rc != (in ? VK_OK : VK_ERR_NOT_FOUND))
+			fail_msg("seed %u: №%lld admitted %d, decision says %d", seed, (long long)n, in, rc);
+		want += in;
+	}
+	assert_int_equal(db_commit(f->d), VK_OK);
+	assert_int_equal(db_stats(f->d, f->ev.id, &st), VK_OK);
+	if (st.admitted != want)
+		fail_msg("seed %u: turnout %lld, rule %lld", seed, (long long)st.admitted, (long long)want);
+	db_stats_free(&st);
 }
 
 int main(void)
@@ -314,6 +411,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admitted_one_definition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_issued_before, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_nonce0_revocation, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

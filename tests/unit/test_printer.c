@@ -341,8 +341,10 @@ static void test_state_names_round_trip(void **state)
 static void test_strerror_names_every_error(void **state)
 {
 	(void)state;
-	for (int e = PRINTER_ERR_GONE; e <= PRINTER_OK; e++)
+	/* the codes run from PRINTER_ERR_IO down to PRINTER_ERR_GONE (their range, err.h) */
+	for (int e = PRINTER_ERR_GONE; e <= PRINTER_ERR_IO; e++)
 		assert_string_not_equal(printer_strerror(e), "unknown printer error");
+	assert_string_not_equal(printer_strerror(PRINTER_OK), "unknown printer error");
 	assert_string_equal(printer_strerror(-99), "unknown printer error");
 }
 

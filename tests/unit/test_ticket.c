@@ -145,7 +145,7 @@ static void test_code_shape(void **state)
 			.number = prng(&seed),
 			.valid_from = (uint16_t)prng(&seed),
 			.valid_days = (uint8_t)prng(&seed),
-			.nonce = prng(&seed) & 0xFFFF,
+			.nonce = prng(&seed) % 0xFFFF + 1,
 		};
 		char code[TICKET_CODE_LEN + 1];
 		struct ticket_signed ts;
@@ -180,6 +180,36 @@ static void test_sign_rejects(void **state)
 	assert_int_equal(ticket_sign(&t, sk, code, sizeof(code)), VK_ERR_INVALID);
 	t.nonce = 0xFFFF;
 	assert_int_equal(ticket_sign(&t, sk, code, sizeof(code)), VK_OK);
+}
+
+/* Nonces start at 1: no signer makes a nonce-0 ticket (0 once meant "every ticket of the
+ * person" to the revocation list), and fresh nonces cover 1 .. 65535. */
+static void test_nonce_never_zero(void **state)
+{
+	uint8_t pk[32], sk[64];
+	struct ticket t = vector_ticket;
+	char code[TICKET_CODE_LEN + 1];
+	static uint8_t seen[0x10000];
+	long distinct = 0;
+
+	(void)state;
+	keys_from_seed(0, pk, sk);
+	t.nonce = 0;
+	assert_int_equal(ticket_sign(&t, sk, code, sizeof(code)), VK_ERR_INVALID);
+	t.nonce = 1;
+	assert_int_equal(ticket_sign(&t, sk, code, sizeof(code)), VK_OK);
+	/* 2 million draws: a 0 drawn with chance 1/65536 would show ~30 times; every value
+	 * of 1 .. 65535 is drawn (a draw missing one has a chance near e^-30) */
+	memset(seen, 0, sizeof seen);
+	for (long i = 0; i < 2000000; i++) {
+		uint32_t n = ticket_nonce_new();
+		assert_true(n >= 1 && n <= 0xFFFF);
+		if (!seen[n]) {
+			seen[n] = 1;
+			distinct++;
+		}
+	}
+	assert_int_equal(distinct, 0xFFFF);
 }
 
 /* Re-encodes the vector with bit `bit` of its 80 raw bytes flipped. */
@@ -412,7 +442,7 @@ static void test_qr_fit(void **state)
 		QRcode *q, *m;
 
 		t.number = prng(&seed);
-		t.nonce = prng(&seed) & 0xFFFF;
+		t.nonce = prng(&seed) % 0xFFFF + 1;
 		if (i == 0)
 			strcpy(code, VECTOR_CODE);
 		else
@@ -714,6 +744,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vector_sign),
+		cmocka_unit_test(test_nonce_never_zero),
 		cmocka_unit_test(test_vector_decode_verify),
 		cmocka_unit_test(test_code_shape),
 		cmocka_unit_test(test_sign_rejects),
