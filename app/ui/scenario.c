@@ -73,7 +73,7 @@ void scenario_note(void *ctx, const struct door_note *n)
 			fprintf(a, " %s%s%s", r->reg.display, r->reg.organization[0] ? " · " : "",
 				r->reg.organization);
 		else if (r->number && r->outcome == CI_ADMITTED)
-			fprintf(a, _(" ticket №%" PRId64 " (not in this kiosk's list yet)"), r->number);
+			fprintf(a, _(" ticket №%lld (not in this kiosk's list yet)"), (long long)r->number);
 		fprintf(a, "  [%.1f ms]\n", n->ms);
 		if (r->outcome == CI_ALREADY_ADMITTED) {
 			char when[32];
