@@ -56,10 +56,19 @@ static int run_window(struct cli *c, const char *cam, const char *prn, const cha
 		free(st);
 		return 2;
 	}
-	if (exit_after && strcmp(exit_after, "end") == 0)
+	if (exit_after && strcmp(exit_after, "end") == 0) {
 		cfg.exit_at_end = 1;
-	else if (exit_after)
-		cfg.exit_after_ms = (int)(strtod(exit_after, NULL) * 1000);
+	} else if (exit_after) {
+		char *end;
+		double sec = strtod(exit_after, &end);
+		if (end == exit_after || *end || !(sec > 0 && sec <= 86400)) {
+			fputs(_("vkhid: --exit-after wants seconds (such as 5) or end (when the camera's "
+				"images ran out and every badge printed)\n"), c->err);
+			free(st);
+			return 2;
+		}
+		cfg.exit_after_ms = (int)(sec * 1000);
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = app_run(&cfg, st, why, sizeof why);
@@ -90,6 +99,8 @@ static int summary(struct cli *c, const struct scenario *s)
 	if (s->n_door)
 		fprintf(c->out, _("image shown -> outcome -> badge written: median %.1f ms per attendee\n"),
 			scenario_median_door_ms(s));
+	if (s->problems)
+		fprintf(c->out, _("problems at the door (the door went on): %d\n"), s->problems);
 	if (s->expect_passed || s->expect_failed)
 		fprintf(c->out, _("expectations: %d met, %d not met\n"),
 			s->expect_passed, s->expect_failed);

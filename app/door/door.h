@@ -16,8 +16,9 @@
  *     thread calls door_step() with a virtual clock; badges print in the same thread,
  *     at once, so a run gives the same outcomes on every machine;
  *   - the benchmarks.
- * Every function but door_open/door_close, the callback's printing notes and
- * door_printer_status belongs to the thread that drives the door (the one connection). */
+ * The door's functions belong to the thread that drives it (its database connection is
+ * that thread's); door_open and door_close may run in another thread before and after,
+ * and door_printer_status in any thread. */
 #ifndef VK_DOOR_DOOR_H
 #define VK_DOOR_DOOR_H
 

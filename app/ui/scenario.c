@@ -111,6 +111,8 @@ void scenario_note(void *ctx, const struct door_note *n)
 			fprintf(a, "%s", _("      the badge cannot be printed: it was set aside\n"));
 		break;
 	case DOOR_PROBLEM:
+		s->problem = 1;
+		s->problems++;
 		if (a)
 			fprintf(a, "    ! %s\n", door_problem_text(n->problem));
 		break;
@@ -410,6 +412,7 @@ static int hold_in_view(struct scenario *s)
 	int rc = 0;
 	s->last_outcome = -1;
 	s->last_name[0] = '\0';
+	s->problem = 0;
 	s->in_show = 1;
 	for (int i = 0; i < SHOW_MAX_FRAMES; i++) {
 		rc = tick(s, 0);
@@ -419,7 +422,7 @@ static int hold_in_view(struct scenario *s)
 	s->in_show = 0;
 	if (rc < 0)
 		return rc;
-	if (s->last_outcome < 0) {
+	if (s->last_outcome < 0 && !s->problem) {
 		s->no_read++;
 		if (s->account)
 			fprintf(s->account, "%s", _("    · no code read\n"));

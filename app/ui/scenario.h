@@ -50,6 +50,8 @@ struct scenario {
 	int outcomes[CI_OUTCOME_COUNT];
 	int printed, held, no_read, expect_failed, expect_passed;
 	int last_outcome;          /* -1 = none since the last show/present */
+	int problem;               /* the door reported a problem since the last show */
+	int problems;              /* problems the door reported in the run */
 	char last_name[256];
 	/* image shown -> badge written, ms, one sample per admitted attendee */
 	double door_ms[SCENARIO_MAX_SAMPLES];
