@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* `vkhid run`: the kiosk. With a display it is the touch kiosk (ui/app.c: UI, door and
- * printer threads), full screen under KMSDRM, a window under X11 or Wayland. Headless, it
- * runs the same loop with the simulated camera and printer and the screens offscreen,
- * driven by a scenario (or by a folder of images), and prints what happened. */
+ * printer threads), full screen under KMSDRM, a window under X11 or Wayland; with
+ * --headless --exit-after the same threads offscreen ("--exit-after end": until the
+ * camera's images ran out and every badge printed). Headless with a scenario (or a folder
+ * of images) it steps the same door (door/door.h) in one thread on a virtual clock, with
+ * the simulated camera and printer and the screens offscreen, and prints what happened. */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,7 +15,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "ui/app.h"
-#include "ui/kiosk.h"
+#include "door/door.h"
 #include "ui/scenario.h"
 
 static volatile sig_atomic_t stop;
@@ -40,7 +42,7 @@ static int run_window(struct cli *c, const char *cam, const char *prn, const cha
 		      const char *size, int fullscreen, const char *exit_after, const char *shot,
 		      int headless)
 {
-	struct app_config cfg = { .db_path = c->db_path, .camera_spec = cam ? cam : "v4l2:/dev/video0",
+	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "v4l2:/dev/video0",
 				  .printer_spec = prn ? prn : "usb", .out_dir = out, .headless = headless,
 				  .fullscreen = fullscreen, .screenshot = shot };
 	struct app_stats *st = calloc(1, sizeof *st);
@@ -50,23 +52,32 @@ static int run_window(struct cli *c, const char *cam, const char *prn, const cha
 	if (!st)
 		return 2;
 	if (size && parse_size(size, &cfg.w, &cfg.h)) {
-		fprintf(c->err, TR("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n",
-				   "vkhid: --size очікує ШИРИНАxВИСОТА, наприклад 800x480\n"));
+		fputs(_("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n"), c->err);
 		free(st);
 		return 2;
 	}
-	if (exit_after)
-		cfg.exit_after_ms = (int)(strtod(exit_after, NULL) * 1000);
+	if (exit_after && strcmp(exit_after, "end") == 0) {
+		cfg.exit_at_end = 1;
+	} else if (exit_after) {
+		char *end;
+		double sec = strtod(exit_after, &end);
+		if (end == exit_after || *end || !(sec > 0 && sec <= 86400)) {
+			fputs(_("vkhid: --exit-after wants seconds (such as 5) or end (when the camera's "
+				"images ran out and every badge printed)\n"), c->err);
+			free(st);
+			return 2;
+		}
+		cfg.exit_after_ms = (int)(sec * 1000);
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = app_run(&cfg, st, why, sizeof why);
 	if (rc) {
-		fprintf(c->err, TR("vkhid: the kiosk cannot start: %s\n", "vkhid: кіоск не запускається: %s\n"), why);
+		fprintf(c->err, _("vkhid: the kiosk cannot start: %s\n"), why);
 		free(st);
 		return 2;
 	}
-	fprintf(c->out, TR("%ld frames in %.1f s (%.0f a second), %d badges printed\n",
-			   "%ld кадрів за %.1f с (%.0f за секунду), надруковано бейджів: %d\n"),
+	fprintf(c->out, _("%ld frames in %.1f s (%.0f a second), %d badges printed\n"),
 		st->frames, st->seconds, st->fps, st->printed);
 	free(st);
 	return 0;
@@ -78,20 +89,20 @@ static int summary(struct cli *c, const struct scenario *s)
 	int total = 0;
 	for (int i = 0; i < CI_OUTCOME_COUNT; i++)
 		total += s->outcomes[i];
-	fprintf(c->out, TR("\n%d presentations:", "\n%d пред'явлень:"), total);
+	fprintf(c->out, _("\n%d presentations:"), total);
 	for (int i = 0; i < CI_OUTCOME_COUNT; i++)
 		if (s->outcomes[i])
 			fprintf(c->out, " %s %d", checkin_outcome_word(i), s->outcomes[i]);
 	fputc('\n', c->out);
-	fprintf(c->out, TR("badges printed %d, waiting in the queue %d, frames with no code read %d\n",
-			   "надруковано бейджів %d, у черзі %d, кадрів без коду %d\n"),
+	fprintf(c->out, _("badges printed %d, waiting in the queue %d, frames with no code read %d\n"),
 		s->printed, s->held ? s->held : 0, s->no_read);
 	if (s->n_door)
-		fprintf(c->out, TR("image shown -> outcome -> badge written: median %.1f ms per attendee\n",
-				   "зображення -> рішення -> бейдж записано: медіана %.1f мс на учасника\n"),
+		fprintf(c->out, _("image shown -> outcome -> badge written: median %.1f ms per attendee\n"),
 			scenario_median_door_ms(s));
+	if (s->problems)
+		fprintf(c->out, _("problems at the door (the door went on): %d\n"), s->problems);
 	if (s->expect_passed || s->expect_failed)
-		fprintf(c->out, TR("expectations: %d met, %d not met\n", "очікування: %d справдилось, %d ні\n"),
+		fprintf(c->out, _("expectations: %d met, %d not met\n"),
 			s->expect_passed, s->expect_failed);
 	return s->expect_failed;
 }
@@ -109,9 +120,9 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		{ "--no-screens", OPT_FLAG, &no_screens }, { "--exit-after", OPT_VALUE, &exit_after },
 		{ "--screenshot", OPT_VALUE, &shot }, { NULL, 0, NULL },
 	};
-	struct kiosk_config cfg;
+	struct door_config cfg;
 	struct scenario *s;
-	struct kiosk *k;
+	struct door *k;
 	char why[1024] = "";
 
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
@@ -128,8 +139,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1);
 	}
 	if (size && parse_size(size, &sw, &sh)) {
-		fprintf(c->err, TR("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n",
-				   "vkhid: --size очікує ШИРИНАxВИСОТА, наприклад 800x480\n"));
+		fputs(_("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n"), c->err);
 		return 2;
 	}
 	if (!out || (!scen && !cam)) {
@@ -147,26 +157,25 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		return 2;
 	s->account = quiet ? NULL : c->out;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.db_path = c->db_path;
+	cfg.database = c->db_path;
 	cfg.camera_spec = cam ? cam : "files:";
 	cfg.printer_spec = prn;
 	cfg.out_dir = out;
-	cfg.virtual_clock = 1;
+	cfg.headless = 1;
 	cfg.frame_ms = 33;
-	rc = kiosk_open(&cfg, scenario_note, s, &k, why, sizeof why);
+	rc = door_open(&cfg, scenario_note, s, &k, why, sizeof why);
 	if (rc) {
-		fprintf(c->err, TR("vkhid: the kiosk cannot start: %s\n", "vkhid: кіоск не запускається: %s\n"), why);
+		fprintf(c->err, _("vkhid: the kiosk cannot start: %s\n"), why);
 		free(s);
 		return 2;
 	}
-	s->k = k;
+	s->door = k;
 	if (!quiet)
-		fprintf(c->out, TR("Kiosk for %s: camera %s, printer %s, log %s/log.jsonl\n",
-				   "Кіоск заходу «%s»: камера %s, принтер %s, журнал %s/log.jsonl\n"),
+		fprintf(c->out, _("Kiosk for %s: camera %s, printer %s, log %s/log.jsonl\n"),
 			ev.name, cfg.camera_spec, prn ? prn : "file", out);
 	if (!no_screens && scenario_screens_open(s, out, sw, sh, why, sizeof why) != VK_OK) {
 		/* the door works without its screens: say so and go on */
-		fprintf(c->err, TR("vkhid: no screens in this run: %s\n", "vkhid: цей запуск без екрана: %s\n"), why);
+		fprintf(c->err, _("vkhid: no screens in this run: %s\n"), why);
 		scenario_screens_close(s);
 		why[0] = '\0';
 	}
@@ -175,14 +184,16 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	} else {
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
-		while (!stop && (rc = kiosk_tick(k, 0)) >= 0)
+		/* the door goes on through trouble (reported in the account); only the end of the
+		 * camera's images or a signal stops it */
+		while (!stop && (rc = door_step(k, 0)) >= 0)
 			;
 		rc = rc == VK_ERR_NOT_FOUND || stop ? VK_OK : rc;
 	}
 	scenario_screens_close(s);
-	kiosk_close(k);
+	door_close(k);
 	if (rc) {
-		fprintf(c->err, TR("vkhid: the run stopped: %s\n", "vkhid: запуск зупинено: %s\n"),
+		fprintf(c->err, _("vkhid: the run stopped: %s\n"),
 			why[0] ? why : vk_strerror(rc));
 		free(s);
 		return 2;

@@ -9,7 +9,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/i18n.h"
-#include "ui/door.h"
+#include "door/door.h"
 
 struct known {
 	const char *key;

@@ -63,3 +63,10 @@ void clock_format_local(int64_t ms, char out[32])
 	localtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
+
+double clock_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}

@@ -34,5 +34,8 @@ static inline int64_t clock_hlc_ms(int64_t hlc) { return hlc >> 16; }
 int clock_today(const struct vk_clock *c);
 /* Formats ms as local "YYYY-MM-DD HH:MM:SS". */
 void clock_format_local(int64_t ms, char out[32]);
+/* Milliseconds of the monotonic clock (CLOCK_MONOTONIC) with sub-millisecond precision:
+ * for durations and pacing only, never for dates (it starts at an arbitrary point). */
+double clock_mono_ms(void);
 
 #endif

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The threaded kiosk (app.h).
  *
- * Map: messages to the UI thread; the door thread (camera, scan, rules, requests); the
- * printer worker's notes; the UI thread (events, drawing, statistics); start and stop.
+ * Map: messages to the UI thread; the door's notes (door thread, printer worker); the
+ * door thread; the UI thread (events, drawing, statistics); start and stop.
  *
- * The UI thread owns SDL, the state machine and the name index. It never takes a lock
- * that another thread holds for longer than a list operation or a preview copy: the
- * door thread's database writes and the printer's USB transfers happen on their own. */
+ * The door itself (camera, scan, rules, log, badges) is door/door.h, the same loop the
+ * headless scenario runner steps; here its thread calls door_step() in a loop and
+ * door_request() for what the screens ask. The UI thread owns SDL, the state machine and
+ * the name index. It never takes a lock that another thread holds for longer than a list
+ * operation or a preview copy: the door's database writes and the printer's USB transfers
+ * happen on their own threads. */
 #include "ui/app.h"
 
 #include <SDL.h>
@@ -16,23 +19,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include "badge/printq.h"
 #include "camera/camera.h"
 #include "core/err.h"
 #include "core/i18n.h"
-#include "core/json.h"
 #include "core/search.h"
-#include "scan/scan.h"
+#include "door/door.h"
 #include "ui/catalog.h"
-#include "ui/door.h"
 #include "ui/ui.h"
 
 #define PREVIEW_MAX_W 480    /* the preview is a guide, not a photograph: keep it cheap */
 #define FRAME_MS 33          /* door thread pace for cameras that never wait (files:) */
-#define REOPEN_MS 3000       /* a missing camera is looked for again this often */
 
 static atomic_int stop_flag;
 
@@ -41,22 +38,16 @@ void app_stop(void)
 	atomic_store(&stop_flag, 1);
 }
 
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* ---- messages to the UI thread ---------------------------------------------------------- */
-enum msg_kind { MSG_DOOR, MSG_PRINTED, MSG_HELD, MSG_SCANNER };
+enum msg_kind { MSG_OUTCOME, MSG_DONE, MSG_PRINTED, MSG_HELD, MSG_SCANNER };
 
 struct msg {
 	struct msg *next;
 	enum msg_kind kind;
-	struct ui_request rq;        /* MSG_DOOR: what was asked (kind PRESENT for the camera) */
-	struct door_result res;      /* MSG_DOOR */
-	double t_decoded;            /* MSG_DOOR from the camera: when the code was decoded */
+	struct ui_request rq;        /* MSG_DONE: what was asked */
+	struct door_result res;      /* MSG_DONE: what it came to; MSG_OUTCOME: res.res */
+	enum door_source source;     /* MSG_OUTCOME */
+	double t_decoded;            /* MSG_OUTCOME from the camera: when the code was decoded */
 	int64_t number;              /* MSG_PRINTED / MSG_HELD */
 	enum printer_state state;
 	int scanner;                 /* MSG_SCANNER */
@@ -73,11 +64,9 @@ struct app {
 	int pv_w, pv_h;
 	uint64_t pv_seq;
 	/* -- end of what lock guards */
-	struct printq *q;
+	struct door *door;           /* stepped by the door thread only, once it runs */
 	atomic_int door_stop;
-	char door_why[256];
-	FILE *log;                   /* written by the door thread only */
-	struct db_event event;
+	atomic_int door_done;        /* exit_at_end: the camera ended and every badge printed */
 };
 
 static void post(struct app *a, struct msg *m)
@@ -124,23 +113,7 @@ static void give_request(struct app *a, const struct ui_request *rq)
 	pthread_mutex_unlock(&a->lock);
 }
 
-/* ---- the door thread ---------------------------------------------------------------------- */
-static void log_outcome(struct app *a, struct checkin_desk *desk, const struct checkin_result *r,
-			const char *source, double ms)
-{
-	char when[32];
-	int64_t now = clock_now_ms(&desk->clock);
-	if (!a->log)
-		return;
-	clock_format_local(now, when);
-	fprintf(a->log, "{\"time\": \"%s\", \"wall_ms\": %" PRId64 ", \"event\": \"outcome\", \"source\": \"%s\", "
-		"\"outcome\": \"%s\", \"registration\": %" PRId64 ", \"name\": ", when, now, source,
-		checkin_outcome_word(r->outcome), r->number);
-	json_cstr(a->log, r->have_reg ? r->reg.display : NULL);
-	fprintf(a->log, ", \"ms\": %.2f}\n", ms);
-	fflush(a->log);
-}
-
+/* ---- the door's notes (door thread; printing notes from the printer worker) ---------- */
 static void publish_preview(struct app *a, const struct cam_frame *f)
 {
 	int step = (f->width + PREVIEW_MAX_W - 1) / PREVIEW_MAX_W, w, h;
@@ -166,153 +139,96 @@ static void publish_preview(struct app *a, const struct cam_frame *f)
 	pthread_mutex_unlock(&a->lock);
 }
 
-static void post_scanner(struct app *a, int *last, int now_state)
+static const int scanner_state[] = {
+	[DOOR_CAMERA_OK] = UI_SCANNER_OK, [DOOR_CAMERA_NONE] = UI_SCANNER_NONE,
+	[DOOR_CAMERA_GONE] = UI_SCANNER_GONE, [DOOR_CAMERA_ENDED] = UI_SCANNER_ENDED,
+};
+
+static void on_door(void *ctx, const struct door_note *n)
 {
+	struct app *a = ctx;
 	struct msg *m;
-	if (*last == now_state)
+
+	if (n->kind == DOOR_FRAME) {
+		publish_preview(a, n->frame);
 		return;
-	*last = now_state;
+	}
+	if (n->kind == DOOR_PROBLEM) {
+		fprintf(stderr, "vkhid: %s\n", door_problem_text(n->problem));
+		return;
+	}
+	if (n->kind == DOOR_PRINTED && a->cfg->print_delay_ms > 0)
+		SDL_Delay((Uint32)a->cfg->print_delay_ms); /* a slow printer holds its worker */
 	m = calloc(1, sizeof *m);
 	if (!m)
 		return;
-	m->kind = MSG_SCANNER;
-	m->scanner = now_state;
+	m->wall_ms = n->wall_ms;
+	switch (n->kind) {
+	case DOOR_OUTCOME:
+		m->kind = MSG_OUTCOME;
+		m->res.res = *n->result;
+		m->source = n->source;
+		if (n->source == DOOR_SRC_CAMERA || n->source == DOOR_SRC_SCANNER)
+			m->t_decoded = n->t_decoded;
+		break;
+	case DOOR_PRINTED:
+	case DOOR_PRINT_ASSUMED:
+		m->kind = MSG_PRINTED;
+		m->number = n->number;
+		break;
+	case DOOR_PRINT_HELD:
+		m->kind = MSG_HELD;
+		m->number = n->number;
+		m->state = n->printer_state;
+		break;
+	case DOOR_CAMERA:
+		m->kind = MSG_SCANNER;
+		m->scanner = scanner_state[n->camera_state];
+		break;
+	default:
+		free(m);
+		return;
+	}
 	post(a, m);
 }
 
+/* ---- the door thread ---------------------------------------------------------------------- */
 static void *door_main(void *arg)
 {
 	struct app *a = arg;
-	struct checkin_desk desk;
-	struct camera *cam = NULL;
-	struct scan_code *codes = calloc(SCAN_MAX_CODES, sizeof *codes);
-	scan *sc = scan_new();
-	struct scan_dedup dedup;
-	db *d = NULL;
-	char why[256];
-	double next_open = 0;
-	int scanner = -1;
 
-	if (!codes || !sc || db_open(a->cfg->db_path, 0, &d, why, sizeof why) != VK_OK
-	    || checkin_desk_init(&desk, d) != VK_OK) {
-		snprintf(a->door_why, sizeof a->door_why, "the door thread cannot open the database");
-		goto out;
-	}
-	scan_dedup_init(&dedup);
 	while (!atomic_load(&a->door_stop)) {
 		struct ui_request rq;
-		struct cam_frame f;
-		double t0 = mono_ms();
-		int rc, n;
+		double t0 = clock_mono_ms(), spent;
+		int rc;
 
 		while (take_request(a, &rq)) {
 			struct msg *m = calloc(1, sizeof *m);
 			if (!m)
 				break;
-			m->kind = MSG_DOOR;
+			m->kind = MSG_DONE;
 			m->rq = rq;
-			door_do(&desk, &rq, &m->res);
-			if (m->res.has_outcome)
-				log_outcome(a, &desk, &m->res.res, rq.kind == UI_REQ_WALKIN ? "walkin"
-								   : rq.kind == UI_REQ_CHECKIN ? "search" : "keyboard",
-					    mono_ms() - t0);
-			if (m->res.res.job_id && a->q)
-				printq_kick(a->q);
-			m->wall_ms = clock_now_ms(&desk.clock);
-			post(a, m);
-		}
-		if (!cam && t0 >= next_open) {
-			if (camera_open(a->cfg->camera_spec, &cam, why, sizeof why) != CAM_OK) {
-				cam = NULL;
-				post_scanner(a, &scanner, UI_SCANNER_NONE);
-			}
-			next_open = t0 + REOPEN_MS;
-		}
-		if (!cam) {
-			SDL_Delay(FRAME_MS);
-			continue;
-		}
-		rc = camera_grab(cam, &f, FRAME_MS);
-		if (rc == CAM_ERR_AGAIN)
-			continue;
-		if (rc == CAM_ERR_END) {
-			post_scanner(a, &scanner, UI_SCANNER_ENDED);
-			SDL_Delay(FRAME_MS);
-			continue;
-		}
-		if (rc != CAM_OK) {
-			post_scanner(a, &scanner, UI_SCANNER_GONE);
-			camera_close(cam);
-			cam = NULL;
-			next_open = t0 + REOPEN_MS;
-			continue;
-		}
-		post_scanner(a, &scanner, UI_SCANNER_OK);
-		if (f.text) {
-			/* a barcode scanner (hid:) decoded it already: one code, no picture; a code
-			 * cut at SCAN_MAX_PAYLOAD is longer than any ticket and is refused */
-			size_t len = f.text_len < SCAN_MAX_PAYLOAD ? f.text_len : SCAN_MAX_PAYLOAD;
-			memcpy(codes[0].data, f.text, len);
-			codes[0].data[len] = '\0';
-			codes[0].len = len;
-			codes[0].truncated = f.text_cut;
-			n = 1;
-		} else {
-			publish_preview(a, &f);
-			n = scan_frame(sc, f.gray, f.width, f.height, f.stride, codes, SCAN_MAX_CODES);
-		}
-		for (int i = 0; i < n; i++) {
-			struct msg *m;
-			double t_decoded = mono_ms();
-			if (!scan_dedup_seen(&dedup, codes[i].data, codes[i].len, clock_now_ms(&desk.clock)))
+			door_request(a->door, &rq, &m->res);
+			if (m->res.has_outcome) {
+				/* the outcome itself came as a note, like any presentation */
+				free(m);
 				continue;
-			m = calloc(1, sizeof *m);
-			if (!m)
-				break;
-			m->kind = MSG_DOOR;
-			m->rq.kind = UI_REQ_PRESENT;
-			m->t_decoded = t_decoded;
-			m->res.rc = checkin_present(&desk, codes[i].data, codes[i].len, DB_CI_QR, &m->res.res);
-			m->res.has_outcome = m->res.rc == VK_OK;
-			if (m->res.has_outcome)
-				log_outcome(a, &desk, &m->res.res, "camera", mono_ms() - t_decoded);
-			if (m->res.res.job_id && a->q)
-				printq_kick(a->q);
-			m->wall_ms = clock_now_ms(&desk.clock);
+			}
 			post(a, m);
 		}
-		/* a camera that never waits (image files) is paced like a real one */
-		{
-			double spent = mono_ms() - t0;
-			if (spent < FRAME_MS)
-				SDL_Delay((Uint32)(FRAME_MS - spent));
+		rc = door_step(a->door, 0);
+		if (rc == VK_ERR_NOT_FOUND && a->cfg->exit_at_end && door_queue_length(a->door) == 0) {
+			pthread_mutex_lock(&a->lock);
+			if (!a->req_n)
+				atomic_store(&a->door_done, 1);
+			pthread_mutex_unlock(&a->lock);
 		}
+		/* a camera that never waits (image files), or none at all, is paced like a real one */
+		spent = clock_mono_ms() - t0;
+		if (spent < FRAME_MS)
+			SDL_Delay((Uint32)(FRAME_MS - spent));
 	}
-out:
-	if (cam)
-		camera_close(cam);
-	scan_free(sc);
-	free(codes);
-	db_close(d);
 	return NULL;
-}
-
-/* ---- the printer worker's notes (its thread) --------------------------------------------- */
-static void on_print(void *ctx, const struct printq_note *n)
-{
-	struct app *a = ctx;
-	struct msg *m;
-	if (n->kind == PRINTQ_PRINTED && a->cfg->print_delay_ms > 0)
-		SDL_Delay((Uint32)a->cfg->print_delay_ms); /* a slow printer holds its worker */
-	if (n->kind != PRINTQ_PRINTED && n->kind != PRINTQ_HELD)
-		return;
-	m = calloc(1, sizeof *m);
-	if (!m)
-		return;
-	m->kind = n->kind == PRINTQ_PRINTED ? MSG_PRINTED : MSG_HELD;
-	m->number = n->number;
-	m->state = n->state;
-	post(a, m);
 }
 
 /* ---- the UI thread ------------------------------------------------------------------------ */
@@ -342,14 +258,15 @@ static void apply(struct app *a, struct view *v, struct msg *m, double *pending_
 	while (m) {
 		struct msg *next = m->next;
 		switch (m->kind) {
-		case MSG_DOOR:
-			if (m->res.has_outcome) {
-				ui_sm_outcome(v->sm, &m->res.res, m->wall_ms, now);
-				if (m->rq.kind == UI_REQ_WALKIN && m->res.res.have_reg && v->search)
-					search_put(v->search, &m->res.res.reg);
-				if (m->t_decoded > 0 && *n_pending < 16)
-					pending_t[(*n_pending)++] = m->t_decoded;
-			} else if (m->res.has_turnout) {
+		case MSG_OUTCOME:
+			ui_sm_outcome(v->sm, &m->res.res, m->wall_ms, now);
+			if (m->source == DOOR_SRC_WALKIN && m->res.res.have_reg && v->search)
+				search_put(v->search, &m->res.res.reg);
+			if (m->t_decoded > 0 && *n_pending < 16)
+				pending_t[(*n_pending)++] = m->t_decoded;
+			break;
+		case MSG_DONE:
+			if (m->res.has_turnout) {
 				ui_sm_turnout(v->sm, &m->res.turnout);
 			} else {
 				if (m->rq.kind == UI_REQ_SET_CLOCK && m->res.rc == VK_OK) {
@@ -382,8 +299,7 @@ static int view_open(struct app *a, struct view *v, char *why, size_t why_len)
 {
 	struct ui_config uc = { .headless = a->cfg->headless, .fullscreen = a->cfg->fullscreen,
 				.w = a->cfg->w, .h = a->cfg->h, .title = "vkhid", .vsync = !a->cfg->headless };
-	char pin[32] = "", lang[16] = "";
-	db *d = NULL;
+	struct door_settings set;
 	int l, rc;
 
 	ui_catalog_load(NULL);
@@ -391,23 +307,18 @@ static int view_open(struct app *a, struct view *v, char *why, size_t why_len)
 	v->dl = malloc(sizeof *v->dl);
 	if (!v->sm || !v->dl)
 		return VK_ERR_NOMEM;
-	/* the UI's own connection: read the settings and build the name index, then close */
-	rc = db_open(a->cfg->db_path, 0, &d, why, why_len);
-	if (rc)
-		return rc;
-	db_setting_get(d, DOOR_SETTING_PIN, pin, sizeof pin);
-	db_setting_get(d, DOOR_SETTING_LANG, lang, sizeof lang);
-	if (search_open(d, a->event.id, &v->search) != VK_OK)
-		v->search = NULL;
+	/* before the door thread starts: the door's connection is still this thread's */
+	door_settings_get(a->door, &set);
+	if (door_search_open(a->door, &v->search) != VK_OK)
+		v->search = NULL; /* Find me finds nobody; the door still works */
 	clock_init(&v->clock, 0);
-	db_close(d);
 	rc = ui_open(&uc, &v->ui, why, why_len);
 	if (rc)
 		return rc;
-	l = ui_lang_find(lang);
+	l = ui_lang_find(set.lang);
 	if (l < 0)
-		l = ui_lang_find(i18n_lang() == VK_LANG_UK ? "uk" : "en");
-	ui_sm_init(v->sm, a->event.name, a->event.walkins, l < 0 ? 0 : l, pin, ticks());
+		l = i18n_lang(); /* the process language: --lang, VKHID_LANG or the locale */
+	ui_sm_init(v->sm, door_event(a->door)->name, door_event(a->door)->walkins, l < 0 ? 0 : l, set.pin, ticks());
 	v->sm->ops.ctx = v;
 	v->sm->ops.find = view_find;
 	v->sm->scanner = UI_SCANNER_NONE;
@@ -441,7 +352,9 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	int n_pending = 0;
 	uint64_t pv_seen = 0;
 	struct app_stats local;
-	db *d = NULL;
+	struct door_config dc = { .database = cfg->database, .camera_spec = cfg->camera_spec,
+				  .printer_spec = cfg->printer_spec, .out_dir = cfg->out_dir,
+				  .frame_ms = FRAME_MS };
 
 	if (!stats)
 		stats = &local;
@@ -449,49 +362,26 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	atomic_store(&stop_flag, 0);
 	pthread_mutex_init(&a.lock, NULL);
 	a.tail = &a.head;
-	rc = db_open(cfg->db_path, 0, &d, why, why_len);
+	/* the door: database, rules, log, print queue and its worker; the camera is opened by
+	 * the door thread (and looked for again when it goes) */
+	rc = door_open(&dc, on_door, &a, &a.door, why, why_len);
 	if (rc)
 		goto out;
-	rc = db_event_current(d, &a.event);
-	db_close(d);
-	if (rc) {
-		snprintf(why, why_len, "%s", TR("the database has no event: create one first",
-						"у базі даних немає заходу: спершу створіть його"));
-		goto out;
-	}
 	rc = view_open(&a, &v, why, why_len);
 	if (rc)
 		goto out;
-	if (cfg->out_dir) {
-		char path[1200];
-		mkdir(cfg->out_dir, 0755);
-		snprintf(path, sizeof path, "%s/log.jsonl", cfg->out_dir);
-		a.log = fopen(path, "a");
-	}
-	{
-		struct printq_config pc = { .db_path = cfg->db_path, .printer_spec = cfg->printer_spec,
-					    .event_name = a.event.name };
-		char pwhy[256] = "";
-		if (printq_open(&pc, on_print, &a, &a.q, pwhy, sizeof pwhy) != VK_OK || printq_start(a.q) != VK_OK) {
-			/* the door still admits; badges wait in the queue for a printer */
-			fprintf(stderr, "vkhid: printer: %s\n", pwhy);
-			if (a.q)
-				printq_close(a.q);
-			a.q = NULL;
-		}
-	}
 	if (pthread_create(&door, NULL, door_main, &a) != 0) {
-		snprintf(why, why_len, "cannot start the door thread");
+		snprintf(why, why_len, "%s", _("cannot start the door thread"));
 		rc = VK_ERR_NOMEM;
 		goto out;
 	}
 	door_started = 1;
 
-	t_start = last_frame = mono_ms();
-	while (!atomic_load(&stop_flag) && !v.sm->quit) {
+	t_start = last_frame = clock_mono_ms();
+	while (!atomic_load(&stop_flag) && !v.sm->quit && !atomic_load(&a.door_done)) {
 		SDL_Event e;
 		struct ui_request rq;
-		double now_ms = mono_ms(), gap;
+		double now_ms = clock_mono_ms(), gap;
 		int64_t now = ticks();
 
 		while (SDL_PollEvent(&e))
@@ -506,12 +396,8 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 		}
 		if (now_ms - last_status > 500) {
 			struct printq_status ps;
-			if (a.q) {
-				printq_get_status(a.q, &ps);
-				ui_sm_printer(v.sm, ps.state, ps.queued, ps.printed, ps.model, now);
-			} else {
-				ui_sm_printer(v.sm, PRINTER_ABSENT, 0, 0, "", now);
-			}
+			door_printer_status(a.door, &ps);
+			ui_sm_printer(v.sm, ps.state, ps.queued, ps.printed, ps.model, now);
 			ui_sm_wall(v.sm, clock_now_ms(&v.clock), clock_trusted(&v.clock));
 			last_status = now_ms;
 		}
@@ -526,7 +412,7 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 		ui_size(v.ui, &v.sm->w, &v.sm->h);
 		ui_sm_layout(v.sm, v.sm->w, v.sm->h, v.dl);
 		ui_draw(v.ui, v.dl, 0);
-		now_ms = mono_ms();
+		now_ms = clock_mono_ms();
 		for (int i = 0; i < n_pending; i++)
 			if (stats->greetings < APP_MAX_SAMPLES)
 				stats->greet_ms[stats->greetings++] = now_ms - pending_t[i];
@@ -542,7 +428,7 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 		if (cfg->headless)
 			SDL_Delay(15);
 	}
-	stats->seconds = (mono_ms() - t_start) / 1000.0;
+	stats->seconds = (clock_mono_ms() - t_start) / 1000.0;
 	stats->fps = stats->seconds > 0 ? stats->frames / stats->seconds : 0;
 	if (cfg->screenshot) {
 		ui_sm_layout(v.sm, v.sm->w, v.sm->h, v.dl);
@@ -555,14 +441,12 @@ out:
 		atomic_store(&a.door_stop, 1);
 		pthread_join(door, NULL);
 	}
-	if (a.q) {
+	if (a.door) {
 		struct printq_status ps;
-		printq_get_status(a.q, &ps);
+		door_printer_status(a.door, &ps);
 		stats->printed = (int)ps.printed;
-		printq_close(a.q);
+		door_close(a.door); /* finishes the label in progress */
 	}
-	if (a.log)
-		fclose(a.log);
 	for (struct msg *m = take_all(&a), *next; m; m = next) {
 		next = m->next;
 		free(m);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The threaded kiosk behind `vkhid run`: three threads, each with its own database
- * connection (DESIGN §2).
+/* The threaded kiosk behind `vkhid run`: three threads (DESIGN §2).
  *   - the UI thread (the caller of app_run): SDL events, the screen state machine, drawing
  *     at the display's rate; it never waits for the others, only takes what they posted.
- *   - the door thread: camera frames -> scan -> check-in rules -> posts outcomes; also
- *     carries out the screens' requests (Find me, walk-in, reprint, undo, turnout...).
- *   - the printer worker (badge/printq.h): badges from the persistent queue to the printer.
+ *   - the door thread: steps the door (door/door.h: camera frames -> scan -> decision ->
+ *     log -> badge queue, the same loop as the headless scenario runner) and carries out
+ *     the screens' requests (Find me, walk-in, reprint, undo, turnout...) through it.
+ *   - the printer worker (badge/printq.h, run by the door): badges from the persistent
+ *     queue to the printer, with its own database connection.
  * Messages to the UI thread go through a mutex-protected list the UI drains every frame. */
 #ifndef VK_UI_APP_H
 #define VK_UI_APP_H
@@ -13,7 +14,7 @@
 #include <stddef.h>
 
 struct app_config {
-	const char *db_path;
+	const char *database;        /* the kiosk's database file */
 	const char *camera_spec;     /* "v4l2:/dev/video0", "files:DIR", ... */
 	const char *printer_spec;    /* "usb", "file:DIR", ... */
 	const char *out_dir;         /* log.jsonl goes here; NULL = no log */
@@ -21,6 +22,8 @@ struct app_config {
 	int fullscreen;
 	int w, h;                    /* window size, 0 = default */
 	int exit_after_ms;           /* stop by itself after this long (tests), 0 = never */
+	int exit_at_end;             /* stop by itself when a finite camera source (image files,
+				      * a recording) ended and every badge printed (tests) */
 	const char *screenshot;      /* write the last frame here as PNG when stopping */
 	int print_delay_ms;          /* tests: the printer worker is held this long per badge,
 				      * as a slow printer would hold it */

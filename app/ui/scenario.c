@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* The headless scenario runner (see scenario.h): parses a script line by line and drives
- * the kiosk through its simulated camera and printer, printing a readable account.
+/* The headless scenario runner (see scenario.h): parses a script line by line, puts
+ * pictures in front of the door's simulated camera, sets its simulated printer, moves its
+ * virtual clock, and steps the door (door/door.h, the loop every kiosk runs); prints a
+ * readable account of what the door reported.
  *
  * Map: the account of notes; the screens (state machine on the kiosk's virtual clock,
  * requests carried out at once, screenshots); showing codes; the commands. */
 #include "ui/scenario.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
 #include <SDL.h>
 #include <sys/stat.h>
@@ -25,18 +28,10 @@
 #include "core/search.h"
 #include "scan/scan.h"
 #include "ui/catalog.h"
-#include "ui/door.h"
 #include "ui/ui.h"
 
 #define SHOW_MAX_FRAMES 30   /* about a second of camera frames */
 #define MAX_LINE 4096
-
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static const char *mark(enum checkin_outcome o)
 {
@@ -49,23 +44,25 @@ static const char *mark(enum checkin_outcome o)
 
 static int64_t view_now(struct scenario *s);
 
-void scenario_note(void *ctx, const struct kiosk_note *n)
+void scenario_note(void *ctx, const struct door_note *n)
 {
 	struct scenario *s = ctx;
 	FILE *a = s->account;
 
 	if (s->sm) {
 		int64_t now = view_now(s);
-		if (n->kind == KIOSK_OUTCOME)
+		if (n->kind == DOOR_OUTCOME)
 			ui_sm_outcome(s->sm, n->result, n->wall_ms, now);
-		else if (n->kind == KIOSK_PRINTED)
+		else if (n->kind == DOOR_PRINTED || n->kind == DOOR_PRINT_ASSUMED)
 			ui_sm_printed(s->sm, n->number, now);
-		else if (n->kind == KIOSK_PRINT_HELD)
+		else if (n->kind == DOOR_PRINT_HELD)
 			ui_sm_held(s->sm, n->number, n->printer_state, now);
+		if (n->kind == DOOR_OUTCOME && n->source == DOOR_SRC_WALKIN && n->result->have_reg && s->search)
+			search_put(s->search, &n->result->reg);
 	}
 
 	switch (n->kind) {
-	case KIOSK_OUTCOME: {
+	case DOOR_OUTCOME: {
 		const struct checkin_result *r = n->result;
 		s->outcomes[r->outcome]++;
 		s->last_outcome = r->outcome;
@@ -77,36 +74,52 @@ void scenario_note(void *ctx, const struct kiosk_note *n)
 			fprintf(a, " %s%s%s", r->reg.display, r->reg.organization[0] ? " · " : "",
 				r->reg.organization);
 		else if (r->number && r->outcome == CI_ADMITTED)
-			fprintf(a, TR(" ticket №%" PRId64 " (not in this kiosk's list yet)",
-				      " квиток №%" PRId64 " (ще немає у списку кіоску)"), r->number);
+			fprintf(a, _(" ticket №%lld (not in this kiosk's list yet)"), (long long)r->number);
 		fprintf(a, "  [%.1f ms]\n", n->ms);
 		if (r->outcome == CI_ALREADY_ADMITTED) {
 			char when[32];
 			clock_format_local(r->first.wall_ms, when);
-			fprintf(a, TR("      first admitted %s at kiosk %s\n",
-				      "      уперше пройшов(-ла) %s на кіоску %s\n"), when, r->first.kiosk);
+			fprintf(a, _("      first admitted %s at kiosk %s\n"), when, r->first.kiosk);
 		} else if (r->outcome == CI_WRONG_EVENT && r->other_event[0]) {
-			fprintf(a, TR("      the ticket is for: %s\n", "      квиток на: %s\n"), r->other_event);
+			fprintf(a, _("      the ticket is for: %s\n"), r->other_event);
 		}
 		if (r->outcome != CI_ADMITTED)
 			fprintf(a, "      %s. %s\n", checkin_outcome_title(r->outcome),
 				checkin_outcome_advice(r->outcome));
 		break;
 	}
-	case KIOSK_PRINTED:
+	case DOOR_PRINTED:
 		s->printed++;
 		if (s->in_show && s->n_door < SCENARIO_MAX_SAMPLES)
-			s->door_ms[s->n_door++] = mono_ms() - s->show_t0;
+			s->door_ms[s->n_door++] = clock_mono_ms() - s->show_t0;
 		if (a)
-			fprintf(a, TR("      badge printed: %s  [%.1f ms]\n", "      бейдж надруковано: %s  [%.1f ms]\n"),
-				n->file && n->file[0] ? n->file : "-", n->ms);
+			fprintf(a, _("      badge printed: %s  [%.1f ms]\n"), n->file && n->file[0] ? n->file : "-",
+				n->ms);
 		break;
-	case KIOSK_PRINT_HELD:
+	case DOOR_PRINT_ASSUMED:
+		s->printed++;
+		if (a)
+			fprintf(a, "%s", _("      badge taken as printed (the printer was cut off after the print command)\n"));
+		break;
+	case DOOR_PRINT_HELD:
 		s->held++;
 		if (a)
-			fprintf(a, TR("      badge waits in the queue: printer %s (the check-in is saved)\n",
-				      "      бейдж чекає в черзі: принтер %s (реєстрацію збережено)\n"),
+			fprintf(a, _("      badge waits in the queue: printer %s (the check-in is saved)\n"),
 				printer_state_name(n->printer_state));
+		break;
+	case DOOR_PRINT_FAILED:
+		if (a)
+			fprintf(a, "%s", _("      the badge cannot be printed: it was set aside\n"));
+		break;
+	case DOOR_PROBLEM:
+		s->problem = 1;
+		s->problems++;
+		if (a)
+			fprintf(a, "    ! %s\n", door_problem_text(n->problem));
+		break;
+	case DOOR_STAFF:
+	case DOOR_CAMERA:
+	case DOOR_FRAME:
 		break;
 	}
 }
@@ -116,7 +129,7 @@ void scenario_note(void *ctx, const struct kiosk_note *n)
  * every machine ("wait 6000" outlasts a greeting). */
 static int64_t view_now(struct scenario *s)
 {
-	const struct vk_clock *c = &kiosk_desk(s->k)->clock;
+	const struct vk_clock *c = door_clock(s->door);
 	/* the virtual clock without the shifts of `advance` and of the organizer setting the
 	 * time: a screen's timeout is about time passing, not about the date */
 	return c->virtual_ms ? c->virtual_ms : clock_now_ms(c);
@@ -124,7 +137,7 @@ static int64_t view_now(struct scenario *s)
 
 static int64_t view_wall(struct scenario *s)
 {
-	return clock_now_ms(&kiosk_desk(s->k)->clock);
+	return clock_now_ms(door_clock(s->door));
 }
 
 static int view_find(void *ctx, const char *q, struct search_hit *hits, int max)
@@ -175,9 +188,12 @@ static void view_log(struct scenario *s, const char *shot, const char *file, int
 				ui_ink(s->ui, it->r, it->bg));
 		fputc('}', f);
 	}
-	fputs("]}", f);
+	fputs("]}\n", f);
 	fclose(f);
-	kiosk_log_raw(s->k, buf);
+	if (s->screens) {
+		fputs(buf, s->screens);
+		fflush(s->screens);
+	}
 	free(buf);
 }
 
@@ -190,10 +206,10 @@ static void view_settle(struct scenario *s)
 		/* the queue as the organizer sees it (headless prints in this thread) */
 		struct printer_status ps;
 		enum printer_state state = s->sm->printer;
-		if (printer_status(kiosk_printer(s->k), &ps) == PRINTER_OK)
+		struct printer *prn = door_printer(s->door);
+		if (prn && printer_status(prn, &ps) == PRINTER_OK)
 			state = ps.state;
-		ui_sm_printer(s->sm, state, db_job_count(kiosk_desk(s->k)->d, DB_JOB_QUEUED), s->printed, NULL,
-			      view_now(s));
+		ui_sm_printer(s->sm, state, door_queue_length(s->door), s->printed, NULL, view_now(s));
 	}
 	ui_sm_tick(s->sm, view_now(s));
 	ui_sm_take_changed(s->sm);
@@ -206,25 +222,8 @@ static void view_settle(struct scenario *s)
 	}
 }
 
-static void json_line_outcome(struct scenario *s, const struct checkin_result *r, const char *source)
-{
-	char *buf = NULL, when[32];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return;
-	clock_format_local(view_wall(s), when);
-	fprintf(f, "{\"time\": \"%s\", \"wall_ms\": %lld, \"event\": \"outcome\", \"source\": \"%s\", "
-		"\"outcome\": \"%s\", \"registration\": %lld, \"name\": ", when, (long long)view_wall(s), source,
-		checkin_outcome_word(r->outcome), (long long)r->number);
-	json_cstr(f, r->have_reg ? r->reg.display : NULL);
-	fputc('}', f);
-	fclose(f);
-	kiosk_log_raw(s->k, buf);
-	free(buf);
-}
-
-/* Carries out what the screens asked for, at once (headless is single-threaded). */
+/* Carries out what the screens asked for, at once (headless is single-threaded): the
+ * door reports outcomes through scenario_note, as for codes. */
 static int view_requests(struct scenario *s)
 {
 	struct ui_request rq;
@@ -236,52 +235,32 @@ static int view_requests(struct scenario *s)
 		return VK_ERR_NOMEM;
 	while (ui_sm_next_request(s->sm, &rq)) {
 		int64_t now = view_now(s);
-		door_do(kiosk_desk(s->k), &rq, res);
-		if (res->has_outcome) {
-			struct kiosk_note n = { .kind = KIOSK_OUTCOME, .result = &res->res,
-						.wall_ms = view_wall(s) };
-			if (s->account)
-				fprintf(s->account, "  %s %s\n", rq.kind == UI_REQ_WALKIN ? "walk-in" : "find-me",
-					res->name);
+		if (s->account && rq.kind == UI_REQ_WALKIN)
+			fprintf(s->account, "  walk-in %s\n", rq.a);
+		else if (s->account && rq.kind == UI_REQ_CHECKIN)
+			fprintf(s->account, "  find-me №%" PRId64 "\n", rq.number);
+		if (rq.kind == UI_REQ_CHECKIN || rq.kind == UI_REQ_WALKIN || rq.kind == UI_REQ_PRESENT)
 			s->last_outcome = -1;
-			scenario_note(s, &n);
-			json_line_outcome(s, &res->res, rq.kind == UI_REQ_WALKIN ? "walkin" : "search");
-			if (rq.kind == UI_REQ_WALKIN && res->res.have_reg && s->search)
-				search_put(s->search, &res->res.reg);
-			kiosk_print_pending(s->k);
-		} else if (rq.kind == UI_REQ_STATS && res->has_turnout) {
+		door_request(s->door, &rq, res);
+		if (res->has_outcome)
+			continue;
+		if (rq.kind == UI_REQ_STATS && res->has_turnout) {
 			ui_sm_turnout(s->sm, &res->turnout);
-		} else {
-			if (rq.kind == UI_REQ_REPRINT || rq.kind == UI_REQ_UNDO) {
-				char *buf = NULL;
-				size_t len = 0;
-				FILE *f = open_memstream(&buf, &len);
-				if (f) {
-					fprintf(f, "{\"event\": \"staff\", \"action\": \"%s\", \"registration\": %lld, "
-						"\"ok\": %s}", rq.kind == UI_REQ_UNDO ? "undo" : "reprint",
-						(long long)rq.number, res->rc == VK_OK ? "true" : "false");
-					fclose(f);
-					kiosk_log_raw(s->k, buf);
-					free(buf);
-				}
-				if (s->account)
-					fprintf(s->account, "  %s %s: %s\n", rq.kind == UI_REQ_UNDO ? "undo" : "reprint",
-						res->name, res->rc == VK_OK ? "done" : vk_strerror(res->rc));
-				if (res->rc == VK_OK && rq.kind == UI_REQ_REPRINT)
-					kiosk_print_pending(s->k);
-			}
-			if (rq.kind == UI_REQ_QUIT && s->account)
-				fprintf(s->account, "%s", TR("  the organizer quit the kiosk\n",
-							     "  організатор закрив кіоск\n"));
-			ui_sm_wall(s->sm, view_wall(s), 1);
-			ui_sm_done(s->sm, rq.kind, res->rc, res->name, now);
-			/* organizer actions change the turnout */
-			if (rq.kind == UI_REQ_REPRINT || rq.kind == UI_REQ_UNDO) {
-				struct ui_request st = { .kind = UI_REQ_STATS };
-				door_do(kiosk_desk(s->k), &st, res);
-				if (res->has_turnout)
-					ui_sm_turnout(s->sm, &res->turnout);
-			}
+			continue;
+		}
+		if ((rq.kind == UI_REQ_REPRINT || rq.kind == UI_REQ_UNDO) && s->account)
+			fprintf(s->account, "  %s %s: %s\n", rq.kind == UI_REQ_UNDO ? "undo" : "reprint", res->name,
+				res->rc == VK_OK ? "done" : vk_strerror(res->rc));
+		if (rq.kind == UI_REQ_QUIT && s->account)
+			fprintf(s->account, "%s", _("  the organizer quit the kiosk\n"));
+		ui_sm_wall(s->sm, view_wall(s), 1);
+		ui_sm_done(s->sm, rq.kind, res->rc, res->name, now);
+		/* organizer actions change the turnout */
+		if (rq.kind == UI_REQ_REPRINT || rq.kind == UI_REQ_UNDO) {
+			struct ui_request st = { .kind = UI_REQ_STATS };
+			door_request(s->door, &st, res);
+			if (res->has_turnout)
+				ui_sm_turnout(s->sm, &res->turnout);
 		}
 	}
 	free(res);
@@ -292,9 +271,9 @@ int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h,
 			  size_t why_len)
 {
 	struct ui_config cfg = { .headless = 1, .w = w > 0 ? w : 800, .h = h > 0 ? h : 480 };
-	struct checkin_desk *desk = kiosk_desk(s->k);
-	char pin[32] = "", lang[16] = "";
-	int l, rc;
+	struct door_settings set;
+	char path[1200];
+	int l, rc, fd;
 
 	ui_catalog_load(NULL);
 	rc = ui_open(&cfg, &s->ui, why, why_len);
@@ -309,18 +288,28 @@ int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h,
 	s->view_w = cfg.w;
 	s->view_h = cfg.h;
 	snprintf(s->out_dir, sizeof s->out_dir, "%s", out_dir);
-	db_setting_get(desk->d, DOOR_SETTING_PIN, pin, sizeof pin);
-	db_setting_get(desk->d, DOOR_SETTING_LANG, lang, sizeof lang);
-	l = ui_lang_find(lang);
+	/* the screens show names: their log is kept apart from the door's, for the organizer */
+	snprintf(path, sizeof path, "%s/screens.jsonl", out_dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	s->screens = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!s->screens) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(why, why_len, _("cannot write %s"), path);
+		scenario_screens_close(s);
+		return VK_ERR_IO;
+	}
+	door_settings_get(s->door, &set);
+	l = ui_lang_find(set.lang);
 	if (l < 0)
-		l = ui_lang_find(i18n_lang() == VK_LANG_UK ? "uk" : "en");
-	ui_sm_init(s->sm, desk->event.name, desk->event.walkins, l < 0 ? 0 : l, pin, view_now(s));
+		l = i18n_lang(); /* the process language: --lang, VKHID_LANG or the locale */
+	ui_sm_init(s->sm, door_event(s->door)->name, door_event(s->door)->walkins, l < 0 ? 0 : l, set.pin, view_now(s));
 	s->sm->w = s->view_w;
 	s->sm->h = s->view_h;
 	s->sm->ops.ctx = s;
 	s->sm->ops.find = view_find;
 	ui_sm_wall(s->sm, view_wall(s), 1);
-	if (search_open(desk->d, desk->event.id, &s->search) != VK_OK)
+	if (door_search_open(s->door, &s->search) != VK_OK)
 		s->search = NULL; /* Find me says nobody is found; the door still works */
 	s->logged_screen = -1;
 	view_settle(s);
@@ -337,6 +326,9 @@ void scenario_screens_close(struct scenario *s)
 	s->sm = NULL;
 	free(s->dl);
 	s->dl = NULL;
+	if (s->screens)
+		fclose(s->screens);
+	s->screens = NULL;
 	ui_catalog_free();
 }
 
@@ -349,7 +341,7 @@ static void view_preview(struct scenario *s, const uint8_t *gray, int w, int h, 
 /* One camera frame, then the screens catch up (their timeouts, what they log). */
 static int tick(struct scenario *s, int advance_ms)
 {
-	int rc = kiosk_tick(s->k, advance_ms);
+	int rc = door_step(s->door, advance_ms);
 	view_settle(s);
 	return rc;
 }
@@ -364,7 +356,7 @@ static int screenshot(struct scenario *s, const char *name, char *why, size_t wh
 	ui_sm_layout(s->sm, s->view_w, s->view_h, s->dl);
 	ui_draw(s->ui, s->dl, 1);
 	if (ui_save_png(s->ui, file) != VK_OK) {
-		snprintf(why, why_len, TR("cannot write %s", "не вдається записати %s"), file);
+		snprintf(why, why_len, _("cannot write %s"), file);
 		return VK_ERR_IO;
 	}
 	view_log(s, name, file, 1);
@@ -421,6 +413,7 @@ static int hold_in_view(struct scenario *s)
 	int rc = 0;
 	s->last_outcome = -1;
 	s->last_name[0] = '\0';
+	s->problem = 0;
 	s->in_show = 1;
 	for (int i = 0; i < SHOW_MAX_FRAMES; i++) {
 		rc = tick(s, 0);
@@ -430,12 +423,12 @@ static int hold_in_view(struct scenario *s)
 	s->in_show = 0;
 	if (rc < 0)
 		return rc;
-	if (s->last_outcome < 0) {
+	if (s->last_outcome < 0 && !s->problem) {
 		s->no_read++;
 		if (s->account)
-			fprintf(s->account, "%s", TR("    · no code read\n", "    · код не прочитано\n"));
+			fprintf(s->account, "%s", _("    · no code read\n"));
 	}
-	camera_sim_show(kiosk_camera(s->k), NULL, 0, 0, 0);
+	camera_sim_show(door_camera(s->door), NULL, 0, 0, 0);
 	view_preview(s, NULL, 0, 0, 0);
 	rc = tick(s, SCAN_GONE_MS + 100);
 	return rc < 0 ? rc : VK_OK;
@@ -449,8 +442,7 @@ static int show_code(struct scenario *s, const char *text, char *why, size_t why
 	int side, rc, w = 640, h = 480;
 
 	if (qr_encode(text, &q) != VK_OK) {
-		snprintf(why, why_len, "%s", TR("cannot draw that text as a QR code",
-						"цей текст неможливо намалювати як QR-код"));
+		snprintf(why, why_len, "%s", _("cannot draw that text as a QR code"));
 		return VK_ERR_INVALID;
 	}
 	rc = qr_render_gray(&q, 4, 4, &qr, &side);
@@ -470,7 +462,7 @@ static int show_code(struct scenario *s, const char *text, char *why, size_t why
 	for (int y = 0; y < side; y++)
 		memcpy(page + (size_t)(y + (h - side) / 2) * w + (w - side) / 2, qr + (size_t)y * side,
 		       (size_t)side);
-	camera_sim_show(kiosk_camera(s->k), page, w, h, w);
+	camera_sim_show(door_camera(s->door), page, w, h, w);
 	view_preview(s, page, w, h, w);
 	free(page);
 	free(qr);
@@ -496,38 +488,30 @@ static int expect(struct scenario *s, char *arg, int line)
 	}
 	s->expect_failed++;
 	if (s->account)
-		fprintf(s->account, TR("    !! line %d: expected %s%s%s, got %s%s%s\n",
-				       "    !! рядок %d: очікували %s%s%s, а сталося %s%s%s\n"), line, arg,
+		fprintf(s->account, _("    !! line %d: expected %s%s%s, got %s%s%s\n"), line, arg,
 			name && *name ? " " : "", name ? name : "",
 			s->last_outcome < 0 ? "none" : checkin_outcome_word(s->last_outcome),
 			s->last_name[0] ? " " : "", s->last_name);
 	return VK_OK;
 }
 
+/* A staff action on a code: the door records and logs it; the run goes on whatever
+ * came of it (a database failure is reported as the door's problem). */
 static int staff(struct scenario *s, const char *code, int undo)
 {
-	struct checkin_result *r = malloc(sizeof *r);
-	struct checkin_desk *desk = kiosk_desk(s->k);
-	int rc;
-	if (!r)
-		return VK_ERR_NOMEM;
-	rc = undo ? checkin_undo(desk, code, strlen(code), r) : checkin_reprint(desk, code, strlen(code), r);
+	int rc = door_staff_code(s->door, code, strlen(code), undo);
 	if (rc == VK_ERR_REPRINT_LIMIT || rc == VK_ERR_REPRINT_NEEDS_ORGANIZER) {
 		/* the core refused (badge.reprints_max): nothing recorded, nothing queued */
 		if (s->account)
 			fprintf(s->account, "    ✘ %s\n", badge_reprint_text(badge_reprint_verdict_of(rc)));
-		free(r);
 		return VK_OK;
 	}
 	if (s->account)
 		fprintf(s->account, "    %s %s\n", rc == VK_OK ? "✔" : "✘",
-			rc == VK_OK ? (undo ? TR("check-in undone (recorded)", "вхід скасовано (записано)")
-					    : TR("reprint queued", "повторний друк у черзі"))
-				    : TR("not checked in: nothing to do", "не зареєстрований: нічого робити"));
-	free(r);
-	if (rc == VK_OK && !undo)
-		kiosk_print_pending(s->k);
-	return rc == VK_OK || rc == VK_ERR_NOT_FOUND || rc == VK_ERR_INVALID ? VK_OK : rc;
+			rc == VK_OK ? (undo ? _("check-in undone (recorded)") : _("reprint queued"))
+			: rc == VK_ERR_NOT_FOUND || rc == VK_ERR_INVALID ? _("not checked in: nothing to do")
+								       : _("not recorded: the database failed"));
+	return VK_OK;
 }
 
 static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, int line,
@@ -543,9 +527,9 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 			snprintf(path, sizeof path, "%s/%s", dir, arg);
 		if (s->account)
 			fprintf(s->account, "  show %s\n", arg);
-		s->show_t0 = mono_ms();
-		if (camera_sim_show_file(kiosk_camera(s->k), path, reason, sizeof reason) != CAM_OK) {
-			snprintf(why, why_len, TR("line %d: %s", "рядок %d: %s"), line, reason);
+		s->show_t0 = clock_mono_ms();
+		if (camera_sim_show_file(door_camera(s->door), path, reason, sizeof reason) != CAM_OK) {
+			snprintf(why, why_len, _("line %d: %s"), line, reason);
 			return VK_ERR_IO;
 		}
 		if (s->ui) {
@@ -561,7 +545,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 	if (strcmp(cmd, "show-code") == 0 && *arg) {
 		if (s->account)
 			fprintf(s->account, "  show-code %.60s%s\n", arg, strlen(arg) > 60 ? "…" : "");
-		s->show_t0 = mono_ms();
+		s->show_t0 = clock_mono_ms();
 		rc = show_code(s, arg, why, why_len);
 		return rc;
 	}
@@ -570,8 +554,8 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 			fprintf(s->account, "  present %.60s\n", arg);
 		s->last_outcome = -1;
 		s->last_name[0] = '\0';
-		rc = kiosk_present(s->k, arg, strlen(arg));
-		return rc < 0 ? rc : VK_OK;
+		door_code(s->door, arg, strlen(arg));
+		return VK_OK;
 	}
 	if (strcmp(cmd, "wait") == 0 && *arg) {
 		long ms = strtol(arg, NULL, 10);
@@ -592,16 +576,15 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		if (st < 0)
 			goto bad;
 		if (s->account)
-			fprintf(s->account, TR("  printer: %s\n", "  принтер: %s\n"), arg);
-		if (printer_sim_set_state(kiosk_printer(s->k), st) != PRINTER_OK) {
-			snprintf(why, why_len, TR("line %d: the printer is not the simulated one",
-						  "рядок %d: це не імітований принтер"), line);
+			fprintf(s->account, _("  printer: %s\n"), arg);
+		if (!door_printer(s->door) || printer_sim_set_state(door_printer(s->door), st) != PRINTER_OK) {
+			snprintf(why, why_len, _("line %d: the printer is not the simulated one"), line);
 			return VK_ERR_INVALID;
 		}
 		if (s->sm)
 			ui_sm_printer(s->sm, st, s->sm->printer_queued, s->sm->printer_printed, NULL, view_now(s));
 		if (st == PRINTER_READY)
-			kiosk_print_pending(s->k);
+			door_print_pending(s->door);
 		return VK_OK;
 	}
 	if (strcmp(cmd, "advance") == 0 && *arg) {
@@ -609,11 +592,11 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		long long sec = strtoll(arg, &end, 10);
 		if (*end || sec < 0 || sec > 400LL * 86400)
 			goto bad;
-		kiosk_advance_clock(s->k, sec * 1000);
+		door_advance_clock(s->door, sec * 1000);
 		if (s->sm)
 			ui_sm_wall(s->sm, view_wall(s), 1);
 		if (s->account)
-			fprintf(s->account, TR("  clock +%llds\n", "  годинник +%lld с\n"), sec);
+			fprintf(s->account, _("  clock +%llds\n"), sec);
 		return VK_OK;
 	}
 	if ((strcmp(cmd, "undo") == 0 || strcmp(cmd, "reprint") == 0) && *arg) {
@@ -624,8 +607,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 	if (!s->sm && (strcmp(cmd, "tap") == 0 || strcmp(cmd, "type") == 0 || strcmp(cmd, "key") == 0
 		       || strcmp(cmd, "screenshot") == 0 || strncmp(cmd, "expect-", 7) == 0
 		       || strcmp(cmd, "size") == 0 || strcmp(cmd, "screen") == 0)) {
-		snprintf(why, why_len, TR("line %d: '%s' needs the kiosk's screens, and this run has none",
-					  "рядок %d: «%s» потребує екрана кіоску, а цей запуск без нього"), line, cmd);
+		snprintf(why, why_len, _("line %d: '%s' needs the kiosk's screens, and this run has none"), line, cmd);
 		return VK_ERR_INVALID;
 	}
 	if (strcmp(cmd, "tap") == 0 && *arg) {
@@ -644,10 +626,8 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		s->sm->w = s->view_w;
 		s->sm->h = s->view_h;
 		if (!ui_sm_button(s->sm, arg, view_now(s))) {
-			snprintf(why, why_len, TR("line %d: no button '%s' on the %s screen (`screen` lists them)",
-						  "рядок %d: на екрані %s немає кнопки «%s» (`screen` їх показує)"),
-				 line, i18n_lang() == VK_LANG_UK ? ui_screen_name(s->sm->screen) : arg,
-				 i18n_lang() == VK_LANG_UK ? arg : ui_screen_name(s->sm->screen));
+			snprintf(why, why_len, _("line %d: no button '%s' on the %s screen (`screen` lists them)"),
+				 line, arg, ui_screen_name(s->sm->screen));
 			return VK_ERR_INVALID;
 		}
 		return VK_OK;
@@ -706,8 +686,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		} else {
 			s->expect_failed++;
 			if (s->account)
-				fprintf(s->account, TR("    !! line %d: expected the %s screen, got %s\n",
-						       "    !! рядок %d: очікували екран %s, а маємо %s\n"),
+				fprintf(s->account, _("    !! line %d: expected the %s screen, got %s\n"),
 					line, arg, ui_screen_name(s->sm->screen));
 		}
 		return VK_OK;
@@ -720,8 +699,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		} else {
 			s->expect_failed++;
 			if (s->account) {
-				fprintf(s->account, TR("    !! line %d: the %s screen does not show '%s'\n",
-						       "    !! рядок %d: екран %s не показує «%s»\n"),
+				fprintf(s->account, _("    !! line %d: the %s screen does not show '%s'\n"),
 					line, ui_screen_name(s->sm->screen), arg);
 				screen_dump(s);
 			}
@@ -729,8 +707,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		return VK_OK;
 	}
 bad:
-	snprintf(why, why_len, TR("line %d: cannot understand '%s %s' (see `vkhid run --help`)",
-				  "рядок %d: незрозуміло «%s %s» (див. `vkhid run --help`)"), line, cmd, arg);
+	snprintf(why, why_len, _("line %d: cannot understand '%s %s' (see `vkhid run --help`)"), line, cmd, arg);
 	return VK_ERR_INVALID;
 }
 
@@ -743,7 +720,7 @@ int scenario_run(struct scenario *s, const char *path, char *why, size_t why_len
 
 	s->last_outcome = -1;
 	if (!f || !line || !copy) {
-		snprintf(why, why_len, TR("cannot read the scenario %s: %s", "не вдається прочитати сценарій %s: %s"),
+		snprintf(why, why_len, _("cannot read the scenario %s: %s"),
 			 path, strerror(errno));
 		rc = VK_ERR_IO;
 		goto out;
@@ -752,7 +729,7 @@ int scenario_run(struct scenario *s, const char *path, char *why, size_t why_len
 		char *p = line, *end, *arg;
 		n++;
 		if (!strchr(line, '\n') && !feof(f)) {
-			snprintf(why, why_len, TR("line %d is too long", "рядок %d задовгий"), n);
+			snprintf(why, why_len, _("line %d is too long"), n);
 			rc = VK_ERR_INVALID;
 			goto out;
 		}

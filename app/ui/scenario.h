@@ -27,26 +27,31 @@
  *   size W H             the window becomes W x H pixels (portrait: W < H)
  *   screen               print the screen's texts and buttons (for writing scenarios)
  *
- * The run writes OUT/log.jsonl and the badges, and prints a readable account. Each change
- * of screen is logged as {"event": "screen", "screen": NAME, "texts": [...]}. */
+ * The runner only feeds the door (door/door.h) camera frames, codes and a virtual clock;
+ * the door does the rest, as at a real kiosk, and writes OUT/log.jsonl and the badges.
+ * The runner prints a readable account (with names). With screens, each change of screen
+ * is written to OUT/screens.jsonl as {"event": "screen", "screen": NAME, "texts": [...]}
+ * (the texts drawn, names included: a test aid kept apart from the door's log). */
 #ifndef VK_UI_SCENARIO_H
 #define VK_UI_SCENARIO_H
 
 #include <stdio.h>
 
 #include "core/checkin.h"
-#include "ui/kiosk.h"
+#include "door/door.h"
 #include "ui/screen.h"
 
 #define SCENARIO_MAX_SAMPLES 4096
 
 struct scenario {
 	FILE *account;             /* where the readable account goes (NULL = quiet) */
-	struct kiosk *k;
+	struct door *door;
 	/* what happened, for the summary and for expect */
 	int outcomes[CI_OUTCOME_COUNT];
 	int printed, held, no_read, expect_failed, expect_passed;
 	int last_outcome;          /* -1 = none since the last show/present */
+	int problem;               /* the door reported a problem since the last show */
+	int problems;              /* problems the door reported in the run */
 	char last_name[256];
 	/* image shown -> badge written, ms, one sample per admitted attendee */
 	double door_ms[SCENARIO_MAX_SAMPLES];
@@ -60,20 +65,21 @@ struct scenario {
 	struct ui_dlist *dl;       /* scratch display list */
 	int view_w, view_h;
 	int logged_screen;         /* the screen last logged, -1 none */
+	FILE *screens;             /* OUT/screens.jsonl */
 	char out_dir[1024];
 };
 
 /* Opens the kiosk's screens for the run: an offscreen w x h window (800x480 when 0), the
  * screen state machine on the kiosk's clock, the name search index. Returns VK_OK, or an
- * error with why (the run can go on without screens). s->k must be open. */
+ * error with why (the run can go on without screens). s->door must be open. */
 int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h, char *why,
 			  size_t why_len);
 void scenario_screens_close(struct scenario *s);
 
-/* The kiosk_note_fn to pass to kiosk_open with the scenario as ctx. */
-void scenario_note(void *ctx, const struct kiosk_note *n);
+/* The door_note_fn to pass to door_open with the scenario as ctx. */
+void scenario_note(void *ctx, const struct door_note *n);
 
-/* Runs the script at path on s->k. Returns VK_OK when it ran to the end (failed expects
+/* Runs the script at path on s->door. Returns VK_OK when it ran to the end (failed expects
  * are counted in s->expect_failed), or VK_ERR_INVALID / VK_ERR_IO with why naming the
  * line that is wrong. */
 int scenario_run(struct scenario *s, const char *path, char *why, size_t why_len);

@@ -335,7 +335,7 @@ void ui_sm_done(struct ui_state *st, enum ui_req_kind kind, int rc, const char *
 	case UI_REQ_REPRINT:
 		if (rc == VK_OK)
 			snprintf(st->org_message, sizeof st->org_message, T(st, "Badge queued again for %s."), who);
-		else if (rc == VK_ERR_EXISTS)
+		else if (rc == VK_ERR_REPRINT_LIMIT || rc == VK_ERR_REPRINT_NEEDS_ORGANIZER)
 			snprintf(st->org_message, sizeof st->org_message,
 				 T(st, "%s has had every reprint allowed (setting badge.reprints_max)."), who);
 		else

@@ -34,7 +34,7 @@
 #include "core/ticket.h"
 #include "db/db.h"
 #include "scan/scan.h"
-#include "ui/kiosk.h"
+#include "door/door.h"
 
 #define STRESS_N 6     /* frames per class and size */
 #define HELD SCAN_LIVE_ROTATION /* frames a code is held for the live read rate: 0.53 s */
@@ -194,13 +194,13 @@ static int load_empty(const char *shared, int w, int h, uint8_t **frames)
 	return n;
 }
 
-/* ---- the kiosk loop ---- */
+/* ---- the kiosk loop (the door, door/door.h, stepped as the scenario runner steps it) ---- */
 struct kiosk_watch { double ms; int outcomes; int admitted; };
 
-static void on_note(void *ctx, const struct kiosk_note *n)
+static void on_note(void *ctx, const struct door_note *n)
 {
 	struct kiosk_watch *kw = ctx;
-	if (n->kind != KIOSK_OUTCOME)
+	if (n->kind != DOOR_OUTCOME)
 		return;
 	kw->ms = n->ms;
 	kw->outcomes++;
@@ -230,13 +230,13 @@ static void kiosk_latency(const char *dir)
 	db_close(d);
 
 	struct kiosk_watch kw = { 0 };
-	struct kiosk_config cfg = { .db_path = path, .camera_spec = "files:", .out_dir = dir,
-				    .virtual_clock = 1, .frame_ms = 33 };
+	struct door_config cfg = { .database = path, .camera_spec = "files:", .out_dir = dir,
+				   .headless = 1, .frame_ms = 33 };
 	char prn[600];
 	snprintf(prn, sizeof prn, "file:%s/badges", dir);
 	cfg.printer_spec = prn;
-	struct kiosk *k;
-	if (kiosk_open(&cfg, on_note, &kw, &k, why, sizeof why) != VK_OK) {
+	struct door *k;
+	if (door_open(&cfg, on_note, &kw, &k, why, sizeof why) != VK_OK) {
 		printf("kiosk: cannot open: %s\n", why);
 		return;
 	}
@@ -255,22 +255,22 @@ static void kiosk_latency(const char *dir)
 		struct placement pl;
 		default_placement(&pl, 1280, 720, uni(&r, 4.0, 6.0), &r);
 		draw_code(frame, 1280, 720, code, &pl);
-		camera_sim_show(kiosk_camera(k), frame, 1280, 720, 1280);
+		camera_sim_show(door_camera(k), frame, 1280, 720, 1280);
 		int before = kw.outcomes;
 		for (int f = 0; f < 10 && kw.outcomes == before; f++) {
-			kiosk_tick(k, 0);
+			door_step(k, 0);
 			frames_to_read++;
 		}
 		if (kw.outcomes > before)
 			v[nv++] = kw.ms;
-		camera_sim_show(kiosk_camera(k), NULL, 0, 0, 0);
-		kiosk_tick(k, 1500); /* the person walks on */
+		camera_sim_show(door_camera(k), NULL, 0, 0, 0);
+		door_step(k, 1500); /* the person walks on */
 	}
 	printf("kiosk loop 1280x720:    frame with a ticket -> outcome %.2f ms median, %.2f ms p90 "
-	       "(%d of %d read, %d admitted, %.1f frames each; kiosk_tick with the files camera)\n",
+	       "(%d of %d read, %d admitted, %.1f frames each; door_step with the files camera)\n",
 	       pctl(v, nv, 0.5), pctl(v, nv, 0.9), nv, NT, kw.admitted, (double)frames_to_read / NT);
 	free(frame);
-	kiosk_close(k);
+	door_close(k);
 }
 
 int main(int argc, char **argv)

@@ -78,7 +78,7 @@ static int fps_while_printing(const char *vkhid, const char *dir)
 		return 1;
 	snprintf(cam, sizeof cam, "files:%s/cam@12", dir);
 	snprintf(prn, sizeof prn, "file:%s/badges", dir);
-	cfg.db_path = dbp;
+	cfg.database = dbp;
 	cfg.camera_spec = cam;
 	cfg.printer_spec = prn;
 	cfg.headless = 1;

@@ -43,7 +43,15 @@ has "summary counts the expectations" "$T/out" "expectations: 14 met, 0 not met"
 L=$W/out/log.jsonl
 [ "$(grep -c '"event": "outcome"' "$L")" = 13 ] && ok "log.jsonl has one line per outcome (13)" || bad "outcome lines" "$(grep -c '"event": "outcome"' "$L")"
 [ "$(grep -c '"outcome": "admitted"' "$L")" = 5 ] && ok "five admissions logged, held ticket counted once" || bad "admitted lines" "$(grep '"outcome"' "$L")"
-has "already_admitted is logged with the first check-in" "$L" '"outcome": "already_admitted", "code": "VK1:'
+fp1=$(printf %s "$(col6 1)" | sha256sum | cut -c1-8)
+has "already_admitted is logged with the code's fingerprint" "$L" "\"outcome\": \"already_admitted\", \"registration\": 1, \"code_kind\": \"signed\", \"code\": \"$fp1\""
+hasnt "the log holds no ticket code" "$L" 'VK1:'
+for who in Олександр Ганна Emily Скалозуб; do
+	hasnt "the log holds no name ($who)" "$L" "$who"
+done
+has "the account on stdout names them" "$T/out" "already_admitted  Олександр Скалозуб"
+[ "$(stat -c %a "$L")" = 600 ] && ok "log.jsonl is readable by its owner only (0600)" || bad "log mode" "$(stat -c %a "$L")"
+has "an admission is logged with its check-in and who decided" "$L" '"mode": "local"'
 has "first_checkin names the kiosk" "$L" '"first_checkin": {"time": "'
 has "the refused forged code is logged" "$L" '"outcome": "forged"'
 has "the printer's empty roll is logged" "$L" '"event": "print_held", "registration": 6, "printer": "no-media"'
@@ -74,7 +82,39 @@ open(sys.argv[1], 'wb').write(out)
 PY
 run_vk --db "$DB" run --headless --camera "hid:$W/scanner.events" --out "$W/hid"
 expect_rc "the kiosk runs on a barcode scanner's keystrokes" 0
-has "the scanned code reached the rules" "$W/hid/log.jsonl" '"source": "scanner", "outcome": "cancelled", "code": "x4-cancelled"'
+fpx=$(printf %s x4-cancelled | sha256sum | cut -c1-8)
+has "the scanned code reached the rules" "$W/hid/log.jsonl" "\"source\": \"scanner\", \"outcome\": \"cancelled\", \"registration\": 4, \"code_kind\": \"foreign\", \"code\": \"$fpx\""
+
+# a database that cannot be written for a moment (another process holds its write lock):
+# the door reports the problem and serves the next presentation; the run goes on
+python3 - "$DB" "$W/busy" "$T/locked" <<'PY' &
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=1)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[3], "w").close()
+log = os.path.join(sys.argv[2], "log.jsonl")
+deadline = time.time() + 60
+while time.time() < deadline:
+    if os.path.exists(log) and '"event": "problem"' in open(log, encoding="utf-8").read():
+        break
+    time.sleep(0.05)
+db.execute("ROLLBACK")
+PY
+locker=$!
+i=0; while [ ! -e "$T/locked" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+sed -e "s|@SHARED@|$SHARED|" > "$W/busy.scenario" <<'SC'
+show tickets/ticket-0007.png
+expect none
+show tickets/ticket-0007.png
+expect admitted Богдан
+SC
+run_vk --db "$DB" run --headless --no-screens --scenario "$W/busy.scenario" --out "$W/busy"
+wait $locker
+sed 's/^/# /' "$T/out"
+expect_rc "the door serves on after the database was locked for a while" 0
+has "the problem is logged" "$W/busy/log.jsonl" '"event": "problem", "problem": "database"'
+has "the next presentation was admitted" "$W/busy/log.jsonl" '"outcome": "admitted", "registration": 7'
+has "the account tells staff what happened" "$T/out" "The check-in could not be saved"
 
 # a scenario that expects the wrong thing fails, and says which line
 printf 'show-code ORDER-404\nexpect admitted\n' > "$W/wrong.scenario"

@@ -23,6 +23,7 @@
 #include "badge/reprint.h"
 #include "core/checkin.h"
 #include "core/i18n.h"
+#include "door/door.h"
 #include "core/import.h"
 #include "ui/screen.h"
 
@@ -43,6 +44,7 @@ static const struct enum_texts enums[] = {
 	{ "import problem", IMP_R_NO_NAME, IMP_R_COUNT, import_reason_text_in },
 	{ "camera state", 0, UI_SCANNER_COUNT, ui_scanner_text_in },
 	{ "reprint verdict", 0, BADGE_REPRINT_COUNT, badge_reprint_text_in },
+	{ "door problem", 0, DOOR_PROBLEM_COUNT, door_problem_text_in },
 };
 
 /* Texts that are the same words in English and in another language. */
