@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fuzzdir=$(cd "$(dirname "$VKHID")/.." && pwd)/fuzz
-runs=${FUZZ_RUNS:-20000}
+runs=${FUZZ_RUNS:-10000}
 
 found=0
 for h in "$top"/tests/fuzz/fuzz_*.c; do
@@ -23,7 +23,7 @@ for h in "$top"/tests/fuzz/fuzz_*.c; do
 	found=$((found + 1))
 	mkdir -p "$T/corpus-$name" "$T/art-$name"
 	# New inputs go to the scratch folder first on the line; the committed seeds are read only.
-	if "$bin" -runs="$runs" -seed=1 -max_total_time=20 -print_final_stats=1 \
+	if "$bin" -runs="$runs" -seed=1 -max_total_time=10 -print_final_stats=1 \
 		-artifact_prefix="$T/art-$name/" "$T/corpus-$name" "$top/tests/fuzz/corpus/$name" \
 		>"$T/fuzz-$name.log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/fuzz-$name.log")
