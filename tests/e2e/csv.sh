@@ -6,6 +6,8 @@
 # start with = + - @, a tab or a CR must come out as text: a leading ' inside a quoted
 # field (the OWASP rule), read back with Python's csv module as a spreadsheet would
 # split it. The numbers vkhid computes (the registration number) stay bare numbers.
+# Then import hygiene end to end (defect 11): a zero-width space inside a name, a bidi
+# override, a Windows-1251 line in a UTF-8 file.
 . "$(dirname "$0")/lib.sh"
 DB=$T/k.db
 vk() { run_vk --db "$DB" "$@"; }
@@ -65,4 +67,19 @@ has "tickets.csv: the display name is text" "$T/tickets/tickets.csv" '"'"'"'@SUM
 has "an ordinary name is written as it is" "$T/att.csv" ',Олена,Пчілка,Олена Пчілка,Спілка,'
 # the registration number is a bare number at the start of each row
 if grep -q '^1,"'"'"'=HYPERLINK' "$T/att.csv"; then ok "the number column stays a number"; else bad "number column" "$(head -3 "$T/att.csv")"; fi
+
+# ---- import hygiene ---------------------------------------------------------------------
+DB=$T/h.db
+vk event create --name "Хіджин"
+printf 'name,organization\nГанна Ко\342\200\213валь,\342\200\256Орг\n\316\353\345\355\340 \312\356\342\340\353\374,\nПетро Андрі\320\270\314\206,\n' >"$T/h.csv"
+vk import "$T/h.csv"
+expect_rc "an import with a bad line still succeeds" 0
+has "the Windows-1251 line is reported with its number" "$T/out" "line 3: this line is not UTF-8"
+has "and not imported" "$T/out" "added 2, updated 0, cancelled 0, unchanged 0, skipped 1"
+vk find Коваль
+has "a name with a zero-width space inside is found" "$T/out" "Ганна Коваль — Орг"
+vk find Андрій
+has "и + combining breve is found as й" "$T/out" "Петро Андрій"
+vk stats --json
+has "nobody called ����� ������ was added" "$T/out" '"registered": 2'
 done_testing
