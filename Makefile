@@ -5,6 +5,7 @@
 #   make run        install what is missing, build, run the demo kiosk
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #   make bench      release build, print every benchmark figure
+#   make fuzz       clang + libFuzzer: build every tests/fuzz/fuzz_*.c, run each FUZZ_SECONDS
 #   make clean
 #
 # Sources are found by folder: every .c under firmware/<driver>/ and app/<module>/ is part
@@ -52,7 +53,7 @@ $(SANB)/locale:
 pot:
 	sh po/pot.sh > po/vkhid.pot.new && mv po/vkhid.pot.new po/vkhid.pot
 
-.PHONY: all run test check bench clean deps demo unit e2e pot
+.PHONY: all run test check bench clean deps demo unit e2e pot fuzz fuzz-build
 # keep object files of test programs between runs
 .SECONDARY:
 all: $(BUILD)/vkhid $(MO_OUT)
@@ -100,6 +101,42 @@ $(SANB)/usbtests/%: $(SANB)/tests/usb/%.o $(SANB)/tests/fakes/fakeprinter.o $(UN
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(UMOCKDEV_LIBS) -lcmocka
 
+# ---- fuzzing (clang, libFuzzer) ---------------------------------------------------------
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer harness, linked against a libFuzzer build of
+# libvkhid in BUILD/fuzz/ (ASan+UBSan, coverage from -fsanitize=fuzzer-no-link), with its
+# seed corpus in tests/fuzz/corpus/NAME/. `make fuzz` runs each for FUZZ_SECONDS; what it
+# finds new goes to BUILD/fuzz/corpus/NAME/ (the committed seeds stay as they are), a crash
+# to BUILD/fuzz/crash-NAME-*. `make test` runs each briefly (tests/e2e/fuzz.sh).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZB        = $(BUILD)/fuzz
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  = $(BASEFLAGS) -g -O1 $(FUZZ_SAN)
+FUZZ_SRC     = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZB)/%)
+FUZZ_OBJ     = $(LIB_SRC:%.c=$(FUZZB)/%.o)
+
+$(FUZZB)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZB)/libvkhid.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZB)/fuzz_%: $(FUZZB)/tests/fuzz/fuzz_%.o $(FUZZB)/libvkhid.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory -j2 -O fuzz-build
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p $(FUZZB)/corpus/$$n; \
+		echo "fuzz_$$n: $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZB)/crash-$$n- \
+			$(FUZZB)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
+
 # every tests/bench/NAME.c is a program of its own: build/bench/NAME
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: $(REL)/tests/bench/%.o $(REL)/libvkhid.a
@@ -131,7 +168,7 @@ test: deps
 
 check: test
 
-test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale
+test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)

@@ -224,10 +224,18 @@ void cli_set_timezone(const char *tz)
 
 void cli_csv_field(FILE *f, const char *s, int last)
 {
+	/* A cell that starts with = + - @ (or a tab or CR before one) is a formula to Excel,
+	 * LibreOffice and Google Sheets: a participant named =HYPERLINK(...) would run in
+	 * the organizer's spreadsheet. The OWASP rule: a leading ' makes it text, shown as
+	 * written, and the field is quoted. Numbers vkhid computes go through
+	 * cli_csv_number() and stay numbers. */
+	int formula = s[0] && strchr("=+-@\t\r", s[0]) != NULL;
 	/* ';' too: Excel in a Ukrainian locale splits on it */
-	int q = strpbrk(s, ",;\"\r\n") != NULL;
+	int q = formula || strpbrk(s, ",;\"\r\n") != NULL;
 	if (q)
 		fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -236,6 +244,11 @@ void cli_csv_field(FILE *f, const char *s, int last)
 	if (q)
 		fputc('"', f);
 	fputs(last ? "\r\n" : ",", f);
+}
+
+void cli_csv_number(FILE *f, int64_t v, int last)
+{
+	fprintf(f, "%" PRId64 "%s", v, last ? "\r\n" : ",");
 }
 
 void cli_json_str(FILE *f, const char *s)

@@ -43,9 +43,14 @@ void cli_set_timezone(const char *tz);
 
 /* Writes s as a JSON string (with quotes) to f, escaping what JSON requires. */
 void cli_json_str(FILE *f, const char *s);
-/* Writes s as one CSV field (quoted when it holds a separator, quote or line break),
- * followed by "," or, when last, by CRLF. */
+/* Writes text s as one CSV field, followed by "," or, when last, by CRLF: quoted when it
+ * holds a separator, quote or line break; and when it starts with = + - @, a tab or a CR
+ * (a spreadsheet would run it as a formula), prefixed with ' and quoted (the OWASP rule
+ * against CSV injection), so it opens as the text it is. Every text vkhid writes into a
+ * CSV goes through here. */
 void cli_csv_field(FILE *f, const char *s, int last);
+/* Writes a number vkhid computed (a registration number) as one CSV field, unchanged. */
+void cli_csv_number(FILE *f, int64_t v, int last);
 /* 1 when a is --help or -h. */
 int cli_is_help(const char *a);
 /* Prints "usage: vkhid NAME USAGE" and the summary of a command. */

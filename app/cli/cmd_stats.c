@@ -107,12 +107,11 @@ static int export_row(void *ctx, const struct db_registration *r)
 {
 	struct export_ctx *x = ctx;
 	struct db_checkin first;
-	char num[24], when[32] = "";
+	char when[32] = "";
 	int in = db_checkin_admission(x->c->d, r->event_id, r->number, &first) == VK_OK;
-	snprintf(num, sizeof num, "%" PRId64, r->number);
 	if (in)
 		clock_format_local(first.wall_ms, when);
-	cli_csv_field(x->f, num, 0);
+	cli_csv_number(x->f, r->number, 0);
 	cli_csv_field(x->f, r->given, 0);
 	cli_csv_field(x->f, r->family, 0);
 	cli_csv_field(x->f, r->display, 0);
@@ -137,7 +136,7 @@ static int export_unlisted(void *ctx, const struct db_checkin *ci)
 	struct export_ctx *x = ctx;
 	struct db_registration r;
 	struct db_checkin first;
-	char num[24], when[32];
+	char when[32];
 	if (ci->kind != DB_CI_ENTRY && ci->kind != DB_CI_WALKIN)
 		return 0;
 	if (db_reg_get(x->c->d, ci->event_id, ci->number, &r) != VK_ERR_NOT_FOUND)
@@ -145,9 +144,8 @@ static int export_unlisted(void *ctx, const struct db_checkin *ci)
 	if (db_checkin_admission(x->c->d, ci->event_id, ci->number, &first) != VK_OK ||
 	    strcmp(first.uuid, ci->uuid) != 0)
 		return 0;
-	snprintf(num, sizeof num, "%" PRId64, ci->number);
 	clock_format_local(first.wall_ms, when);
-	cli_csv_field(x->f, num, 0);
+	cli_csv_number(x->f, ci->number, 0);
 	cli_csv_field(x->f, "", 0);
 	cli_csv_field(x->f, "", 0);
 	cli_csv_field(x->f, _("(signed ticket, not in the list)"), 0);

@@ -93,9 +93,7 @@ static int one(void *ctx, const struct db_registration *r)
 		return VK_ERR_IO;
 	}
 	snprintf(path, sizeof path, "%s.png", base);
-	char num[24];
-	snprintf(num, sizeof num, "%" PRId64, r->number);
-	cli_csv_field(x->csv, num, 0);
+	cli_csv_number(x->csv, r->number, 0);
 	cli_csv_field(x->csv, r->display, 0);
 	cli_csv_field(x->csv, r->email, 0);
 	cli_csv_field(x->csv, r->organization, 0);

@@ -311,6 +311,9 @@ static const char *const reason_texts[] = {
 		" import again"),
 	[IMP_R_COLUMNS] = N_("the number of fields differs from the header (a stray comma,"
 		" semicolon or quote?): check this row"),
+	[IMP_R_NOT_UTF8] = N_("this line is not UTF-8 text (pasted from a Windows-1251 file?) and was"
+		" not imported: retype its letters, save the list as \"CSV UTF-8\" and"
+		" import again"),
 	[IMP_R_CODE_TAKEN] = N_("this ticket code already belongs to another participant, imported"
 		" without it: check the codes in the list"),
 };
@@ -573,52 +576,21 @@ void import_report_free(struct import_report *rep)
 /* ---- 4. bytes: encoding, line ends and delimiter ---------------------------------------- */
 
 /* Cleans len bytes into out (capacity cap >= len + 1, or IMP_VAL when fix is set):
- * with fix, NULs and bytes that are not UTF-8 become U+FFFD; control characters, line
- * breaks and no-break spaces become spaces; runs of spaces one; ends trimmed. Returns
- * the number of bytes replaced. */
+ * with fix, NULs and bytes that are not UTF-8 become U+FFFD first; then text_clean()
+ * makes the stored form: invisible and bidi control characters dropped, control
+ * characters, line breaks and odd spaces one space, ends trimmed, letters with a
+ * combining mark composed (NFC). Returns the number of bytes replaced. */
 static size_t clean_text(const char *s, size_t len, int fix, char *out, size_t cap)
 {
 	char fixed[IMP_VAL];
-	size_t bad = 0, o = 0;
-	int sp = 0;
+	size_t bad = 0;
 
 	if (fix) {
 		bad = text_utf8_fix(fixed, sizeof fixed, s, len);
 		s = fixed;
 		len = strlen(fixed);
 	}
-	for (size_t i = 0; i < len && o + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c == 0x7F) {
-			sp = 1;
-			continue;
-		}
-		if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0) {
-			sp = 1;
-			i++;
-			continue;
-		}
-		if (sp && o) {
-			out[o++] = ' ';
-			if (o + 1 >= cap)
-				break;
-		}
-		sp = 0;
-		out[o++] = (char)c;
-	}
-	/* A small cap may have stopped the loop inside a character: drop its head. */
-	if (o + 1 >= cap) {
-		size_t k = o;
-		while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
-			k--;
-		if (k > 0 && (unsigned char)out[k - 1] >= 0xC0) {
-			unsigned char lead = (unsigned char)out[k - 1];
-			size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-			if (o - (k - 1) < need)
-				o = k - 1;
-		}
-	}
-	out[o] = '\0';
+	text_clean(out, cap, s, len);
 	return bad;
 }
 
@@ -1164,12 +1136,27 @@ static int row_to_registration(struct imp *im)
 	char *given = im->val[IMP_GIVEN], *family = im->val[IMP_FAMILY];
 	const char *ext = im->val[IMP_EXTERNAL_ID], *order = im->val[K_ORDER];
 	const char *bad_value = "";
-	int gcut = im->vcut[IMP_GIVEN], fcut = im->vcut[IMP_FAMILY];
+	int gcut, fcut;
 	int n = im->nf < IMP_MAX_COLS ? im->nf : IMP_MAX_COLS;
 	char detail[160];
 
+	/* A line that is not UTF-8 in a file that is: pasted from a Windows-1251 file, or
+	 * damaged. Its letters cannot be read, so it is not guessed at but reported. */
+	if (im->need_fix && strcmp(im->rep->encoding, "windows-1251") != 0) {
+		for (int j = 0; j < n; j++) {
+			if (text_utf8_valid(im->arena + im->cells[j].off, im->cells[j].len))
+				continue;
+			clean_text(im->arena + im->cells[j].off, im->cells[j].len, 1, detail,
+				   sizeof detail);
+			skip_row(im, IMP_R_NOT_UTF8, detail);
+			return 1;
+		}
+	}
 	if (pick_values(im, n, &bad_value))
 		warn(im, IMP_R_BAD_UTF8, bad_value);
+	/* The cut flags of this row: pick_values() has just set them. */
+	gcut = im->vcut[IMP_GIVEN];
+	fcut = im->vcut[IMP_FAMILY];
 	if (im->nf < im->ncols_eff) {
 		snprintf(detail, sizeof detail, _("%d of %d fields"), im->nf,
 			 im->ncols_eff);

@@ -44,11 +44,13 @@ enum import_reason {
 	IMP_R_BAD_QUOTES,        /* broken quoting: a quote never closes (row skipped; reading
 				  * resumes on the next line) */
 	IMP_R_TOO_LONG,          /* a field longer than the database keeps (kept cut) */
-	IMP_R_BAD_UTF8,          /* invalid bytes were replaced */
+	IMP_R_BAD_UTF8,          /* NUL bytes (or, in a file that is not UTF-8 at all,
+				  * invalid bytes) were replaced */
 	IMP_R_DUPLICATE,         /* the same external id / email twice in one file */
 	IMP_R_BAD_EMAIL,
 	IMP_R_COLUMNS,           /* more or fewer fields than the header */
 	IMP_R_CODE_TAKEN,        /* the ticket code belongs to another registration */
+	IMP_R_NOT_UTF8,          /* a line of a UTF-8 file is not UTF-8 (row skipped) */
 	IMP_R_COUNT              /* number of reasons + 1 (reasons start at 1) */
 };
 

@@ -10,7 +10,8 @@
  * multi-byte sequence, so a cut string is still valid UTF-8.
  *
  * Sections: 1. decoding and encoding  2. validation and repair  3. Windows-1251
- *           4. copy and trim  5. folding  6. romanisation and the search key */
+ *           4. copy and trim  5. folding  6. romanisation and the search key
+ *           7. hygiene: invisible characters, odd spaces and composition */
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,11 @@ static int put(char *out, size_t cap, size_t *len, const char *s, size_t n)
 	*len += n;
 	return 1;
 }
+
+/* Section 7: what a name may not keep, and composition of a letter with its mark. */
+static int is_invisible(uint32_t cp);
+static int is_odd_space(uint32_t cp);
+static size_t decode_composed(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* ---- 2. validation and repair ---------------------------------------------------------- */
 
@@ -323,7 +329,7 @@ static int is_apostrophe(uint32_t cp)
 static int is_space_cp(uint32_t cp)
 {
 	return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 ||
-	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x3000;
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x3000;
 }
 
 uint32_t text_lower_cp(uint32_t cp)
@@ -409,7 +415,7 @@ size_t text_fold(const char *s, char *out, size_t cap)
 	if (!out || cap == 0)
 		return 0;
 	while (left) {
-		size_t n = utf8_decode(p, left, &cp);
+		size_t n = decode_composed(p, left, &cp);
 		if (!n) {
 			/* Folding serves search; a stray byte is dropped, not guessed at. */
 			p++;
@@ -418,9 +424,11 @@ size_t text_fold(const char *s, char *out, size_t cap)
 		}
 		p += n;
 		left -= n;
-		if (is_apostrophe(cp))
+		/* A zero-width space or a bidi mark inside a name stored before import
+		 * cleaned them, or pasted into the search box: nothing to match. */
+		if (is_apostrophe(cp) || is_invisible(cp))
 			continue;
-		if (is_space_cp(cp) || cp < 0x20) {
+		if (is_space_cp(cp) || is_odd_space(cp) || cp < 0x20) {
 			space = len > 0;
 			continue;
 		}
@@ -570,4 +578,172 @@ void text_search_key(const char *given, const char *family, const char *display,
 		key[len] = '\0';
 	}
 	text_copy(out, cap, key);
+}
+
+/* ---- 7. hygiene: invisible characters, odd spaces and composition ---------------------- */
+
+/* Characters that show nothing yet make two equal-looking names differ, or reorder what
+ * is shown around them: the soft hyphen, the Arabic letter mark, the Mongolian vowel
+ * separator, zero-width space / non-joiner / joiner, the left-to-right and right-to-left
+ * marks, the embeddings and overrides U+202A..U+202E, the word joiner and invisible
+ * operators U+2060..U+2064, the isolates U+2066..U+2069, and U+FEFF (a BOM in the middle
+ * of a text, or a zero-width no-break space). A name on a badge needs none of them, and
+ * U+202E in a name would print "Коваль" reversed. */
+static int is_invisible(uint32_t cp)
+{
+	return cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+/* Control characters and the spaces and line breaks of Unicode other than ' ': each
+ * becomes one plain space (C0 and C1 controls, DEL, NEL, no-break space, ogham space,
+ * the typographic spaces U+2000..U+200A, line and paragraph separators, narrow no-break,
+ * medium mathematical and ideographic spaces). */
+static int is_odd_space(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+	       cp == 0x205F || cp == 0x3000;
+}
+
+/* Canonical compositions (Unicode NFC) of a base letter and one combining mark, for the
+ * letters names here are written with: every precomposed letter of Latin-1 Supplement
+ * and Latin Extended-A that decomposes canonically into an ASCII letter and a mark of
+ * U+0300..U+036F (from the decomposition mappings of the Unicode Character Database),
+ * and the Cyrillic й Й (и И + U+0306 breve), ї Ї (і І + U+0308 diaeresis), ё Ё (е Е +
+ * U+0308) and ў Ў (у У + U+0306). A Mac or a web form may send "й" as и + U+0306: it
+ * must be the same name as the "й" a Ukrainian keyboard types. Sorted by base, then
+ * mark. { base, mark, composed } */
+static const struct compose { uint16_t base, mark, composed; } compositions[] = {
+	{ 0x0041, 0x300, 0x00C0 }, { 0x0041, 0x301, 0x00C1 }, { 0x0041, 0x302, 0x00C2 },
+	{ 0x0041, 0x303, 0x00C3 }, { 0x0041, 0x304, 0x0100 }, { 0x0041, 0x306, 0x0102 },
+	{ 0x0041, 0x308, 0x00C4 }, { 0x0041, 0x30A, 0x00C5 }, { 0x0041, 0x328, 0x0104 },
+	{ 0x0043, 0x301, 0x0106 }, { 0x0043, 0x302, 0x0108 }, { 0x0043, 0x307, 0x010A },
+	{ 0x0043, 0x30C, 0x010C }, { 0x0043, 0x327, 0x00C7 }, { 0x0044, 0x30C, 0x010E },
+	{ 0x0045, 0x300, 0x00C8 }, { 0x0045, 0x301, 0x00C9 }, { 0x0045, 0x302, 0x00CA },
+	{ 0x0045, 0x304, 0x0112 }, { 0x0045, 0x306, 0x0114 }, { 0x0045, 0x307, 0x0116 },
+	{ 0x0045, 0x308, 0x00CB }, { 0x0045, 0x30C, 0x011A }, { 0x0045, 0x328, 0x0118 },
+	{ 0x0047, 0x302, 0x011C }, { 0x0047, 0x306, 0x011E }, { 0x0047, 0x307, 0x0120 },
+	{ 0x0047, 0x327, 0x0122 }, { 0x0048, 0x302, 0x0124 }, { 0x0049, 0x300, 0x00CC },
+	{ 0x0049, 0x301, 0x00CD }, { 0x0049, 0x302, 0x00CE }, { 0x0049, 0x303, 0x0128 },
+	{ 0x0049, 0x304, 0x012A }, { 0x0049, 0x306, 0x012C }, { 0x0049, 0x307, 0x0130 },
+	{ 0x0049, 0x308, 0x00CF }, { 0x0049, 0x328, 0x012E }, { 0x004A, 0x302, 0x0134 },
+	{ 0x004B, 0x327, 0x0136 }, { 0x004C, 0x301, 0x0139 }, { 0x004C, 0x30C, 0x013D },
+	{ 0x004C, 0x327, 0x013B }, { 0x004E, 0x301, 0x0143 }, { 0x004E, 0x303, 0x00D1 },
+	{ 0x004E, 0x30C, 0x0147 }, { 0x004E, 0x327, 0x0145 }, { 0x004F, 0x300, 0x00D2 },
+	{ 0x004F, 0x301, 0x00D3 }, { 0x004F, 0x302, 0x00D4 }, { 0x004F, 0x303, 0x00D5 },
+	{ 0x004F, 0x304, 0x014C }, { 0x004F, 0x306, 0x014E }, { 0x004F, 0x308, 0x00D6 },
+	{ 0x004F, 0x30B, 0x0150 }, { 0x0052, 0x301, 0x0154 }, { 0x0052, 0x30C, 0x0158 },
+	{ 0x0052, 0x327, 0x0156 }, { 0x0053, 0x301, 0x015A }, { 0x0053, 0x302, 0x015C },
+	{ 0x0053, 0x30C, 0x0160 }, { 0x0053, 0x327, 0x015E }, { 0x0054, 0x30C, 0x0164 },
+	{ 0x0054, 0x327, 0x0162 }, { 0x0055, 0x300, 0x00D9 }, { 0x0055, 0x301, 0x00DA },
+	{ 0x0055, 0x302, 0x00DB }, { 0x0055, 0x303, 0x0168 }, { 0x0055, 0x304, 0x016A },
+	{ 0x0055, 0x306, 0x016C }, { 0x0055, 0x308, 0x00DC }, { 0x0055, 0x30A, 0x016E },
+	{ 0x0055, 0x30B, 0x0170 }, { 0x0055, 0x328, 0x0172 }, { 0x0057, 0x302, 0x0174 },
+	{ 0x0059, 0x301, 0x00DD }, { 0x0059, 0x302, 0x0176 }, { 0x0059, 0x308, 0x0178 },
+	{ 0x005A, 0x301, 0x0179 }, { 0x005A, 0x307, 0x017B }, { 0x005A, 0x30C, 0x017D },
+	{ 0x0061, 0x300, 0x00E0 }, { 0x0061, 0x301, 0x00E1 }, { 0x0061, 0x302, 0x00E2 },
+	{ 0x0061, 0x303, 0x00E3 }, { 0x0061, 0x304, 0x0101 }, { 0x0061, 0x306, 0x0103 },
+	{ 0x0061, 0x308, 0x00E4 }, { 0x0061, 0x30A, 0x00E5 }, { 0x0061, 0x328, 0x0105 },
+	{ 0x0063, 0x301, 0x0107 }, { 0x0063, 0x302, 0x0109 }, { 0x0063, 0x307, 0x010B },
+	{ 0x0063, 0x30C, 0x010D }, { 0x0063, 0x327, 0x00E7 }, { 0x0064, 0x30C, 0x010F },
+	{ 0x0065, 0x300, 0x00E8 }, { 0x0065, 0x301, 0x00E9 }, { 0x0065, 0x302, 0x00EA },
+	{ 0x0065, 0x304, 0x0113 }, { 0x0065, 0x306, 0x0115 }, { 0x0065, 0x307, 0x0117 },
+	{ 0x0065, 0x308, 0x00EB }, { 0x0065, 0x30C, 0x011B }, { 0x0065, 0x328, 0x0119 },
+	{ 0x0067, 0x302, 0x011D }, { 0x0067, 0x306, 0x011F }, { 0x0067, 0x307, 0x0121 },
+	{ 0x0067, 0x327, 0x0123 }, { 0x0068, 0x302, 0x0125 }, { 0x0069, 0x300, 0x00EC },
+	{ 0x0069, 0x301, 0x00ED }, { 0x0069, 0x302, 0x00EE }, { 0x0069, 0x303, 0x0129 },
+	{ 0x0069, 0x304, 0x012B }, { 0x0069, 0x306, 0x012D }, { 0x0069, 0x308, 0x00EF },
+	{ 0x0069, 0x328, 0x012F }, { 0x006A, 0x302, 0x0135 }, { 0x006B, 0x327, 0x0137 },
+	{ 0x006C, 0x301, 0x013A }, { 0x006C, 0x30C, 0x013E }, { 0x006C, 0x327, 0x013C },
+	{ 0x006E, 0x301, 0x0144 }, { 0x006E, 0x303, 0x00F1 }, { 0x006E, 0x30C, 0x0148 },
+	{ 0x006E, 0x327, 0x0146 }, { 0x006F, 0x300, 0x00F2 }, { 0x006F, 0x301, 0x00F3 },
+	{ 0x006F, 0x302, 0x00F4 }, { 0x006F, 0x303, 0x00F5 }, { 0x006F, 0x304, 0x014D },
+	{ 0x006F, 0x306, 0x014F }, { 0x006F, 0x308, 0x00F6 }, { 0x006F, 0x30B, 0x0151 },
+	{ 0x0072, 0x301, 0x0155 }, { 0x0072, 0x30C, 0x0159 }, { 0x0072, 0x327, 0x0157 },
+	{ 0x0073, 0x301, 0x015B }, { 0x0073, 0x302, 0x015D }, { 0x0073, 0x30C, 0x0161 },
+	{ 0x0073, 0x327, 0x015F }, { 0x0074, 0x30C, 0x0165 }, { 0x0074, 0x327, 0x0163 },
+	{ 0x0075, 0x300, 0x00F9 }, { 0x0075, 0x301, 0x00FA }, { 0x0075, 0x302, 0x00FB },
+	{ 0x0075, 0x303, 0x0169 }, { 0x0075, 0x304, 0x016B }, { 0x0075, 0x306, 0x016D },
+	{ 0x0075, 0x308, 0x00FC }, { 0x0075, 0x30A, 0x016F }, { 0x0075, 0x30B, 0x0171 },
+	{ 0x0075, 0x328, 0x0173 }, { 0x0077, 0x302, 0x0175 }, { 0x0079, 0x301, 0x00FD },
+	{ 0x0079, 0x302, 0x0177 }, { 0x0079, 0x308, 0x00FF }, { 0x007A, 0x301, 0x017A },
+	{ 0x007A, 0x307, 0x017C }, { 0x007A, 0x30C, 0x017E }, { 0x0406, 0x308, 0x0407 },
+	{ 0x0415, 0x308, 0x0401 }, { 0x0418, 0x306, 0x0419 }, { 0x0423, 0x306, 0x040E },
+	{ 0x0435, 0x308, 0x0451 }, { 0x0438, 0x306, 0x0439 }, { 0x0443, 0x306, 0x045E },
+	{ 0x0456, 0x308, 0x0457 },
+};
+
+/* The composition of base + mark, or 0 when there is none (in the table above). */
+static uint32_t compose(uint32_t base, uint32_t mark)
+{
+	size_t lo = 0, hi = sizeof compositions / sizeof compositions[0];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct compose *c = &compositions[mid];
+		if (c->base == base && c->mark == mark)
+			return c->composed;
+		if (c->base < base || (c->base == base && c->mark < mark))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* As utf8_decode, and when the character is followed by a combining mark it composes
+ * with (compose()), returns the composed letter and the length of both. Only the mark
+ * right after the base is composed: enough for the letters of the table, which take one
+ * mark each. */
+static size_t decode_composed(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t k = utf8_decode(s, n, cp), k2;
+	uint32_t mark, c;
+
+	if (k && k < n && s[k] >= 0xCC && s[k] <= 0xCD &&
+	    (k2 = utf8_decode(s + k, n - k, &mark)) && mark >= 0x300 && mark <= 0x36F &&
+	    (c = compose(*cp, mark)) != 0) {
+		*cp = c;
+		k += k2;
+	}
+	return k;
+}
+
+/* The stored form of len bytes of UTF-8 text (see text.h). */
+size_t text_clean(char *out, size_t cap, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t o = 0, left = s ? len : 0;
+	int space = 0;
+	char enc[4];
+	uint32_t cp;
+
+	if (!out || cap == 0)
+		return 0;
+	while (left) {
+		size_t n = decode_composed(p, left, &cp);
+		if (!n) {
+			/* Not UTF-8: the caller repairs or refuses such text first. */
+			p++;
+			left--;
+			continue;
+		}
+		p += n;
+		left -= n;
+		if (is_invisible(cp))
+			continue;
+		if (cp == ' ' || is_odd_space(cp)) {
+			space = o > 0;
+			continue;
+		}
+		if (space && !put(out, cap, &o, " ", 1))
+			break;
+		space = 0;
+		if (!put(out, cap, &o, enc, text_utf8_put(cp, (char *)enc)))
+			break;
+	}
+	out[o] = '\0';
+	return o;
 }

@@ -53,5 +53,15 @@ uint32_t text_upper_cp(uint32_t cp);
 /* Copies the string ch into out (capacity cap, always terminated) upper-cased when it is
  * exactly one character (a key of the on-screen keyboard), unchanged otherwise. */
 void text_upper_char(const char *ch, char *out, size_t cap);
+/* The form in which a name or other text from a list is stored (and printed): invisible
+ * characters dropped (zero-width spaces and joiners, U+FEFF, the soft hyphen, and the
+ * bidirectional marks, embeddings, overrides and isolates such as U+202E); control
+ * characters, line breaks, no-break and other Unicode spaces made one plain space, runs
+ * of spaces one, both ends trimmed; a Latin letter or и і е у followed by a combining
+ * mark composed into the precomposed letter where Unicode has one (NFC for those
+ * letters: и + U+0306 is й). s holds len bytes of UTF-8 (bytes that are not UTF-8 are
+ * dropped: repair them first with text_utf8_fix, or refuse the text). Writes at most cap
+ * bytes including the NUL, cut at a character boundary; returns the length written. */
+size_t text_clean(char *out, size_t cap, const char *s, size_t len);
 
 #endif

@@ -58,14 +58,33 @@ static int zpl_encode(const struct printer_model *m, const struct printer_media 
 	return pbuf_put(tail, "^XZ", 3);
 }
 
-/* Splits the text between STX and ETX into at most max comma-separated integers. */
+/* The largest value a field may carry. Real fields are at most 8 digits; anything longer
+ * from a broken or hostile printer is held here, so no product below can overflow (long
+ * is 32 bits on the Pi's armhf). */
+#define ZPL_FIELD_MAX 99999999L
+
+/* Splits s[0..n) (the text between STX and ETX) into at most max comma-separated integers.
+ * Reads only inside s[0..n): the reply is not NUL-terminated. Each field is an optional
+ * sign and decimal digits; anything after the digits up to the comma is ignored, a field
+ * with no digits is 0, and values are held to [-ZPL_FIELD_MAX, ZPL_FIELD_MAX]. */
 static int fields(const char *s, size_t n, long *v, int max)
 {
 	int k = 0;
 	size_t i = 0;
 
 	while (i < n && k < max) {
-		v[k++] = strtol(s + i, NULL, 10);
+		long x = 0;
+		int neg = 0;
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			neg = s[i++] == '-';
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			if (x < ZPL_FIELD_MAX)
+				x = x * 10 + (s[i] - '0');
+		if (x > ZPL_FIELD_MAX)
+			x = ZPL_FIELD_MAX;
+		v[k++] = neg ? -x : x;
 		while (i < n && s[i] != ',')
 			i++;
 		i++;
@@ -119,7 +138,11 @@ static int zpl_status_parse(const struct printer_model *m, const uint8_t *b, siz
 	else
 		r->st.state = PRINTER_READY;
 	r->busy = formats > 0 || remaining > 0 || partial;
-	r->st.media.length_mm = (int)(f1[3] * 254 / ((m ? m->dpi : 203) * 10));
+	/* Label length in dots; a negative one means nothing. At most 99999999 * 254, which
+	 * fits 64 bits. */
+	int dpi = m && m->dpi > 0 ? m->dpi : 203;
+	long long len_dots = f1[3] > 0 ? f1[3] : 0;
+	r->st.media.length_mm = (int)(len_dots * 254 / ((long long)dpi * 10));
 	snprintf(r->st.detail, sizeof(r->st.detail),
 		 "paper out %ld, pause %ld, head up %ld, ribbon out %ld, formats %ld, labels %ld",
 		 paper_out, pause, head_up, ribbon_out, formats, remaining);

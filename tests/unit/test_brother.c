@@ -269,6 +269,33 @@ static void test_status_parse(void **state)
 }
 
 /* Rendered badge -> encoded -> decoded back: the same dots, and the QR reads. */
+/* A broken or hostile printer: every bit set after a valid header, replies cut at every
+ * length, and a reply inside a longer buffer. The parser reads only the bytes given
+ * (ASan), names a state a person can act on, and uses exactly one reply. (Reviewed for
+ * the ZPL overflow of issue 10: the Brother reply is fixed-size bytes, no arithmetic.) */
+static void test_status_hostile(void **state)
+{
+	(void)state;
+	struct proto_reply r;
+	uint8_t s[64];
+
+	memset(s, 0xFF, sizeof s);
+	s[0] = 0x80, s[1] = 0x20, s[2] = 0x42;
+	assert_int_equal(proto_brother_ql.status_parse(NULL, s, sizeof s, &r), 32);
+	assert_int_equal(r.st.state, PRINTER_COVER_OPEN); /* the most urgent bit wins */
+	assert_int_equal(r.st.media.width_mm, 255);
+	assert_non_null(memchr(r.st.detail, '\0', sizeof r.st.detail));
+	for (size_t n = 1; n < 32; n++) {
+		uint8_t *cut = malloc(n);
+		memcpy(cut, s, n);
+		assert_int_equal(proto_brother_ql.status_parse(NULL, cut, n, &r), 0);
+		free(cut);
+	}
+	memset(s, 0, sizeof s);
+	s[0] = 0x80;
+	assert_int_equal(proto_brother_ql.status_parse(NULL, s, 32, &r), PRINTER_ERR_INVALID);
+}
+
 static void round_trip(const char *model_name, const char *tpl_name, int compress)
 {
 	const struct printer_model *m = model(model_name);
@@ -333,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_job_two_colour),
 		cmocka_unit_test(test_status_request),
 		cmocka_unit_test(test_status_parse),
+		cmocka_unit_test(test_status_hostile),
 		cmocka_unit_test(test_round_trip_ql820),
 		cmocka_unit_test(test_round_trip_ql1110),
 	};

@@ -96,6 +96,34 @@ static void test_status(void **state)
 	assert_int_equal(proto_escpos.status_parse(NULL, junk, 4, &r), PRINTER_ERR_INVALID);
 }
 
+/* A broken or hostile printer: every bit a status byte may carry set, replies cut short,
+ * and bytes that are no status at all. The parser reads only the bytes given (ASan) and
+ * uses exactly four. (Reviewed for the ZPL overflow of issue 10: four bytes, no
+ * arithmetic.) */
+static void test_status_hostile(void **state)
+{
+	(void)state;
+	struct proto_reply r;
+	const uint8_t all[] = { 0x7E, 0x7E, 0x7E, 0x7E, 0x7E };
+
+	assert_int_equal(proto_escpos.status_parse(NULL, all, sizeof all, &r), 4);
+	assert_int_equal(r.st.state, PRINTER_COVER_OPEN);
+	assert_false(r.busy);
+	assert_non_null(memchr(r.st.detail, '\0', sizeof r.st.detail));
+	for (size_t n = 1; n < 4; n++) {
+		uint8_t *cut = malloc(n);
+		memcpy(cut, all, n);
+		assert_int_equal(proto_escpos.status_parse(NULL, cut, n, &r), 0);
+		free(cut);
+	}
+	for (int b = 0; b < 256; b++) {
+		uint8_t one[4] = { (uint8_t)b, 0x12, 0x12, 0x12 };
+		int used = proto_escpos.status_parse(NULL, one, 4, &r);
+		assert_true(used == 4 || used == PRINTER_ERR_INVALID);
+		assert_int_equal(used == 4, (b & 0x93) == 0x12);
+	}
+}
+
 static void test_round_trip_tm_t20(void **state)
 {
 	(void)state;
@@ -135,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_tiny_receipt),
 		cmocka_unit_test(test_bands),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_hostile),
 		cmocka_unit_test(test_round_trip_tm_t20),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

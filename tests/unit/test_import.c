@@ -25,6 +25,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/import.h"
+#include "core/search.h"
 #include "core/text.h"
 #include "db/db.h"
 
@@ -435,12 +436,12 @@ static void test_bad_utf8_and_nul(void **state)
 
 	assert_int_equal(imp_opts(f, csv, sizeof csv - 1, "auto", NULL, 0, 0), VK_OK);
 	assert_string_equal(f->rep.encoding, "utf-8");
-	assert_counts(&f->rep, 3, 3, 0, 0, 0, 0);
-	assert_true(problem_at(&f->rep, 3, IMP_R_BAD_UTF8, 0));
+	/* bytes that are not UTF-8 in a UTF-8 file: the line is reported, not imported */
+	assert_counts(&f->rep, 3, 2, 0, 0, 0, 1);
+	assert_true(problem_at(&f->rep, 3, IMP_R_NOT_UTF8, 1));
+	/* a NUL is replaced and the row kept, with a warning */
 	assert_true(problem_at(&f->rep, 4, IMP_R_BAD_UTF8, 0));
 	r = reg_no(f, 2);
-	assert_string_equal(r.organization, "Пр\xEF\xBF\xBD\xEF\xBF\xBD" "світа");
-	r = reg_no(f, 3);
 	assert_string_equal(r.given, "Ні\xEF\xBF\xBD" "на");
 	assert_int_equal(text_utf8_valid(r.search_key, strlen(r.search_key)), 1);
 }
@@ -838,6 +839,112 @@ static void test_huge_fields(void **state)
 	free(csv);
 }
 
+/* ---- text hygiene (issue 10, defects 10 and 11) -------------------------------------- */
+
+/* A cut value warns on its own row only: the row after a cut given name has nothing cut
+ * and must not be told it has. */
+static void test_cut_warning_stays_on_its_row(void **state)
+{
+	struct fx *f = *state;
+	size_t n = 0;
+	char *csv = malloc(4096);
+
+	n += (size_t)sprintf(csv, "given_name,family_name,email\n");
+	for (int i = 0; i < 1500; i++)
+		csv[n++] = 'a';
+	n += (size_t)sprintf(csv + n, ",Довгий,long@example.org\nОля,Коротка,short@example.org\n");
+	assert_int_equal(imp_opts(f, csv, n, "auto", NULL, 0, 0), VK_OK);
+	assert_counts(&f->rep, 2, 2, 0, 0, 0, 0);
+	assert_true(problem_at(&f->rep, 2, IMP_R_TOO_LONG, 0));
+	assert_false(problem_at(&f->rep, 3, IMP_R_TOO_LONG, 0));
+	assert_int_equal(f->rep.problems_total, 1);
+	assert_string_equal(reg_by(f, "", "short@example.org").given, "Оля");
+	free(csv);
+}
+
+/* The exact hits of query among the event's people: their display names, ", "-joined. */
+static void exact_hits(struct fx *f, const char *query, char *out, size_t cap)
+{
+	struct search *s;
+	struct search_hit hits[8];
+	size_t len = 0;
+
+	out[0] = '\0';
+	assert_int_equal(search_open(f->d, f->ev, &s), VK_OK);
+	int k = search_find(s, query, hits, 8);
+	for (int i = 0; i < k; i++)
+		if (hits[i].match == SEARCH_EXACT)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "",
+						hits[i].display);
+	search_free(s);
+}
+
+/* Zero-width characters, BOMs and bidi controls inside names are dropped, so the name
+ * is found and printed as it reads; odd spaces become one space; and a name typed with a
+ * combining breve is the same name as one typed with "й". */
+static void test_invisible_and_bidi_dropped(void **state)
+{
+	struct fx *f = *state;
+	char got[512];
+	static const char csv[] =
+		"external_id,given_name,family_name,organization\n"
+		/* Ганна Ко<ZWSP>валь<BOM>, organization with a ZWJ and a word joiner */
+		"1,Ганна,Ко\xE2\x80\x8B" "валь\xEF\xBB\xBF,ГО\xE2\x80\x8D \xE2\x81\xA0«Вхід»\n"
+		/* <RLO>Олена<PDF> Пчілка, with an LRM and an RLI..PDI in the organization */
+		"2,\xE2\x80\xAE" "Олена\xE2\x80\xAC,Пчілка,\xE2\x80\x8E" "Фонд \xE2\x81\xA7" "Х\xE2\x81\xA9\n"
+		/* Андрій with и + U+0306, and an em space and a line separator in the name */
+		"3,Андрі\xD0\xB8\xCC\x86,Шевчук\xE2\x80\x83\xE2\x80\xA8Гнатюк,Cafe\xCC\x81\n";
+
+	assert_int_equal(imp(f, csv), VK_OK);
+	assert_counts(&f->rep, 3, 3, 0, 0, 0, 0);
+	struct db_registration r = reg_by(f, "1", "");
+	assert_string_equal(r.family, "Коваль");
+	assert_string_equal(r.organization, "ГО «Вхід»");
+	r = reg_by(f, "2", "");
+	assert_string_equal(r.given, "Олена");
+	assert_string_equal(r.display, "Олена Пчілка");
+	assert_string_equal(r.organization, "Фонд Х");
+	r = reg_by(f, "3", "");
+	assert_string_equal(r.given, "Андрій"); /* и + breve composed: й */
+	assert_string_equal(r.family, "Шевчук Гнатюк");
+	assert_string_equal(r.organization, "Caf\xC3\xA9"); /* e + U+0301 is é */
+
+	exact_hits(f, "Коваль", got, sizeof got);
+	assert_string_equal(got, "Ганна Коваль");
+	exact_hits(f, "Олена", got, sizeof got);
+	assert_string_equal(got, "Олена Пчілка");
+
+	/* The precomposed spelling of the same person changes nothing. */
+	assert_int_equal(imp(f, "external_id,given_name,family_name,organization\n"
+			        "3,Андрій,Шевчук Гнатюк,Caf\xC3\xA9\n"), VK_OK);
+	assert_counts(&f->rep, 1, 0, 0, 0, 1, 0);
+	exact_hits(f, "андрій", got, sizeof got);
+	assert_string_equal(got, "Андрій Шевчук Гнатюк");
+}
+
+/* A Windows-1251 line pasted into a UTF-8 file is reported with its line number and not
+ * imported as a person called "����� ������"; the UTF-8 lines around it are. */
+static void test_cp1251_line_in_utf8_file(void **state)
+{
+	struct fx *f = *state;
+	/* line 3 is "Олена Коваль" in Windows-1251 */
+	static const char csv[] =
+		"name,organization\n"
+		"Ліна Костенко,Спілка\n"
+		"\xCE\xEB\xE5\xED\xE0 \xCA\xEE\xE2\xE0\xEB\xFC,\n"
+		"Остап Вишня,Редакція\n";
+
+	assert_int_equal(imp(f, csv), VK_OK);
+	assert_string_equal(f->rep.encoding, "utf-8");
+	assert_counts(&f->rep, 3, 2, 0, 0, 0, 1);
+	assert_true(problem_at(&f->rep, 3, IMP_R_NOT_UTF8, 1));
+	assert_int_equal(db_reg_count(f->d, f->ev, 0), 2);
+	assert_string_equal(reg_no(f, 1).display, "Ліна Костенко");
+	assert_string_equal(reg_no(f, 2).display, "Остап Вишня");
+	/* the message says what to do */
+	assert_non_null(strstr(import_reason_text(IMP_R_NOT_UTF8), "CSV UTF-8"));
+}
+
 /* ---- the rest ------------------------------------------------------------------------ */
 
 static void test_file_entry(void **state)
@@ -973,6 +1080,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_problem_list_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_warning_stays_on_its_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invisible_and_bidi_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cp1251_line_in_utf8_file, setup, teardown),
 		cmocka_unit_test(test_names_and_texts),
 		cmocka_unit_test_setup_teardown(test_why_in_ukrainian, setup, teardown),
 	};

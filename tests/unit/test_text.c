@@ -351,6 +351,134 @@ static void test_lang_from_env(void **state)
 	assert_string_equal(_("Printer cover open"), "Printer cover open");
 }
 
+/* ---- hygiene: text_clean (issue 10, defect 11) -------------------------------------- */
+
+static const char *clean(const char *s)
+{
+	static char out[256];
+	text_clean(out, sizeof out, s, strlen(s));
+	return out;
+}
+
+/* A letter and its combining mark give the precomposed letter Unicode's NFC gives
+ * (pairs checked against the Unicode Character Database's decomposition mappings). */
+static void test_clean_composes(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{ "e\xCC\x81", "\xC3\xA9" },                 /* e + acute = é U+00E9 */
+		{ "A\xCC\x8A", "\xC3\x85" },                 /* A + ring = Å U+00C5 */
+		{ "n\xCC\x83", "\xC3\xB1" },                 /* n + tilde = ñ U+00F1 */
+		{ "y\xCC\x88", "\xC3\xBF" },                 /* y + diaeresis = ÿ U+00FF */
+		{ "Z\xCC\x8C", "\xC5\xBD" },                 /* Z + caron = Ž U+017D */
+		{ "s\xCC\xA7", "\xC5\x9F" },                 /* s + cedilla = ş U+015F */
+		{ "g\xCC\x86", "\xC4\x9F" },                 /* g + breve = ğ U+011F */
+		{ "o\xCC\x8B", "\xC5\x91" },                 /* o + double acute = ő U+0151 */
+		{ "\xD0\xB8\xCC\x86", "\xD0\xB9" },          /* и + breve = й U+0439 */
+		{ "\xD0\x98\xCC\x86", "\xD0\x99" },          /* И + breve = Й U+0419 */
+		{ "\xD1\x96\xCC\x88", "\xD1\x97" },          /* і + diaeresis = ї U+0457 */
+		{ "\xD0\x86\xCC\x88", "\xD0\x87" },          /* І + diaeresis = Ї U+0407 */
+		{ "\xD0\xB5\xCC\x88", "\xD1\x91" },          /* е + diaeresis = ё U+0451 */
+		{ "\xD0\xA3\xCC\x86", "\xD0\x8E" },          /* У + breve = Ў U+040E */
+		/* no precomposed form: left as written */
+		{ "q\xCC\x81", "q\xCC\x81" },
+		{ "\xD0\xB5\xCC\x81", "\xD0\xB5\xCC\x81" },  /* Cyrillic е + acute (stress mark) */
+		{ "\xCC\x86x", "\xCC\x86x" },                /* a mark with no letter before it */
+		{ "\xC3\xA9\xCC\x81", "\xC3\xA9\xCC\x81" },  /* é + acute: one composition only */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_string_equal(clean(cases[i].in), cases[i].want);
+	assert_string_equal(clean("Андр\xD1\x96\xD0\xB8\xCC\x86 \xD0\x86\xCC\x88\xD0\xB6\xD0\xB0"
+				  "\xD0\xBA\xD1\x96\xD0\xB2"), "Андрій Їжаків");
+	/* The search folds both spellings alike, so a typed "й" finds a stored и + breve. */
+	char a[64], b[64];
+	text_fold("Андр\xD1\x96\xD0\xB8\xCC\x86", a, sizeof a);
+	text_fold("Андрій", b, sizeof b);
+	assert_string_equal(a, b);
+}
+
+/* Zero-width characters, BOMs, the soft hyphen and every bidi control vanish; control
+ * characters and odd spaces become one space; the ends are trimmed. */
+static void test_clean_invisible_and_spaces(void **state)
+{
+	(void)state;
+	static const uint32_t invisible[] = {
+		0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B,
+		0x202C, 0x202D, 0x202E, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067,
+		0x2068, 0x2069, 0xFEFF,
+	};
+	static const uint32_t spaces[] = {
+		0x09, 0x0A, 0x0D, 0x1F, 0x7F, 0x85, 0x9F, 0xA0, 0x1680, 0x2000, 0x2003, 0x200A,
+		0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+	};
+	char in[64], enc[8], fold[64];
+
+	for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++) {
+		uint32_t cp = invisible[i];
+		snprintf(enc, sizeof enc, "%c%c%c", cp < 0x800 ? 0xC0 | cp >> 6 : 0xE0 | cp >> 12,
+			 cp < 0x800 ? 0x80 | (cp & 0x3F) : 0x80 | (cp >> 6 & 0x3F),
+			 cp < 0x800 ? 0 : 0x80 | (cp & 0x3F));
+		snprintf(in, sizeof in, "%sКо%sваль%s", enc, enc, enc);
+		assert_string_equal(clean(in), "Коваль");
+		text_fold(in, fold, sizeof fold);
+		assert_string_equal(fold, "коваль");
+	}
+	for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++) {
+		uint32_t cp = spaces[i];
+		if (cp < 0x80)
+			snprintf(enc, sizeof enc, "%c", (int)cp);
+		else if (cp < 0x800)
+			snprintf(enc, sizeof enc, "%c%c", 0xC0 | cp >> 6, 0x80 | (cp & 0x3F));
+		else
+			snprintf(enc, sizeof enc, "%c%c%c", 0xE0 | cp >> 12, 0x80 | (cp >> 6 & 0x3F),
+				 0x80 | (cp & 0x3F));
+		snprintf(in, sizeof in, "%sОлена%s %sПчілка%s", enc, enc, enc, enc);
+		assert_string_equal(clean(in), "Олена Пчілка");
+	}
+	/* what is shown is what is stored: RLO + "акчілП" would print "Пчілка" */
+	assert_string_equal(clean("\xE2\x80\xAE" "акчілП"), "акчілП");
+	assert_string_equal(clean(""), "");
+	assert_string_equal(clean(" \xE2\x80\x8B "), "");
+	/* a cut never splits a letter, a composed one included */
+	char small[6];
+	assert_int_equal(text_clean(small, 5, "ab\xD0\xB8\xCC\x86" "c", 7), 4);
+	assert_string_equal(small, "ab\xD0\xB9");
+	assert_int_equal(text_clean(small, 4, "ab\xD0\xB9", 4), 2);
+}
+
+/* Random bytes, repaired, then cleaned: always valid UTF-8, never longer than the input,
+ * and cleaning twice changes nothing (the stored form is stable). */
+static void test_clean_random(void **state)
+{
+	(void)state;
+	char raw[64], fixed[256], once[256], twice[256];
+
+	for (int round = 0; round < 20000; round++) {
+		size_t n = lcg() % sizeof raw;
+		for (size_t i = 0; i < n; i++) {
+			uint32_t r = lcg();
+			/* mostly the bytes of marks, invisibles and Cyrillic */
+			static const char marks[] = "\xCC\x86\x88\xE2\x80\x8B\xAE\xD0\xB8 \t";
+			static const char more[] = "\xD1\x96\xEF\xBB\xBF\xC2\xA0\xCD\xAF" "e";
+			if (r % 3 == 0)
+				raw[i] = marks[r % (sizeof marks - 1)];
+			else if (r % 3 == 1)
+				raw[i] = more[r % (sizeof more - 1)];
+			else
+				raw[i] = (char)(r >> 8);
+		}
+		text_utf8_fix(fixed, sizeof fixed, raw, n);
+		size_t a = text_clean(once, sizeof once, fixed, strlen(fixed));
+		assert_int_equal(a, strlen(once));
+		assert_true(a <= strlen(fixed));
+		assert_true(text_utf8_valid(once, a));
+		assert_null(strstr(once, "\xE2\x80\x8B"));
+		assert_null(strstr(once, "\xEF\xBB\xBF"));
+		text_clean(twice, sizeof twice, once, a);
+		assert_string_equal(once, twice);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +496,9 @@ int main(void)
 		cmocka_unit_test(test_romanisation_official),
 		cmocka_unit_test(test_search_key_cap),
 		cmocka_unit_test(test_random_bytes),
+		cmocka_unit_test(test_clean_composes),
+		cmocka_unit_test(test_clean_invisible_and_spaces),
+		cmocka_unit_test(test_clean_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

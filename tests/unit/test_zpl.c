@@ -101,6 +101,48 @@ static void test_status(void **state)
 	pbuf_free(&req);
 }
 
+/* A broken or hostile printer: fields far past 8 digits, signs, no digits at all, a zero
+ * dpi. The kiosk must get a reply it can act on, never an overflow (UBSan stops the test)
+ * and never a read past the reply (ASan). */
+static void test_status_hostile(void **state)
+{
+	(void)state;
+	struct proto_reply r;
+	const char *huge = HS("030,0,0,99999999999999999999999999,000,0,0,0,000,0,0,0",
+			      "000,0,0,0,0,2,6,0,99999999999999999999,1,000");
+	const char *lmax = HS("030,0,0,9223372036854775807,000,0,0,0,000,0,0,0",
+			      "000,0,0,0,0,2,6,0,00000000,1,000");
+	const char *lmin = HS("030,0,0,-9223372036854775808,000,0,0,0,000,0,0,0",
+			      "000,0,0,0,0,2,6,0,00000000,1,000");
+	const char *words = HS("a,b,c,d,e,f,g,h,i,j,k,l", "a,b,c,d,e,f,g,h,i,j,k");
+	const char *few = HS("030,0,0", "000,0,0");
+	struct printer_model zero_dpi = *printer_model_find("ZD421");
+
+	zero_dpi.dpi = 0;
+	assert_int_equal(proto_zpl.status_parse(NULL, (const uint8_t *)huge, strlen(huge), &r),
+			 (int)strlen(huge));
+	assert_int_equal(r.st.state, PRINTER_READY);
+	assert_true(r.busy); /* labels remaining: a huge count is still "some" */
+	assert_true(r.st.media.length_mm > 0);
+	assert_int_equal(proto_zpl.status_parse(NULL, (const uint8_t *)lmax, strlen(lmax), &r),
+			 (int)strlen(lmax));
+	assert_true(r.st.media.length_mm > 0);
+	assert_int_equal(proto_zpl.status_parse(&zero_dpi, (const uint8_t *)lmax, strlen(lmax), &r),
+			 (int)strlen(lmax));
+	assert_int_equal(proto_zpl.status_parse(NULL, (const uint8_t *)lmin, strlen(lmin), &r),
+			 (int)strlen(lmin));
+	assert_int_equal(r.st.media.length_mm, 0); /* a negative length means nothing */
+	assert_int_equal(proto_zpl.status_parse(NULL, (const uint8_t *)words, strlen(words), &r),
+			 (int)strlen(words));
+	assert_int_equal(r.st.state, PRINTER_READY);
+	assert_int_equal(proto_zpl.status_parse(NULL, (const uint8_t *)few, strlen(few), &r),
+			 PRINTER_ERR_INVALID);
+	/* A field that runs to the very end of a reply with no ETX: more bytes are needed. */
+	const char *open_end = "\x02" "030,0,0,12345678901234567890";
+	assert_int_equal(proto_zpl.status_parse(NULL, (const uint8_t *)open_end, strlen(open_end),
+						&r), 0);
+}
+
 static void test_round_trip_zd421(void **state)
 {
 	(void)state;
@@ -141,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_tiny_label),
 		cmocka_unit_test(test_width_not_multiple_of_8),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_hostile),
 		cmocka_unit_test(test_round_trip_zd421),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
