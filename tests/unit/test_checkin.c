@@ -396,8 +396,8 @@ static void test_kill_mid_storm(void **state)
 		assert_int_equal(db_checkin_admission(d, f->ev, acked[i] + 1, &first), VK_OK);
 	db_close(d);
 	char ic[512];
-	assert_int_equal(dbcheck_integrity(f->path, ic, sizeof ic), 0);
-	assert_string_equal(ic, "ok");
+	if (dbcheck_integrity(f->path, ic, sizeof ic) != 0 || strcmp(ic, "ok") != 0)
+		fail_msg("integrity_check of the database after the kill: %s", ic);
 	free(codes);
 }
 
