@@ -23,4 +23,17 @@ has() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1" "no '$3' in $2:" "
 hasnt() { if grep -qF -- "$3" "$2"; then bad "$1" "'$3' found in $2"; else ok "$1"; fi; }
 # a crash under the sanitizers is never an acceptable answer to bad input
 no_crash() { if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer|Segmentation' "$T/err"; then bad "$1" "$(head -c 800 "$T/err")"; else ok "$1"; fi; }
+# skip WHAT WHY: a check that cannot run here, counted as skipped (TAP "# SKIP")
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+# need_shared WHAT: sets SHARED to the real photographs' folder (../shared/fixtures beside
+# the project, or $VKHID_SHARED/fixtures). When they are missing the whole script is
+# skipped, or fails when $CI is set (CI must run everything), and it ends here.
+need_shared() {
+	SHARED=$(cd "${VKHID_SHARED:-$(dirname "$0")/../../../shared}/fixtures" 2>/dev/null && pwd)
+	[ -n "$SHARED" ] && [ -d "$SHARED/qr-photos" ] && return 0
+	why="the real photographs (../shared/fixtures, or \$VKHID_SHARED/fixtures) are missing"
+	if [ -n "${CI:-}" ]; then bad "$1: $why"; else skip "$1" "$why"; fi
+	done_testing
+	exit
+}
 done_testing() { echo "1..$tap_n"; [ "$fails" = 0 ]; }

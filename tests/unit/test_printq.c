@@ -427,7 +427,11 @@ static void test_sigkill_storm(void **state)
 	const int jobs = 12;
 
 	make_db(f, jobs);
-	srand((unsigned)time(NULL));
+	/* the kill moments are random: the seed is printed, VKHID_SEED=N replays it */
+	const char *env = getenv("VKHID_SEED");
+	unsigned seed = env && *env ? (unsigned)strtoul(env, NULL, 10) : (unsigned)time(NULL);
+	print_message("# kill-moment seed %u (VKHID_SEED=%u replays it)\n", seed, seed);
+	srand(seed);
 	for (int round = 0; round < 40 && jobs_in(f, DB_JOB_DONE) < jobs; round++) {
 		pid_t pid = fork();
 		assert_true(pid >= 0);
