@@ -61,7 +61,7 @@ count() { # name log rc
 	[ "$s" != 0 ] && extra=", $s skipped"
 	if [ "$f" = 0 ]; then
 		printf '%-28s %4d passed%s\n' "$1" "$p" "$extra"
-		[ "$s" != 0 ] && grep -E '^# *(SKIP|skipped)' "$2" | sort -u | head -5
+		[ "$s" != 0 ] && grep -E '# *SKIP' "$2" | sort -u | head -6
 	else
 		printf '%-28s %4d passed, %d FAILED%s (log: %s)\n' "$1" "$p" "$f" "$extra" "$2"
 		grep -E '^(not ok|#|ERROR: )' "$2" | head -20
