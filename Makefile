@@ -3,7 +3,11 @@
 #
 #   make            release build of build/vkhid (no sanitizers)
 #   make run        install what is missing, build, run the demo kiosk
-#   make test       install what is missing, build with ASan+UBSan, run every test
+#   make test       install what is missing, build with ASan+UBSan (and the threaded
+#                   tests with TSan), run every test; ends with "N passed, N failed, N skipped"
+#   make unit       the same for the unit and USB tests only
+#   make e2e        the same for the end-to-end scripts only
+#   make tsan       the threaded tests and the threaded kiosk under ThreadSanitizer only
 #   make bench      release build, print every benchmark figure
 #   make fuzz       clang + libFuzzer: build every tests/fuzz/fuzz_*.c, run each FUZZ_SECONDS
 #   make clean
@@ -53,7 +57,7 @@ $(SANB)/locale:
 pot:
 	sh po/pot.sh > po/vkhid.pot.new && mv po/vkhid.pot.new po/vkhid.pot
 
-.PHONY: all run test check bench clean deps demo unit e2e pot fuzz fuzz-build
+.PHONY: all run test check bench clean deps demo unit e2e pot fuzz fuzz-build tsan test-build tsan-build
 # keep object files of test programs between runs
 .SECONDARY:
 all: $(BUILD)/vkhid $(MO_OUT)
@@ -137,6 +141,35 @@ fuzz: deps
 			-artifact_prefix=$(FUZZB)/crash-$$n- \
 			$(FUZZB)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
 
+# ---- ThreadSanitizer (make tsan) --------------------------------------------------------
+# The threaded code in a tree of its own, BUILD/tsan (TSan cannot share a program with
+# ASan): libvkhid, the vkhid program (tests/tsan/*.sh run its threaded kiosk offscreen) and
+# the unit tests that run threads. tests/run.sh runs them with halt_on_error=1: any data
+# race report fails.
+TSANB = $(BUILD)/tsan
+TSAN_CFLAGS = $(BASEFLAGS) -O1 -g -Werror -fsanitize=thread -fno-omit-frame-pointer
+TSAN_TESTS = test_printq test_checkin test_camera test_badge
+TSAN_OBJ = $(LIB_SRC:%.c=$(TSANB)/%.o)
+TSAN_BIN = $(TSAN_TESTS:%=$(TSANB)/tests/%)
+TSAN_HELP_OBJ = $(UNIT_HELP:%.c=$(TSANB)/%.o)
+
+$(TSANB)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(TSAN_CFLAGS) -c $< -o $@
+
+$(TSANB)/libvkhid.a: $(TSAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TSANB)/vkhid: $(TSANB)/app/cli/main.o $(TSANB)/libvkhid.a
+	$(CC) $(TSAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TSANB)/tests/%: $(TSANB)/tests/unit/%.o $(TSAN_HELP_OBJ) $(TSANB)/libvkhid.a
+	@mkdir -p $(@D)
+	$(CC) $(TSAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+tsan-build: $(TSANB)/vkhid $(TSAN_BIN) $(MO_OUT)
+
 # every tests/bench/NAME.c is a program of its own: build/bench/NAME
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: $(REL)/tests/bench/%.o $(REL)/libvkhid.a
@@ -162,9 +195,22 @@ run: deps
 demo: $(BUILD)/vkhid
 	$(BUILD)/vkhid demo --out $(BUILD)/demo
 
+# One final line sums every part: tests/run.sh -p names the parts (see tests/run.sh).
 test: deps
-	@$(MAKE) --no-print-directory -j2 -O test-build
-	@sh tests/run.sh $(SANB)
+	@$(MAKE) --no-print-directory -j2 -O test-build tsan-build
+	@sh tests/run.sh -p unit,usb,e2e,tsan $(SANB)
+
+unit: deps
+	@$(MAKE) --no-print-directory -j2 -O $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale
+	@sh tests/run.sh -p unit,usb $(SANB)
+
+e2e: deps
+	@$(MAKE) --no-print-directory -j2 -O $(SANB)/vkhid $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
+	@sh tests/run.sh -p e2e $(SANB)
+
+tsan: deps
+	@$(MAKE) --no-print-directory -j2 -O tsan-build
+	@sh tests/run.sh -p tsan $(SANB)
 
 check: test
 

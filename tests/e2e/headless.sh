@@ -5,12 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 FIX=$(cd "$(dirname "$0")/../fixtures" && pwd)
 SC=$(cd "$(dirname "$0")/scenarios" && pwd)
-SHARED=$(cd "${VKHID_SHARED:-$(dirname "$0")/../../../shared}/fixtures" 2>/dev/null && pwd)
-if [ -z "$SHARED" ]; then
-	bad "the shared fixtures (../shared/fixtures, or \$VKHID_SHARED) are missing"
-	done_testing
-	exit 1
-fi
+need_shared "the headless kiosk (its scenario shows a real photograph)"
 DB=$T/k.db
 W=$T/work
 mkdir -p "$W"

@@ -11,10 +11,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <linux/input.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jpeglib.h>
@@ -205,7 +208,7 @@ static void test_v4l2_errors(void **state)
 static int generator(int argc, char **argv)
 {
 	int w = 0, h = 0, frames = 1;
-	const char *qr = NULL;
+	const char *qr = NULL, *done = NULL;
 	for (int i = 2; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--width"))
 			w = atoi(argv[i + 1]);
@@ -215,6 +218,8 @@ static int generator(int argc, char **argv)
 			frames = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--qr"))
 			qr = argv[i + 1];
+		else if (!strcmp(argv[i], "--done"))
+			done = argv[i + 1];
 	}
 	int stride = (w + 63) / 64 * 64;
 	size_t ybytes = (size_t)stride * h, cbytes = 2 * (size_t)(stride / 2) * ((h + 1) / 2);
@@ -233,7 +238,23 @@ static int generator(int argc, char **argv)
 	}
 	fflush(stdout);
 	free(f);
+	/* every frame is in the pipe: say so through the FIFO the test waits on */
+	if (done) {
+		int fd = open(done, O_WRONLY);
+		if (fd < 0 || write(fd, "1", 1) != 1)
+			return 1;
+		close(fd);
+	}
 	return 0;
+}
+
+/* Waits until the generator says every frame is written: a byte on the FIFO read end fd,
+ * opened before the generator starts. Returns 1, or 0 after timeout_ms without it. */
+static int wait_done(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+	return poll(&p, 1, timeout_ms) == 1 && read(fd, &c, 1) == 1;
 }
 
 static void test_pipe(void **state)
@@ -259,10 +280,23 @@ static void test_pipe(void **state)
 	assert_int_equal(rc, CAM_ERR_END);
 	camera_close(cam);
 
-	/* five frames already waiting: the grab returns the newest, not the oldest */
-	snprintf(spec, sizeof spec, "pipe:%s --yuv420-generator --width 100 --height 60 --frames 5", self_exe);
+	/* five frames already waiting: the grab returns the newest, not the oldest. The
+	 * generator tells through a FIFO when all five are in the pipe (a Linux FIFO opened
+	 * without a writer polls as nothing to read until one comes). */
+	char dir[] = "/tmp/vkhid-test-pipe.XXXXXX", fifo[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/done", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	int done_fd = open(fifo, O_RDONLY | O_NONBLOCK);
+	assert_true(done_fd >= 0);
+	snprintf(spec, sizeof spec, "pipe:%s --yuv420-generator --width 100 --height 60 --frames 5 --done %s",
+		 self_exe, fifo);
 	assert_int_equal(camera_open(spec, &cam, why, sizeof why), CAM_OK);
-	usleep(300 * 1000);
+	if (!wait_done(done_fd, 20000))
+		fail_msg("the generator did not write its 5 frames within 20 s");
+	close(done_fd);
+	unlink(fifo);
+	rmdir(dir);
 	assert_int_equal(camera_grab(cam, &f, 1000), CAM_OK);
 	assert_int_equal(f.stride, 128);
 	for (int y = 0; y < 60; y++)

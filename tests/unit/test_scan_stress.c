@@ -109,10 +109,27 @@ static void test_stress_deterministic(void **state)
 			assert_int_equal(strlen(a.text[k]), 124);
 			assert_memory_equal(a.text[k], "VK1:", 4);
 		}
-		assert_int_equal(a.ncodes, c == STRESS_EMPTY ? 0 : c == STRESS_MULTI ? a.ncodes : 1);
+		if (c == STRESS_MULTI) {
+			/* two or three different tickets in the frame */
+			assert_in_range(a.ncodes, 2, STRESS_MAX_CODES);
+			for (int k = 0; k < a.ncodes; k++)
+				for (int j = k + 1; j < a.ncodes; j++)
+					assert_string_not_equal(a.text[k], a.text[j]);
+		} else {
+			assert_int_equal(a.ncodes, c == STRESS_EMPTY ? 0 : 1);
+		}
 		stress_free(&a);
 		stress_free(&b);
 	}
+	/* over a few seeds the multi class shows both two and three codes */
+	int seen[STRESS_MAX_CODES + 1] = { 0 };
+	for (uint32_t seed = 1; seed <= 12; seed++) {
+		assert_int_equal(stress_make(STRESS_MULTI, 640, 480, seed, &a), 0);
+		assert_in_range(a.ncodes, 2, STRESS_MAX_CODES);
+		seen[a.ncodes]++;
+		stress_free(&a);
+	}
+	assert_true(seen[2] > 0 && seen[3] > 0);
 	assert_string_equal(stress_class_name(STRESS_DARK), "dark-mode");
 }
 
