@@ -51,7 +51,7 @@ $(BUILD)/locale/%/LC_MESSAGES/vkhid.mo: po/%.po
 	msgfmt --check -o $@ $<
 # The unit tests (BUILD/asan/tests/) look for locale/ one level up, as the program does.
 $(SANB)/locale:
-	@mkdir -p $(SANB)
+	@mkdir -p $(@D)
 	ln -sfn ../locale $@
 # po/vkhid.pot from the texts marked in app/ and firmware/ (tests/e2e/po.sh checks it).
 pot:
@@ -147,6 +147,9 @@ fuzz: deps
 # the unit tests that run threads. tests/run.sh runs them with halt_on_error=1: any data
 # race report fails.
 TSANB = $(BUILD)/tsan
+$(TSANB)/locale:
+	@mkdir -p $(@D)
+	ln -sfn ../locale $@
 TSAN_CFLAGS = $(BASEFLAGS) -O1 -g -Werror -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TESTS = test_printq test_checkin test_camera test_badge
 TSAN_OBJ = $(LIB_SRC:%.c=$(TSANB)/%.o)
@@ -168,7 +171,7 @@ $(TSANB)/tests/%: $(TSANB)/tests/unit/%.o $(TSAN_HELP_OBJ) $(TSANB)/libvkhid.a
 	@mkdir -p $(@D)
 	$(CC) $(TSAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-tsan-build: $(TSANB)/vkhid $(TSAN_BIN) $(MO_OUT)
+tsan-build: $(TSANB)/vkhid $(TSAN_BIN) $(MO_OUT) $(TSANB)/locale
 
 # every tests/bench/NAME.c is a program of its own: build/bench/NAME
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
