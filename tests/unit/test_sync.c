@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of app/sync: the wire format on hostile input (never a crash, always a reason), the
+ * merge rules on a hand-made partition, and a property test: N replicas (real SQLite files)
+ * exchange batches through random partitions, with duplicated, reordered and dropped
+ * messages; after a final full exchange every replica holds the same events and derives the
+ * same first admissions and incidents. The seed is printed (VKHID_SEED=N repeats a run). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "db/db.h"
+#include "sync/merge.h"
+#include "sync/replica.h"
+#include "sync/wire.h"
+
+/* ---- the wire format on hostile input ---------------------------------------------------- */
+static int parse_str(const char *s, char *why, size_t n)
+{
+	json_t *o = NULL;
+	int rc = sync_parse(s, strlen(s), &o, why, n);
+	json_decref(o);
+	return rc;
+}
+
+static void test_parse_hostile(void **state)
+{
+	char why[256];
+	static const char *const bad[] = {
+		"", "{", "}", "[]", "null", "42", "\"x\"", "{\"a\":}", "{\"a\":1,}", "{'a':1}",
+		"{\"a\":1}{", "{\"a\":1,\"a\":2}", "{\"a\":\"\\u0000\"}", "{\"a\":\"\xff\xfe\"}",
+		"{\"a\":\"\\ud800\"}", "{\"a\":1e999999}", "\xef\xbb\xbf{}x",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		why[0] = 0;
+		assert_int_equal(parse_str(bad[i], why, sizeof why), VK_ERR_INVALID);
+		assert_true(why[0] != 0);
+	}
+	assert_int_equal(parse_str("{\"a\":[1,{\"b\":[]}]}", why, sizeof why), VK_OK);
+
+	/* deep nesting is refused before the parser recurses */
+	size_t deep = 100000;
+	char *p = malloc(2 * deep + 1);
+	memset(p, '[', deep);
+	memset(p + deep, ']', deep);
+	p[2 * deep] = 0;
+	p[0] = '{';
+	assert_int_equal(parse_str(p, why, sizeof why), VK_ERR_INVALID);
+	assert_non_null(strstr(why, "deeper"));
+	free(p);
+	/* brackets inside strings do not count as nesting */
+	assert_int_equal(parse_str("{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[\"}", why, sizeof why), VK_OK);
+
+	/* a body over the cap is refused without being parsed */
+	json_t *o = NULL;
+	assert_int_equal(sync_parse("{}", SYNC_MAX_BODY + 1, &o, why, sizeof why), VK_ERR_INVALID);
+	assert_null(o);
+	assert_non_null(strstr(why, "8 MiB"));
+}
+
+static const char good_event[] =
+	"{\"uuid\":\"0b7e6c1e-7d0c-4c59-9f0e-2a3b4c5d6e7f\",\"kiosk\":\"a1b2c3d4\",\"seq\":3,"
+	"\"event_id\":77,\"number\":12,\"session_id\":0,\"kind\":\"entry\",\"method\":\"qr\","
+	"\"wall_ms\":1764560000000,\"hlc\":115671629824000000,\"clock_trusted\":false,"
+	"\"mode\":\"offline\"}";
+
+static void test_event_fields(void **state)
+{
+	char why[256], buf[2048];
+	struct sync_event e;
+	json_t *o;
+	assert_int_equal(sync_parse(good_event, strlen(good_event), &o, why, sizeof why), VK_OK);
+	assert_int_equal(sync_event_from_json(o, &e, why, sizeof why), VK_OK);
+	assert_string_equal(e.ci.kiosk, "a1b2c3d4");
+	assert_int_equal(e.ci.number, 12);
+	assert_int_equal(e.mode, SYNC_MODE_OFFLINE);
+	/* round trip */
+	json_t *back = sync_event_to_json(&e);
+	char *txt = sync_dump(back);
+	json_t *o2;
+	struct sync_event e2;
+	assert_int_equal(sync_parse(txt, strlen(txt), &o2, why, sizeof why), VK_OK);
+	assert_int_equal(sync_event_from_json(o2, &e2, why, sizeof why), VK_OK);
+	assert_memory_equal(&e, &e2, sizeof e);
+	free(txt);
+	json_decref(back);
+	json_decref(o2);
+	json_decref(o);
+
+	/* each field wrong in turn: refused, and the reason names the field */
+	static const char *const edits[][3] = {
+		{ "\"seq\":3", "\"seq\":0", "seq" },
+		{ "\"seq\":3", "\"seq\":\"3\"", "seq" },
+		{ "\"number\":12", "\"number\":1.5", "number" },
+		{ "\"kind\":\"entry\"", "\"kind\":\"exit\"", "kind" },
+		{ "\"mode\":\"offline\"", "\"mode\":7", "mode" },
+		{ "\"kiosk\":\"a1b2c3d4\"", "\"kiosk\":\"a b\"", "kiosk" },
+		{ "\"kiosk\":\"a1b2c3d4\"", "\"kiosk\":\"0123456789abcdefXYZ\"", "kiosk" },
+		{ "0b7e6c1e-7d0c", "0b7e6c1e+7d0c", "uuid" },
+		{ "\"event_id\":77", "\"event_id\":99999999999", "event_id" },
+		{ "\"clock_trusted\":false", "\"clock_trusted\":0", "clock_trusted" },
+		{ "\"wall_ms\":1764560000000", "\"wall_ms\":-1", "wall_ms" },
+	};
+	for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		const char *at = strstr(good_event, edits[i][0]);
+		assert_non_null(at);
+		snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - good_event), good_event,
+			 edits[i][1], at + strlen(edits[i][0]));
+		assert_int_equal(sync_parse(buf, strlen(buf), &o, why, sizeof why), VK_OK);
+		assert_int_equal(sync_event_from_json(o, &e, why, sizeof why), VK_ERR_INVALID);
+		assert_non_null(strstr(why, edits[i][2]));
+		json_decref(o);
+	}
+	/* a missing field */
+	assert_int_equal(sync_parse("{\"uuid\":1}", 10, &o, why, sizeof why), VK_OK);
+	assert_int_equal(sync_event_from_json(o, &e, why, sizeof why), VK_ERR_INVALID);
+	json_decref(o);
+}
+
+/* ---- the merge rules by hand ---------------------------------------------------------------- */
+static struct sync_event ev(const char *uuid_tail, const char *kiosk, int64_t seq,
+			    int64_t number, int kind, int64_t hlc, int trusted, int mode)
+{
+	struct sync_event e;
+	memset(&e, 0, sizeof e);
+	snprintf(e.ci.uuid, sizeof e.ci.uuid, "00000000-0000-4000-8000-%012d", atoi(uuid_tail));
+	snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "%s", kiosk);
+	e.ci.seq = seq;
+	e.ci.event_id = 5;
+	e.ci.number = number;
+	e.ci.kind = kind;
+	e.ci.hlc = hlc;
+	e.ci.wall_ms = hlc >> 16;
+	e.ci.clock_trusted = trusted;
+	e.mode = mode;
+	return e;
+}
+
+static void test_merge_rules(void **state)
+{
+	struct sync_derived d;
+	struct sync_event e[] = {
+		/* ticket 1: A admits offline (untrusted clock) before B admits via the hub:
+		 * the hub's admission is the first, A's is the incident, order uncertain */
+		ev("1", "A", 1, 1, DB_CI_ENTRY, 100 << 16, 0, SYNC_MODE_OFFLINE),
+		ev("2", "B", 1, 1, DB_CI_ENTRY, 200 << 16, 1, SYNC_MODE_HUB),
+		/* ticket 2: admitted, undone, admitted again: no incident */
+		ev("3", "A", 2, 2, DB_CI_ENTRY, 100 << 16, 1, SYNC_MODE_OFFLINE),
+		ev("4", "A", 3, 2, DB_CI_UNDO, 150 << 16, 1, SYNC_MODE_OFFLINE),
+		ev("5", "B", 2, 2, DB_CI_ENTRY, 300 << 16, 1, SYNC_MODE_OFFLINE),
+		/* ticket 3: two offline admissions with trusted clocks: the lower wins; a
+		 * reprint is not an admission */
+		ev("6", "B", 3, 3, DB_CI_ENTRY, 500 << 16, 1, SYNC_MODE_OFFLINE),
+		ev("7", "A", 4, 3, DB_CI_ENTRY, 400 << 16, 1, SYNC_MODE_OFFLINE),
+		ev("8", "A", 5, 3, DB_CI_REPRINT, 450 << 16, 1, SYNC_MODE_OFFLINE),
+	};
+	struct sync_event dup = e[1];
+	struct sync_note note = { .kiosk = "H", .note = "same person, let in once", .hlc = 9 };
+	snprintf(note.uuid, sizeof note.uuid, "00000000-0000-4000-8000-%012d", 99);
+	snprintf(note.incident, sizeof note.incident, "%s", e[5].ci.uuid);
+
+	assert_int_equal(sync_derive(e, 8, &note, 1, &d), VK_OK);
+	assert_int_equal(d.n_first, 4);
+	assert_string_equal(d.first[0].ci.kiosk, "B"); /* ticket 1: the hub's */
+	assert_int_equal(d.n_inc, 2);
+	assert_string_equal(d.inc[0].first.ci.kiosk, "B");
+	assert_string_equal(d.inc[0].other.ci.kiosk, "A");
+	assert_int_equal(d.inc[0].other.mode, SYNC_MODE_OFFLINE);
+	assert_int_equal(d.inc[0].order_uncertain, 1);
+	assert_int_equal(d.inc[0].resolved, 0);
+	assert_int_equal(d.inc[1].first.ci.number, 3);
+	assert_string_equal(d.inc[1].first.ci.kiosk, "A");
+	assert_int_equal(d.inc[1].order_uncertain, 0);
+	assert_int_equal(d.inc[1].resolved, 1);
+	assert_string_equal(d.inc[1].note, "same person, let in once");
+	sync_derived_free(&d);
+
+	/* a copy of B's event that arrived as "offline" elsewhere changes nothing: the
+	 * confirmation wins whatever the order */
+	struct sync_event e2[9];
+	memcpy(e2, e, sizeof e);
+	dup.mode = SYNC_MODE_OFFLINE;
+	e2[1] = dup;
+	e2[8] = e[1];
+	assert_int_equal(sync_derive(e2, 8, NULL, 0, &d), VK_OK);
+	assert_string_equal(d.first[0].ci.kiosk, "A"); /* without the hub's copy... */
+	sync_derived_free(&d);
+	assert_int_equal(sync_derive(e2, 9, NULL, 0, &d), VK_OK);
+	assert_string_equal(d.first[0].ci.kiosk, "B"); /* ...with it, the hub's again */
+	assert_int_equal(d.first[0].mode, SYNC_MODE_HUB);
+	sync_derived_free(&d);
+}
+
+/* ---- property: replicas converge --------------------------------------------------------- */
+#define NREP 4
+#define NTICKETS 6
+
+struct rep {
+	char path[160];
+	db *d;
+	char kiosk[16];
+	int64_t seq;
+};
+
+static uint64_t rng;
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+static void shuffle(struct sync_event *a, size_t n)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rnd((uint32_t)i);
+		struct sync_event t = a[i - 1];
+		a[i - 1] = a[j];
+		a[j] = t;
+	}
+}
+
+/* sends a random part of from's log (shuffled, maybe duplicated) to to */
+static void send(struct rep *from, struct rep *to, int all)
+{
+	struct sync_event *e;
+	struct sync_note *nt;
+	size_t n, nn;
+	assert_int_equal(sync_replica_load(from->d, 0, &e, &n, &nt, &nn), VK_OK);
+	size_t keep = 0;
+	for (size_t i = 0; i < n; i++)
+		if (all || rnd(3))
+			e[keep++] = e[i];
+	shuffle(e, keep);
+	int copies = all ? 1 : 1 + (int)rnd(2);
+	for (int c = 0; c < copies; c++) {
+		assert_int_equal(sync_replica_add_events(to->d, e, keep, 1, NULL, NULL), VK_OK);
+		assert_int_equal(sync_replica_add_notes(to->d, nt, nn, 1), VK_OK);
+	}
+	free(e);
+	free(nt);
+}
+
+static void derive_text(struct rep *r, char **out)
+{
+	struct sync_event *e;
+	struct sync_note *nt;
+	size_t n, nn, len;
+	struct sync_derived d;
+	FILE *f = open_memstream(out, &len);
+	assert_int_equal(sync_replica_load(r->d, 0, &e, &n, &nt, &nn), VK_OK);
+	assert_int_equal(sync_derive(e, n, nt, nn, &d), VK_OK);
+	fprintf(f, "events %zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s %d\n", e[i].ci.uuid, e[i].mode);
+	for (size_t i = 0; i < d.n_first; i++)
+		fprintf(f, "first %s\n", d.first[i].ci.uuid);
+	for (size_t i = 0; i < d.n_inc; i++)
+		fprintf(f, "incident %s first %s resolved %d uncertain %d\n", d.inc[i].id,
+			d.inc[i].first.ci.uuid, d.inc[i].resolved, d.inc[i].order_uncertain);
+	fclose(f);
+	sync_derived_free(&d);
+	free(e);
+	free(nt);
+}
+
+static void test_property_converge(void **state)
+{
+	char dir[] = "/tmp/vkhid-test-sync.XXXXXX", why[256];
+	struct rep r[NREP];
+	const char *env = getenv("VKHID_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL) * 2654435761u;
+	int rounds = 6;
+	size_t total_inc = 0;
+
+	print_message("# property seed %" PRIu64 " (VKHID_SEED=%" PRIu64 " repeats it)\n", seed,
+		      seed);
+	assert_non_null(mkdtemp(dir));
+	for (int run = 0; run < rounds; run++) {
+		rng = seed + (uint64_t)run * 7919 + 1;
+		for (int i = 0; i < NREP; i++) {
+			snprintf(r[i].path, sizeof r[i].path, "%s/r%d-%d.db", dir, run, i);
+			assert_int_equal(db_open(r[i].path, DB_CREATE, &r[i].d, why, sizeof why),
+					 VK_OK);
+			assert_int_equal(sync_replica_init(r[i].d), VK_OK);
+			snprintf(r[i].kiosk, sizeof r[i].kiosk, "k%d", i);
+			r[i].seq = 0;
+		}
+		int64_t hlc = 1000 << 16;
+		for (int step = 0; step < 120; step++) {
+			struct rep *k = &r[rnd(NREP)];
+			uint32_t what = rnd(10);
+			if (what < 5) {
+				/* an admission, an undo or a reprint at kiosk k */
+				struct sync_event e;
+				memset(&e, 0, sizeof e);
+				k->seq++;
+				snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "%s", k->kiosk);
+				snprintf(e.ci.uuid, sizeof e.ci.uuid,
+					 "%08x-0000-4000-8000-%012" PRIx64, rnd(1u << 30), (uint64_t)step);
+				e.ci.seq = k->seq;
+				e.ci.event_id = 1;
+				e.ci.number = 1 + rnd(NTICKETS);
+				e.ci.kind = what < 3 ? DB_CI_ENTRY : what == 3 ? DB_CI_UNDO : DB_CI_REPRINT;
+				/* clocks disagree: each kiosk's hlc wanders */
+				hlc += (int64_t)rnd(5000) << 16;
+				e.ci.hlc = hlc - ((int64_t)rnd(3000) << 16);
+				e.ci.wall_ms = e.ci.hlc >> 16;
+				e.ci.clock_trusted = (int)rnd(2);
+				e.mode = rnd(3) == 0 ? SYNC_MODE_HUB : SYNC_MODE_OFFLINE;
+				if (e.mode == SYNC_MODE_HUB && k != &r[0] && rnd(2)) {
+					/* the hub admitted it but its answer came too late: the
+					 * hub (replica 0) holds the confirmed copy, the kiosk the
+					 * same event decided offline */
+					assert_int_equal(sync_replica_add_events(r[0].d, &e, 1, 1, NULL,
+										 NULL), VK_OK);
+					e.mode = SYNC_MODE_OFFLINE;
+				}
+				assert_int_equal(sync_replica_add_events(k->d, &e, 1, 0, NULL, NULL), VK_OK);
+			} else if (what < 9) {
+				/* a message through a partition: sometimes the link is down */
+				struct rep *to = &r[rnd(NREP)];
+				if (to != k && rnd(4))
+					send(k, to, 0);
+			} else {
+				/* an organizer resolves an incident this replica knows of */
+				struct sync_event *e;
+				struct sync_note *nt;
+				size_t n, nn;
+				struct sync_derived d;
+				assert_int_equal(sync_replica_load(k->d, 0, &e, &n, &nt, &nn), VK_OK);
+				assert_int_equal(sync_derive(e, n, nt, nn, &d), VK_OK);
+				if (d.n_inc)
+					assert_int_equal(sync_replica_note(k->d, d.inc[rnd((uint32_t)d.n_inc)].id,
+									   "checked", 1, hlc, NULL), VK_OK);
+				sync_derived_free(&d);
+				free(e);
+				free(nt);
+			}
+			if (rnd(40) == 0) {
+				/* a kiosk restarts: reopen its database */
+				db_close(k->d);
+				assert_int_equal(db_open(k->path, 0, &k->d, why, sizeof why), VK_OK);
+			}
+		}
+		/* the partition heals: everyone to everyone, twice (gossip reaches all) */
+		for (int pass = 0; pass < 2; pass++)
+			for (int a = 0; a < NREP; a++)
+				for (int b = 0; b < NREP; b++)
+					if (a != b)
+						send(&r[a], &r[b], 1);
+		char *want, *got;
+		derive_text(&r[0], &want);
+		for (int i = 1; i < NREP; i++) {
+			derive_text(&r[i], &got);
+			if (strcmp(want, got) != 0)
+				fail_msg("seed %" PRIu64 " run %d: replica %d differs from 0:\n%s\n---\n%s",
+					 seed, run, i, want, got);
+			free(got);
+		}
+		for (char *p = want; (p = strstr(p, "incident ")); p++)
+			total_inc++;
+		free(want);
+		for (int i = 0; i < NREP; i++) {
+			db_close(r[i].d);
+			unlink(r[i].path);
+			char x[200];
+			snprintf(x, sizeof x, "%s-wal", r[i].path);
+			unlink(x);
+			snprintf(x, sizeof x, "%s-shm", r[i].path);
+			unlink(x);
+		}
+	}
+	/* the test means something only if partitions made incidents */
+	assert_true(total_inc > 0);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_hostile),
+		cmocka_unit_test(test_event_fields),
+		cmocka_unit_test(test_merge_rules),
+		cmocka_unit_test(test_property_converge),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
