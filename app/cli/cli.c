@@ -62,6 +62,16 @@ const struct cli_command cli_commands[] = {
 	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]" },
 	{ "demo", cmd_demo, "build a demo event and run the kiosk over a demo scenario",
 	  "створити демо-захід і запустити кіоск за демо-сценарієм", "[--out DIR]" },
+	{ "hub", cmd_hub, "run the venue's hub (sync over HTTPS); enroll, list or revoke kiosks",
+	  "запустити хаб місця проведення (синхронізація HTTPS); підключити, переглянути або відкликати кіоски",
+	  "--listen ADDRESS:PORT\n       vkhid hub enroll-token [--name KIOSK] [--url https://ADDRESS:PORT] [--hours 24]\n"
+	  "       vkhid hub kiosks [--json]\n       vkhid hub revoke-kiosk NAME" },
+	{ "sync", cmd_sync, "sync this kiosk with its hub: enroll, one round, status",
+	  "синхронізувати кіоск із хабом: підключити, один обмін, стан",
+	  "[enroll CODE | status [--json]]" },
+	{ "incidents", cmd_incidents, "tickets admitted at two doors while offline; resolve with a note",
+	  "квитки, за якими вхід відмічено двічі без зв'язку; розв'язати з приміткою",
+	  "[--json]\n       vkhid incidents resolve ID --note TEXT" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -432,21 +432,39 @@ int sync_replica_set_cursor(db *d, int64_t cursor)
 	return exec_bound(d, s);
 }
 
+void sync_uuid_new(char out[37])
+{
+	uint8_t r[16];
+	randombytes_buf(r, sizeof r);
+	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);
+	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
+		 r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+		 r[15]);
+}
+
+int64_t sync_replica_next_seq(db *d)
+{
+	sqlite3_stmt *s;
+	int64_t v = 1;
+	if (prep(d, "SELECT COALESCE(MAX(seq), 0) + 1 FROM checkin WHERE kiosk = ?1", &s))
+		return 1;
+	sqlite3_bind_text(s, 1, db_kiosk_id(d), -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 int sync_replica_note(db *d, const char *incident, const char *text, int64_t wall_ms,
 		      int64_t hlc, struct sync_note *out)
 {
-	uint8_t r[16];
 	struct sync_note x;
 	memset(&x, 0, sizeof x);
 	if (!sync_uuid_ok(incident) || !text || strlen(text) > SYNC_MAX_NOTE)
 		return VK_ERR_INVALID;
-	randombytes_buf(r, sizeof r);
-	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);
-	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
-	snprintf(x.uuid, sizeof x.uuid,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
-		 r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
-		 r[15]);
+	sync_uuid_new(x.uuid);
 	snprintf(x.kiosk, sizeof x.kiosk, "%s", db_kiosk_id(d));
 	snprintf(x.incident, sizeof x.incident, "%s", incident);
 	snprintf(x.note, sizeof x.note, "%s", text);

@@ -66,4 +66,9 @@ int sync_replica_set_cursor(db *d, int64_t cursor);
 int sync_replica_note(db *d, const char *incident, const char *text, int64_t wall_ms,
 		      int64_t hlc, struct sync_note *out);
 
+/* The next sequence number of this database's own kiosk (the log's highest + 1). */
+int64_t sync_replica_next_seq(db *d);
+/* A fresh random (version 4) UUID in lower case. */
+void sync_uuid_new(char out[37]);
+
 #endif
