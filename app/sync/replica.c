@@ -275,12 +275,16 @@ int sync_replica_load(db *d, int64_t event_id, struct sync_event **ev, size_t *n
 int sync_replica_pending(db *d, size_t limit, struct sync_event **ev, size_t *n,
 			 struct sync_note **notes, size_t *nn)
 {
-	int rc = collect(d, "SELECT " CI_SEL " FROM checkin c WHERE c.synced = 0"
+	db_kiosk_id(d); /* made on first use: the queries below read it */
+	/* only this kiosk's own events go up: what came from elsewhere is the hub's already */
+	int rc = collect(d, "SELECT " CI_SEL " FROM checkin c WHERE c.synced = 0 AND c.kiosk ="
+			    " (SELECT value FROM setting WHERE key = 'kiosk_id')"
 			    " ORDER BY c.rowid LIMIT ?1", (int64_t)limit, 0, (void **)ev, n);
 	if (rc)
 		return rc;
-	rc = collect(d, "SELECT " NOTE_SEL " FROM sync_note WHERE synced = 0 ORDER BY rowid"
-		     " LIMIT ?1", (int64_t)limit, 1, (void **)notes, nn);
+	rc = collect(d, "SELECT " NOTE_SEL " FROM sync_note WHERE synced = 0 AND kiosk ="
+		     " (SELECT value FROM setting WHERE key = 'kiosk_id') ORDER BY rowid LIMIT ?1",
+		     (int64_t)limit, 1, (void **)notes, nn);
 	if (rc) {
 		free(*ev);
 		*ev = NULL;
@@ -293,8 +297,10 @@ int64_t sync_replica_pending_count(db *d)
 {
 	sqlite3_stmt *s;
 	int64_t v = -1;
-	if (prep(d, "SELECT (SELECT COUNT(*) FROM checkin WHERE synced = 0)"
-		    " + (SELECT COUNT(*) FROM sync_note WHERE synced = 0)", &s))
+	db_kiosk_id(d);
+	if (prep(d, "SELECT (SELECT COUNT(*) FROM checkin WHERE synced = 0 AND kiosk = k.id)"
+		    " + (SELECT COUNT(*) FROM sync_note WHERE synced = 0 AND kiosk = k.id)"
+		    " FROM (SELECT value AS id FROM setting WHERE key = 'kiosk_id') k", &s))
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
