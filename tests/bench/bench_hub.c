@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/* `make bench` (hub figures): a real `vkhid hub` process on loopback, real HTTPS with the
+ * pinned key, ten kiosk databases enrolled with one-time codes.
+ *
+ *   redeem      ten kiosks ask the hub to decide admissions at once (random tickets, so
+ *               they collide): p50 and p99 of one answer (goal: p99 < 50 ms)
+ *   ingest      one kiosk pushes 20,000 events in batches of 1,000: events per second into
+ *               the sqlite backend (goal > 5,000/s)
+ *
+ * usage: bench_hub --vkhid PATH */
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "db/db.h"
+#include "sync/client.h"
+#include "sync/replica.h"
+
+#define KIOSKS 10
+#define PER_KIOSK 200
+#define PEOPLE 1000
+#define INGEST 20000
+
+static const char *vkhid;
+static char dir[64];
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int run(const char *cmd)
+{
+	int rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "bench_hub: failed: %s\n", cmd);
+	return rc;
+}
+
+struct kiosk {
+	struct sync_link link;
+	char id[16];
+	int64_t event_id;
+	double lat[PER_KIOSK];
+	int admitted;
+};
+
+static pthread_barrier_t start;
+
+static void *redeem_thread(void *arg)
+{
+	struct kiosk *k = arg;
+	struct sync_client *c;
+	unsigned seed = (unsigned)(uintptr_t)k;
+	if (sync_client_new(&k->link, &c))
+		return NULL;
+	pthread_barrier_wait(&start);
+	for (int i = 0; i < PER_KIOSK; i++) {
+		struct sync_event e, first;
+		memset(&e, 0, sizeof e);
+		sync_uuid_new(e.ci.uuid);
+		snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "%s", k->id);
+		e.ci.seq = i + 1;
+		e.ci.event_id = k->event_id;
+		e.ci.number = 1 + rand_r(&seed) % PEOPLE;
+		e.ci.wall_ms = (int64_t)time(NULL) * 1000;
+		e.ci.hlc = e.ci.wall_ms << 16;
+		e.ci.clock_trusted = 1;
+		double t0 = now_ms();
+		int a = sync_redeem(c, &e, 5000, &first);
+		k->lat[i] = now_ms() - t0;
+		k->admitted += a == SYNC_REDEEM_ADMITTED;
+		if (a == SYNC_REDEEM_NO_ANSWER)
+			k->lat[i] = 1e9; /* counts against p99 */
+	}
+	sync_client_free(c);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	char cmd[1200], path[128], line[512], why[512], name[64];
+	static struct kiosk ks[KIOSKS];
+	pid_t hub = -1;
+	int fds[2], port = 0, rc = 1;
+	FILE *hub_out;
+
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--vkhid") == 0)
+			vkhid = argv[i + 1];
+	if (!vkhid) {
+		fprintf(stderr, "usage: bench_hub --vkhid PATH\n");
+		return 2;
+	}
+	snprintf(dir, sizeof dir, "/tmp/vkhid-bench-hub.XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	/* the hub: an event and a roster of PEOPLE, made with the usual commands */
+	snprintf(path, sizeof path, "%s/list.csv", dir);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		goto out;
+	fprintf(f, "external_id,given_name,family_name,category,email,ticket_code,status\n");
+	for (int i = 1; i <= PEOPLE; i++)
+		fprintf(f, "P%d,Олена,Бондар %d,Учасник,p%d@example.org,T-%05d,active\n", i, i, i, i);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "'%s' --db '%s/hub.db' event create --name Bench >/dev/null && "
+		 "'%s' --db '%s/hub.db' import '%s' >/dev/null", vkhid, dir, vkhid, dir, path);
+	if (run(cmd))
+		goto out;
+	if (pipe(fds))
+		goto out;
+	hub = fork();
+	if (hub == 0) {
+		char hub_db[128];
+		snprintf(hub_db, sizeof hub_db, "%s/hub.db", dir);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execl(vkhid, vkhid, "--db", hub_db, "hub", "--listen", "127.0.0.1:0", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	hub_out = fdopen(fds[0], "r");
+	while (hub_out && fgets(line, sizeof line, hub_out)) {
+		const char *p = strstr(line, "listening on https://127.0.0.1:");
+		if (p) {
+			port = atoi(p + strlen("listening on https://127.0.0.1:"));
+			break;
+		}
+	}
+	if (!port) {
+		fprintf(stderr, "bench_hub: the hub did not start\n");
+		goto out;
+	}
+	/* ten kiosks, enrolled as an organizer would */
+	for (int k = 0; k < KIOSKS; k++) {
+		db *d;
+		char code[600] = "";
+		snprintf(cmd, sizeof cmd, "'%s' --db '%s/hub.db' hub enroll-token --name k%d 2>/dev/null",
+			 vkhid, dir, k);
+		FILE *p = popen(cmd, "r");
+		if (!p || !fgets(code, sizeof code, p)) {
+			if (p)
+				pclose(p);
+			goto out;
+		}
+		pclose(p);
+		code[strcspn(code, "\n")] = 0;
+		snprintf(path, sizeof path, "%s/k%d.db", dir, k);
+		if (db_open(path, DB_CREATE, &d, why, sizeof why))
+			goto out;
+		if (sync_enroll(d, code, name, sizeof name, why, sizeof why) ||
+		    sync_link_load(d, &ks[k].link)) {
+			fprintf(stderr, "bench_hub: enroll: %s\n", why);
+			db_close(d);
+			goto out;
+		}
+		snprintf(ks[k].id, sizeof ks[k].id, "%s", db_kiosk_id(d));
+		ks[k].event_id = db_setting_int(d, "event", 0);
+		db_close(d);
+	}
+
+	/* ---- redeem: ten at once ---- */
+	pthread_t th[KIOSKS];
+	pthread_barrier_init(&start, NULL, KIOSKS);
+	double t0 = now_ms();
+	for (int k = 0; k < KIOSKS; k++)
+		pthread_create(&th[k], NULL, redeem_thread, &ks[k]);
+	for (int k = 0; k < KIOSKS; k++)
+		pthread_join(th[k], NULL);
+	double wall = now_ms() - t0;
+	static double all[KIOSKS * PER_KIOSK];
+	int n = 0, admitted = 0;
+	for (int k = 0; k < KIOSKS; k++) {
+		memcpy(all + n, ks[k].lat, sizeof ks[k].lat);
+		n += PER_KIOSK;
+		admitted += ks[k].admitted;
+	}
+	qsort(all, (size_t)n, sizeof *all, cmp);
+	printf("hub redeem, %d kiosks at once: %6.2f ms p50, %.2f ms p99 (%d requests in %.1f s, "
+	       "%d admitted of %d people; goal: p99 < 50 ms)\n", KIOSKS, all[n / 2],
+	       all[(int)(0.99 * (n - 1) + 0.5)], n, wall / 1000, admitted, PEOPLE);
+
+	/* ---- ingest: one kiosk pushes INGEST events ---- */
+	{
+		struct sync_client *c;
+		if (sync_client_new(&ks[0].link, &c))
+			goto out;
+		double t1 = now_ms();
+		int64_t seq = 100000;
+		for (int b = 0; b < INGEST / 1000; b++) {
+			json_t *arr = json_array(), *ans = NULL;
+			for (int i = 0; i < 1000; i++) {
+				struct sync_event e;
+				memset(&e, 0, sizeof e);
+				sync_uuid_new(e.ci.uuid);
+				snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "%s", ks[0].id);
+				e.ci.seq = seq++;
+				e.ci.event_id = ks[0].event_id;
+				e.ci.number = 1 + i % PEOPLE;
+				e.ci.kind = DB_CI_REPRINT;
+				e.ci.wall_ms = 1764576000000 + seq;
+				e.ci.hlc = e.ci.wall_ms << 16;
+				e.ci.clock_trusted = 1;
+				json_array_append_new(arr, sync_event_to_json(&e));
+			}
+			json_t *req = json_pack("{s:o}", "events", arr);
+			long status;
+			int r = sync_client_call(c, "POST", "/v1/push", req, 60000, &status, &ans, why,
+						 sizeof why);
+			json_decref(req);
+			json_decref(ans);
+			if (r) {
+				fprintf(stderr, "bench_hub: push: %s\n", why);
+				sync_client_free(c);
+				goto out;
+			}
+		}
+		double secs = (now_ms() - t1) / 1000;
+		sync_client_free(c);
+		printf("hub ingest (sqlite):          %8.0f events/s (%d events in batches of 1000 over "
+		       "HTTPS, %.2f s; goal > 5000/s)\n", INGEST / secs, INGEST, secs);
+	}
+	rc = 0;
+out:
+	if (hub > 0) {
+		kill(hub, SIGTERM);
+		waitpid(hub, NULL, 0);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_hub: could not remove %s\n", dir);
+	return rc;
+}
