@@ -47,8 +47,8 @@ static int sync_enroll_cmd(struct cli *c, const char *code)
 	}
 	fprintf(c->out, _("Enrolled with the hub as \"%s\".\n"), name);
 	if (db_event_current(c->d, &ev) == VK_OK)
-		fprintf(c->out, _("Event: %s (%" PRId64 " registrations)\n"), ev.name,
-			db_reg_count(c->d, ev.id, 1));
+		fprintf(c->out, _("Event: %s (%lld registrations)\n"), ev.name,
+			(long long)db_reg_count(c->d, ev.id, 1));
 	return 0;
 }
 
@@ -72,12 +72,12 @@ static int sync_once(struct cli *c)
 	}
 	if (rc) {
 		fprintf(c->err, _("vkhid sync: %s\n"), why);
-		fprintf(c->err, _("%" PRId64 " events wait to go up; they are safe here and go with "
-				  "the next sync.\n"), rep.pending);
+		fprintf(c->err, _("%lld events wait to go up; they are safe here and go with "
+				  "the next sync.\n"), (long long)rep.pending);
 		return exit_of(rc);
 	}
-	fprintf(c->out, _("In step with the hub: %zu sent, %zu received, roster version %" PRId64
-			  ".\n"), rep.pushed, rep.pulled, rep.cursor);
+	fprintf(c->out, _("In step with the hub: %zu sent, %zu received, roster version %lld.\n"),
+		rep.pushed, rep.pulled, (long long)rep.cursor);
 	return rep.pending == 0 ? 0 : 1;
 }
 
@@ -114,8 +114,8 @@ static int sync_status(struct cli *c, int json)
 	else
 		fprintf(c->out, _("Hub: %s (this kiosk: \"%s\")\n"), link.url, name);
 	fprintf(c->out, _("Last contact: %s\n"), when);
-	fprintf(c->out, _("Events waiting to go up: %" PRId64 "\n"), pending);
-	fprintf(c->out, _("Roster version: %" PRId64 "\n"), cursor);
+	fprintf(c->out, _("Events waiting to go up: %lld\n"), (long long)pending);
+	fprintf(c->out, _("Roster version: %lld\n"), (long long)cursor);
 	return 0;
 }
 
@@ -216,10 +216,10 @@ static int sync_redeem_cmd(struct cli *c, const char *code, const char *budget_s
 		fprintf(c->out, ",\"first_wall_ms\":%" PRId64 ",\"first_mode\":\"%s\"}\n",
 			first.ci.wall_ms, sync_mode_word(first.mode));
 	} else if (ans == SYNC_REDEEM_ADMITTED) {
-		fprintf(c->out, _("admitted (decided by the hub): #%" PRId64 "\n"), res.number);
+		fprintf(c->out, _("admitted (decided by the hub): #%lld\n"), (long long)res.number);
 	} else {
-		fprintf(c->out, _("already admitted: #%" PRId64 " came in at kiosk %s, %s (%s)\n"),
-			res.number, first.ci.kiosk, when, sync_mode_word(first.mode));
+		fprintf(c->out, _("already admitted: #%lld came in at kiosk %s, %s (%s)\n"),
+			(long long)res.number, first.ci.kiosk, when, sync_mode_word(first.mode));
 	}
 	return ans == SYNC_REDEEM_ADMITTED ? 0 : 1;
 }
@@ -240,7 +240,7 @@ int cmd_sync(struct cli *c, int argc, char **argv)
 		return sync_enroll_cmd(c, pos[1]);
 	if (strcmp(pos[0], "status") == 0 && np == 1)
 		return sync_status(c, json);
-	fprintf(c->err, "%s", _("vkhid sync: use `vkhid sync` (one round), `vkhid sync enroll CODE` "
+	fprintf(c->err, "%s", _("vkhid sync: use `vkhid sync` (one round), `vkhid sync enroll CODE`, "
 				"`vkhid sync status [--json]` or `vkhid sync redeem CODE [--timeout-ms 300]`\n"));
 	return 2;
 }
