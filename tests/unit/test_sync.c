@@ -3,7 +3,10 @@
  * merge rules on a hand-made partition, and a property test: N replicas (real SQLite files)
  * exchange batches through random partitions, with duplicated, reordered and dropped
  * messages; after a final full exchange every replica holds the same events and derives the
- * same first admissions and incidents. The seed is printed (VKHID_SEED=N repeats a run). */
+ * same first admissions and incidents. The seed is printed (VKHID_SEED=N repeats a run).
+ * Then the hub's sqlite store: many threads on two connections (two hub processes on one
+ * file) redeem one ticket and exactly one is admitted; and the door's client gives "no
+ * answer" instead of waiting on a hub that accepts a connection and never replies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+
 #include "core/err.h"
 #include "db/db.h"
+#include "hub/store.h"
+#include "sync/client.h"
 #include "sync/merge.h"
 #include "sync/replica.h"
 #include "sync/wire.h"
@@ -231,7 +241,7 @@ static void shuffle(struct sync_event *a, size_t n)
 }
 
 /* sends a random part of from's log (shuffled, maybe duplicated) to to */
-static void send(struct rep *from, struct rep *to, int all)
+static void send_part(struct rep *from, struct rep *to, int all)
 {
 	struct sync_event *e;
 	struct sync_note *nt;
@@ -331,7 +341,7 @@ static void test_property_converge(void **state)
 				/* a message through a partition: sometimes the link is down */
 				struct rep *to = &r[rnd(NREP)];
 				if (to != k && rnd(4))
-					send(k, to, 0);
+					send_part(k, to, 0);
 			} else {
 				/* an organizer resolves an incident this replica knows of */
 				struct sync_event *e;
@@ -358,7 +368,7 @@ static void test_property_converge(void **state)
 			for (int a = 0; a < NREP; a++)
 				for (int b = 0; b < NREP; b++)
 					if (a != b)
-						send(&r[a], &r[b], 1);
+						send_part(&r[a], &r[b], 1);
 		char *want, *got;
 		derive_text(&r[0], &want);
 		for (int i = 1; i < NREP; i++) {
@@ -386,6 +396,149 @@ static void test_property_converge(void **state)
 	rmdir(dir);
 }
 
+/* ---- the hub's store: one admission per ticket, whoever asks ------------------------------ */
+struct redeem_arg {
+	struct hub_store *store;
+	pthread_mutex_t *lock; /* one request at a time per store, as hub.c does */
+	int kiosk;
+	int admitted;
+};
+
+static void *redeem_many(void *p)
+{
+	struct redeem_arg *a = p;
+	for (int i = 0; i < 20; i++) {
+		struct sync_event e;
+		struct hub_redeem r;
+		memset(&e, 0, sizeof e);
+		sync_uuid_new(e.ci.uuid);
+		snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "k%d", a->kiosk);
+		e.ci.seq = i + 1;
+		e.ci.event_id = 9;
+		e.ci.number = 42;
+		e.ci.hlc = 1;
+		pthread_mutex_lock(a->lock);
+		int rc = a->store->ops->redeem(a->store, &e, &r);
+		pthread_mutex_unlock(a->lock);
+		if (rc == VK_OK && r.decision == HUB_ADMITTED)
+			a->admitted++;
+	}
+	return NULL;
+}
+
+static void test_store_one_admission(void **state)
+{
+	char dir[] = "/tmp/vkhid-test-hub.XXXXXX", path[64], why[256];
+	struct hub_store *s1, *s2;
+	pthread_mutex_t l1 = PTHREAD_MUTEX_INITIALIZER, l2 = PTHREAD_MUTEX_INITIALIZER;
+	struct redeem_arg args[8];
+	pthread_t th[8];
+	const struct hub_store_ops *ops = hub_store_find("sqlite");
+
+	assert_non_null(ops);
+	assert_null(hub_store_find("nonesuch"));
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/hub.db", dir);
+	assert_int_equal(ops->open(path, &s1, why, sizeof why), VK_OK);
+	assert_int_equal(ops->open(path, &s2, why, sizeof why), VK_OK);
+	for (int i = 0; i < 8; i++) {
+		args[i] = (struct redeem_arg){ i % 2 ? s2 : s1, i % 2 ? &l2 : &l1, i, 0 };
+		pthread_create(&th[i], NULL, redeem_many, &args[i]);
+	}
+	int total = 0;
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		total += args[i].admitted;
+	}
+	assert_int_equal(total, 1);
+
+	/* the kiosk that was admitted asks again (its answer was lost): the same answer */
+	struct hub_redeem r, again;
+	struct sync_event e;
+	memset(&e, 0, sizeof e);
+	sync_uuid_new(e.ci.uuid);
+	snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "kx");
+	e.ci.seq = 1;
+	e.ci.event_id = 9;
+	e.ci.number = 42;
+	assert_int_equal(s1->ops->redeem(s1, &e, &r), VK_OK);
+	assert_int_equal(r.decision, HUB_ALREADY_ADMITTED);
+	struct sync_event holder = r.first;
+	holder.ci.kind = DB_CI_ENTRY;
+	holder.ci.event_id = 9;
+	holder.ci.number = 42;
+	assert_int_equal(s2->ops->redeem(s2, &holder, &again), VK_OK);
+	assert_int_equal(again.decision, HUB_ADMITTED);
+
+	/* an undo reaches the hub: the ticket may be admitted again, once */
+	struct sync_event undo;
+	size_t added, clashes;
+	memset(&undo, 0, sizeof undo);
+	sync_uuid_new(undo.ci.uuid);
+	snprintf(undo.ci.kiosk, sizeof undo.ci.kiosk, "kx");
+	undo.ci.seq = 5;
+	undo.ci.event_id = 9;
+	undo.ci.number = 42;
+	undo.ci.kind = DB_CI_UNDO;
+	undo.ci.hlc = 100;
+	assert_int_equal(s1->ops->push(s1, "kx", &undo, 1, NULL, 0, &added, &clashes), VK_OK);
+	assert_int_equal(added, 1);
+	assert_int_equal(s1->ops->push(s1, "kx", &undo, 1, NULL, 0, &added, &clashes), VK_OK);
+	assert_int_equal(added, 0); /* the same push again changes nothing */
+	/* and nobody pushes in another kiosk's name */
+	assert_int_equal(s1->ops->push(s1, "ky", &undo, 1, NULL, 0, &added, &clashes),
+			 HUB_ERR_FORBIDDEN);
+	sync_uuid_new(e.ci.uuid);
+	assert_int_equal(s2->ops->redeem(s2, &e, &r), VK_OK);
+	assert_int_equal(r.decision, HUB_ADMITTED);
+	sync_uuid_new(e.ci.uuid);
+	assert_int_equal(s1->ops->redeem(s1, &e, &r), VK_OK);
+	assert_int_equal(r.decision, HUB_ALREADY_ADMITTED);
+
+	s1->ops->close(s1);
+	s2->ops->close(s2);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* ---- the door never waits on a hub that does not answer ------------------------------------ */
+static void test_redeem_no_answer(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof sa;
+	struct sync_link link;
+	struct sync_client *c;
+	struct sync_event e;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	/* a listening socket nobody accepts from: TCP connects, TLS never answers */
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	memset(&link, 0, sizeof link);
+	snprintf(link.url, sizeof link.url, "https://127.0.0.1:%d", ntohs(sa.sin_port));
+	snprintf(link.pin, sizeof link.pin, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+	snprintf(link.token, sizeof link.token, "t");
+	assert_int_equal(sync_client_new(&link, &c), VK_OK);
+	memset(&e, 0, sizeof e);
+	sync_uuid_new(e.ci.uuid);
+	snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "k1");
+	e.ci.seq = 1;
+	e.ci.event_id = 1;
+	e.ci.number = 1;
+	assert_int_equal(sync_redeem(c, &e, 300, NULL), SYNC_REDEEM_NO_ANSWER);
+	sync_client_free(c);
+	close(fd);
+
+	/* nobody listening at all: no answer too */
+	assert_int_equal(sync_client_new(&link, &c), VK_OK);
+	assert_int_equal(sync_redeem(c, &e, 300, NULL), SYNC_REDEEM_NO_ANSWER);
+	sync_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +546,8 @@ int main(void)
 		cmocka_unit_test(test_event_fields),
 		cmocka_unit_test(test_merge_rules),
 		cmocka_unit_test(test_property_converge),
+		cmocka_unit_test(test_store_one_admission),
+		cmocka_unit_test(test_redeem_no_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
