@@ -6,7 +6,9 @@
  * same first admissions and incidents. The seed is printed (VKHID_SEED=N repeats a run).
  * Then the hub's sqlite store: many threads on two connections (two hub processes on one
  * file) redeem one ticket and exactly one is admitted; and the door's client gives "no
- * answer" instead of waiting on a hub that accepts a connection and never replies. */
+ * answer" instead of waiting on a hub that accepts a connection and never replies. Last,
+ * an in-process hub on loopback and a kiosk's background sync thread: a roster change at
+ * the hub reaches the kiosk, a check-in goes up when poked, a stopped hub shows as offline. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,8 +29,11 @@
 
 #include "core/err.h"
 #include "db/db.h"
+#include "hub/hub.h"
 #include "hub/store.h"
+#include "hub/tls.h"
 #include "sync/client.h"
+#include "sync/worker.h"
 #include "sync/merge.h"
 #include "sync/replica.h"
 #include "sync/wire.h"
@@ -539,6 +544,125 @@ static void test_redeem_no_answer(void **state)
 	sync_client_free(c);
 }
 
+/* ---- the kiosk's background sync against a hub in this process ---------------------------- */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits (polling the condition, 20 s at most) until the worker has finished a round that
+ * began after this call. */
+static void next_round(struct sync_worker *w)
+{
+	struct sync_worker_state st;
+	sync_worker_get(w, &st);
+	int64_t want = st.rounds + 2, t0 = mono_ms();
+	sync_worker_poke(w);
+	do {
+		usleep(10000);
+		sync_worker_get(w, &st);
+	} while (st.rounds < want && mono_ms() - t0 < 20000);
+	assert_true(st.rounds >= want);
+}
+
+static void test_worker_background(void **state)
+{
+	char dir[] = "/tmp/vkhid-test-worker.XXXXXX", hp[80], kp[80], why[512], code[80],
+	     text[600], url[64], name[64];
+	struct hub_store *store;
+	struct hub_tls tls;
+	struct hub_config cfg;
+	struct hub *h;
+	struct sync_worker *w;
+	struct sync_worker_state st;
+	struct db_event ev;
+	struct db_registration r;
+	db *hd, *kd;
+	int port;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(hp, sizeof hp, "%s/hub.db", dir);
+	snprintf(kp, sizeof kp, "%s/kiosk.db", dir);
+	assert_int_equal(db_open(hp, DB_CREATE, &hd, why, sizeof why), VK_OK);
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.name, sizeof ev.name, "Форум");
+	snprintf(ev.timezone, sizeof ev.timezone, "Europe/Kyiv");
+	assert_int_equal(db_event_create(hd, &ev), VK_OK);
+	assert_int_equal(db_event_set_current(hd, ev.id), VK_OK);
+	memset(&r, 0, sizeof r);
+	r.event_id = ev.id;
+	snprintf(r.display, sizeof r.display, "Олена Бондар");
+	assert_int_equal(db_reg_insert(hd, &r), VK_OK);
+
+	assert_int_equal(hub_store_sqlite.open(hp, &store, why, sizeof why), VK_OK);
+	assert_int_equal(hub_tls_load(hp, &tls, why, sizeof why), VK_OK);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.listen = "127.0.0.1:0";
+	cfg.store = store;
+	cfg.key_pem = tls.key_pem;
+	cfg.cert_pem = tls.cert_pem;
+	assert_int_equal(store->ops->enroll_code(store, "Entrance A", hub_now_ms(),
+						 hub_now_ms() + 3600000, code, sizeof code), VK_OK);
+	assert_int_equal(hub_start(&cfg, &h, &port, why, sizeof why), VK_OK);
+	snprintf(url, sizeof url, "https://127.0.0.1:%d", port);
+	assert_int_equal(sync_code_format(url, code, tls.pin, text, sizeof text), VK_OK);
+
+	assert_int_equal(db_open(kp, DB_CREATE, &kd, why, sizeof why), VK_OK);
+	assert_int_equal(sync_enroll(kd, text, name, sizeof name, why, sizeof why), VK_OK);
+	assert_string_equal(name, "Entrance A");
+	assert_int_equal(db_reg_count(kd, ev.id, 1), 1);
+
+	assert_int_equal(sync_worker_start(kp, 100, &w), VK_OK);
+	/* a roster change at the hub reaches the kiosk by itself */
+	memset(&r, 0, sizeof r);
+	r.event_id = ev.id;
+	snprintf(r.display, sizeof r.display, "Тарас Мельник");
+	assert_int_equal(db_reg_insert(hd, &r), VK_OK);
+	next_round(w);
+	assert_int_equal(db_reg_count(kd, ev.id, 1), 2);
+	sync_worker_get(w, &st);
+	assert_true(st.enrolled && st.online);
+	assert_true(st.last_contact_ms > 0);
+
+	/* a check-in at the kiosk goes up */
+	struct db_checkin ci;
+	memset(&ci, 0, sizeof ci);
+	ci.event_id = ev.id;
+	ci.number = 2;
+	ci.hlc = 5;
+	assert_int_equal(db_checkin_append(kd, &ci), VK_OK);
+	next_round(w);
+	struct db_checkin first;
+	assert_int_equal(db_checkin_admission(hd, ev.id, 2, &first), VK_OK);
+	assert_string_equal(first.uuid, ci.uuid);
+	sync_worker_get(w, &st);
+	assert_int_equal(st.pending, 0);
+
+	/* the hub stops: the kiosk says it is offline, the next check-in waits safely */
+	hub_stop(h);
+	memset(&ci, 0, sizeof ci);
+	ci.event_id = ev.id;
+	ci.number = 1;
+	ci.hlc = 6;
+	assert_int_equal(db_checkin_append(kd, &ci), VK_OK);
+	next_round(w);
+	sync_worker_get(w, &st);
+	assert_false(st.online);
+	assert_int_equal(st.pending, 1);
+	assert_non_null(strstr(st.error, "no answer"));
+
+	sync_worker_stop(w);
+	db_close(kd);
+	db_close(hd);
+	store->ops->close(store);
+	hub_tls_free(&tls);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_property_converge),
 		cmocka_unit_test(test_store_one_admission),
 		cmocka_unit_test(test_redeem_no_answer),
+		cmocka_unit_test(test_worker_background),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
