@@ -22,11 +22,37 @@
 #include "db/db.h"
 #include "sync/replica.h"
 
+/* the statements that read one changed row, prepared once (a page reads a thousand) */
+enum row_q { RQ_REVOCATION, RQ_SETTING, RQ_CHECKIN, RQ_CONFIRM, RQ_NOTE, RQ_COUNT };
+
 struct sq_store {
 	struct hub_store base; /* always the first member */
 	db *d;
 	sqlite3 *h;
+	sqlite3_stmt *rq[RQ_COUNT];
 };
+
+static const char *const row_sql[RQ_COUNT] = {
+	[RQ_REVOCATION] = "SELECT event_id, number, nonce, reason FROM revocation WHERE rowid = ?1",
+	[RQ_SETTING] = "SELECT key, value FROM setting WHERE rowid = ?1",
+	[RQ_CHECKIN] = "SELECT c.uuid, c.kiosk, c.seq, c.event_id, c.number, c.session_id,"
+		       " c.kind, c.method, c.wall_ms, c.hlc, c.clock_trusted,"
+		       " EXISTS(SELECT 1 FROM sync_confirmed f WHERE f.uuid = c.uuid)"
+		       " FROM checkin c WHERE c.rowid = ?1",
+	[RQ_CONFIRM] = "SELECT uuid FROM sync_confirmed WHERE rowid = ?1",
+	[RQ_NOTE] = "SELECT uuid, kiosk, incident, note, wall_ms, hlc FROM sync_note WHERE rowid = ?1",
+};
+
+/* The cached statement q, reset and bound to k; NULL when it cannot be prepared. */
+static sqlite3_stmt *row_stmt(struct sq_store *s, enum row_q q, int64_t k)
+{
+	if (!s->rq[q] && sqlite3_prepare_v3(s->h, row_sql[q], -1, SQLITE_PREPARE_PERSISTENT,
+					    &s->rq[q], NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_reset(s->rq[q]);
+	sqlite3_bind_int64(s->rq[q], 1, k);
+	return s->rq[q];
+}
 
 /* ---- 1. schema ------------------------------------------------------------------------ */
 #define HUB_SCHEMA 1
@@ -94,6 +120,8 @@ static void sq_close(struct hub_store *bs)
 	struct sq_store *s = (struct sq_store *)bs;
 	if (!s)
 		return;
+	for (int i = 0; i < RQ_COUNT; i++)
+		sqlite3_finalize(s->rq[i]);
 	db_close(s->d);
 	free(s);
 }
@@ -465,10 +493,8 @@ static int add_row(struct sq_store *s, json_t *msg, const char *tbl, int64_t k)
 			item = sync_reg_to_json(&r), arr = "registrations";
 	} else if (strcmp(tbl, "revocation") == 0) {
 		struct sync_revocation r = { 0 };
-		if (prep(s, "SELECT event_id, number, nonce, reason FROM revocation WHERE rowid = ?1",
-			 &st))
+		if (!(st = row_stmt(s, RQ_REVOCATION, k)))
 			return VK_ERR_DB;
-		sqlite3_bind_int64(st, 1, k);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			r.event_id = sqlite3_column_int64(st, 0);
 			r.number = sqlite3_column_int64(st, 1);
@@ -478,9 +504,8 @@ static int add_row(struct sq_store *s, json_t *msg, const char *tbl, int64_t k)
 		}
 	} else if (strcmp(tbl, "setting") == 0) {
 		struct sync_setting x;
-		if (prep(s, "SELECT key, value FROM setting WHERE rowid = ?1", &st))
+		if (!(st = row_stmt(s, RQ_SETTING, k)))
 			return VK_ERR_DB;
-		sqlite3_bind_int64(st, 1, k);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			col_text(st, 0, x.key, sizeof x.key);
 			col_text(st, 1, x.value, sizeof x.value);
@@ -489,12 +514,8 @@ static int add_row(struct sq_store *s, json_t *msg, const char *tbl, int64_t k)
 		}
 	} else if (strcmp(tbl, "checkin") == 0) {
 		struct sync_event e;
-		if (prep(s, "SELECT c.uuid, c.kiosk, c.seq, c.event_id, c.number, c.session_id,"
-			    " c.kind, c.method, c.wall_ms, c.hlc, c.clock_trusted,"
-			    " EXISTS(SELECT 1 FROM sync_confirmed f WHERE f.uuid = c.uuid)"
-			    " FROM checkin c WHERE c.rowid = ?1", &st))
+		if (!(st = row_stmt(s, RQ_CHECKIN, k)))
 			return VK_ERR_DB;
-		sqlite3_bind_int64(st, 1, k);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			memset(&e, 0, sizeof e);
 			col_text(st, 0, e.ci.uuid, sizeof e.ci.uuid);
@@ -512,17 +533,14 @@ static int add_row(struct sq_store *s, json_t *msg, const char *tbl, int64_t k)
 			item = sync_event_to_json(&e), arr = "events";
 		}
 	} else if (strcmp(tbl, "confirm") == 0) {
-		if (prep(s, "SELECT uuid FROM sync_confirmed WHERE rowid = ?1", &st))
+		if (!(st = row_stmt(s, RQ_CONFIRM, k)))
 			return VK_ERR_DB;
-		sqlite3_bind_int64(st, 1, k);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			item = json_string((const char *)sqlite3_column_text(st, 0)), arr = "confirmed";
 	} else if (strcmp(tbl, "note") == 0) {
 		struct sync_note x;
-		if (prep(s, "SELECT uuid, kiosk, incident, note, wall_ms, hlc FROM sync_note"
-			    " WHERE rowid = ?1", &st))
+		if (!(st = row_stmt(s, RQ_NOTE, k)))
 			return VK_ERR_DB;
-		sqlite3_bind_int64(st, 1, k);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			memset(&x, 0, sizeof x);
 			col_text(st, 0, x.uuid, sizeof x.uuid);
@@ -534,7 +552,8 @@ static int add_row(struct sq_store *s, json_t *msg, const char *tbl, int64_t k)
 			item = sync_note_to_json(&x), arr = "notes";
 		}
 	}
-	sqlite3_finalize(st);
+	if (st)
+		sqlite3_reset(st); /* cached: reset, not finalized */
 	if (arr) {
 		if (!item || json_array_append_new(json_object_get(msg, arr), item))
 			rc = VK_ERR_NOMEM;

@@ -16,7 +16,7 @@
 
 #define CALL_TIMEOUT_MS 15000L /* a sync round's call; the door has its own budget */
 #define PUSH_BATCH 1000
-#define PULL_LIMIT 1000
+#define PULL_LIMIT 5000
 
 /* ---- 1. the enrollment code ----------------------------------------------------------- */
 int sync_code_format(const char *url, const char *code, const char *pin, char *out, size_t cap)
@@ -397,12 +397,25 @@ static int apply_page(db *d, json_t *msg, struct sync_report *rep, int *more, ch
 			goto out;
 		rep->pulled++;
 	}
-	EACH("events") {
-		struct sync_event e;
-		if ((rc = sync_event_from_json(x, &e, why, why_len)) ||
-		    (rc = sync_replica_add_events(d, &e, 1, 1, NULL, NULL)))
+	{
+		/* the log's events in one call: its statements are prepared once per page */
+		json_t *arr = json_object_get(msg, "events");
+		size_t n = json_array_size(arr);
+		struct sync_event *ev = n ? calloc(n, sizeof *ev) : NULL;
+		if (n && !ev) {
+			rc = VK_ERR_NOMEM;
 			goto out;
-		rep->pulled++;
+		}
+		json_array_foreach(arr, i, x) {
+			if ((rc = sync_event_from_json(x, &ev[i], why, why_len)))
+				break;
+		}
+		if (rc == VK_OK)
+			rc = sync_replica_add_events(d, ev, n, 1, NULL, NULL);
+		free(ev);
+		if (rc)
+			goto out;
+		rep->pulled += n;
 	}
 	EACH("notes") {
 		struct sync_note nt;
