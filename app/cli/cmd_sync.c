@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "sync/client.h"
+#include "sync/decide.h"
 #include "sync/merge.h"
 #include "sync/replica.h"
 
@@ -119,20 +120,19 @@ static int sync_status(struct cli *c, int json)
 	return 0;
 }
 
-/* `vkhid sync redeem CODE`: the hub decides the admission within the door's budget, as
- * the door's hub decider will. An admission the hub granted is appended to the local log
- * (mode hub) and pushed at once; with no answer in time the local rules decide (offline). */
+/* `vkhid sync redeem CODE`: the door's decision through the hub (sync_decide), as the
+ * kiosk's hub decider makes it: the hub decides within the budget, else the local rules.
+ * An admission the hub granted is pushed at once. */
 static int sync_redeem_cmd(struct cli *c, const char *code, const char *budget_s, int json)
 {
 	struct checkin_desk desk;
 	struct checkin_result res;
 	struct sync_link link;
 	struct sync_client *cl = NULL;
-	struct sync_event cand, first;
 	struct sync_report rep;
 	char why[600], when[32];
 	long budget = 300;
-	int ans, rc;
+	int mode, rc;
 
 	if (budget_s) {
 		char *end;
@@ -155,73 +155,41 @@ static int sync_redeem_cmd(struct cli *c, const char *code, const char *budget_s
 	}
 	/* the door's clock follows the hub's */
 	desk.clock.offset_ms = db_setting_int(c->d, "clock.offset_ms", 0);
-	rc = checkin_resolve(&desk, code, strlen(code), &res);
-	if (rc || res.outcome != CI_ADMITTED) {
-		if (rc == VK_OK)
-			cli_print_result(c, &res, json);
-		return rc ? 2 : 1;
-	}
-	memset(&cand, 0, sizeof cand);
-	snprintf(cand.ci.kiosk, sizeof cand.ci.kiosk, "%s", db_kiosk_id(c->d));
-	cand.ci.seq = sync_replica_next_seq(c->d);
-	sync_uuid_new(cand.ci.uuid);
-	cand.ci.event_id = res.event_id;
-	cand.ci.number = res.number;
-	cand.ci.kind = DB_CI_ENTRY;
-	cand.ci.method = DB_CI_MANUAL;
-	cand.ci.wall_ms = clock_now_ms(&desk.clock);
-	cand.ci.hlc = clock_hlc_next(&desk.clock);
-	cand.ci.clock_trusted = clock_trusted(&desk.clock) ||
-				db_setting_int(c->d, "sync.last_contact_ms", 0) > 0;
 	if ((rc = sync_client_new(&link, &cl)))
 		return 2;
-	ans = sync_redeem(cl, &cand, budget, &first);
-	if (ans == SYNC_REDEEM_NO_ANSWER) {
+	rc = sync_decide(&desk, cl, code, strlen(code), DB_CI_MANUAL, budget, &res, &mode);
+	if (rc) {
+		fprintf(c->err, "%s", _("vkhid sync: the check-in could not be recorded\n"));
 		sync_client_free(cl);
-		/* no answer within the budget: the local rules decide, and the log says so */
+		return 2;
+	}
+	if (mode == SYNC_MODE_HUB && res.outcome == CI_ADMITTED &&
+	    sync_round(c->d, cl, &rep, why, sizeof why))
+		fprintf(c->err, _("vkhid sync: %s (the event goes with the next sync)\n"), why);
+	sync_client_free(cl);
+	if (mode == SYNC_MODE_OFFLINE && res.outcome == CI_ADMITTED)
 		fprintf(c->err, _("vkhid sync: no answer from the hub within %ld ms: decided here "
 				  "(offline)\n"), budget);
-		rc = checkin_present(&desk, code, strlen(code), DB_CI_MANUAL, &res);
-		if (rc)
-			return 2;
+	if (mode == SYNC_MODE_OFFLINE || (res.outcome != CI_ADMITTED &&
+					  res.outcome != CI_ALREADY_ADMITTED)) {
 		cli_print_result(c, &res, json);
 		return res.outcome == CI_ADMITTED ? 0 : 1;
 	}
-	if (ans == SYNC_REDEEM_ADMITTED) {
-		const char (*u)[37] = &cand.ci.uuid;
-		if ((rc = db_begin(c->d)) == VK_OK) {
-			rc = db_checkin_append(c->d, &cand.ci);
-			if (rc == VK_OK)
-				rc = sync_replica_confirm(c->d, u, 1);
-			rc = rc == VK_OK ? db_commit(c->d) : (db_rollback(c->d), rc);
-		}
-		if (rc) {
-			fprintf(c->err, "%s", _("vkhid sync: the hub admitted, but the local log could not "
-						"be written\n"));
-			sync_client_free(cl);
-			return 2;
-		}
-		/* the hub hears of the event itself with the next push: send it now */
-		if (sync_round(c->d, cl, &rep, why, sizeof why))
-			fprintf(c->err, _("vkhid sync: %s (the event goes with the next sync)\n"), why);
-	}
-	sync_client_free(cl);
-	clock_format_local(first.ci.wall_ms, when);
+	const struct db_checkin *first = res.outcome == CI_ADMITTED ? &res.entry : &res.first;
+	clock_format_local(first->wall_ms, when);
 	if (json) {
-		fprintf(c->out, "{\"outcome\":\"%s\",\"mode\":\"hub\",\"number\":%" PRId64
-			",\"first_kiosk\":", ans == SYNC_REDEEM_ADMITTED ? "admitted"
-									: "already_admitted",
-			res.number);
-		cli_json_str(c->out, first.ci.kiosk);
-		fprintf(c->out, ",\"first_wall_ms\":%" PRId64 ",\"first_mode\":\"%s\"}\n",
-			first.ci.wall_ms, sync_mode_word(first.mode));
-	} else if (ans == SYNC_REDEEM_ADMITTED) {
+		fprintf(c->out, "{\"outcome\":\"%s\",\"mode\":\"hub\",\"number\":%lld"
+			",\"first_kiosk\":", checkin_outcome_word(res.outcome),
+			(long long)res.number);
+		cli_json_str(c->out, first->kiosk);
+		fprintf(c->out, ",\"first_wall_ms\":%lld}\n", (long long)first->wall_ms);
+	} else if (res.outcome == CI_ADMITTED) {
 		fprintf(c->out, _("admitted (decided by the hub): #%lld\n"), (long long)res.number);
 	} else {
-		fprintf(c->out, _("already admitted: #%lld came in at kiosk %s, %s (%s)\n"),
-			(long long)res.number, first.ci.kiosk, when, sync_mode_word(first.mode));
+		fprintf(c->out, _("already admitted: #%lld came in at kiosk %s, %s\n"),
+			(long long)res.number, first->kiosk, when);
 	}
-	return ans == SYNC_REDEEM_ADMITTED ? 0 : 1;
+	return res.outcome == CI_ADMITTED ? 0 : 1;
 }
 
 int cmd_sync(struct cli *c, int argc, char **argv)

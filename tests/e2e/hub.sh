@@ -167,6 +167,9 @@ already=$(cat "$T/r1" "$T/r2" | grep -c '"outcome":"already_admitted"')
 if [ "$adm" = 1 ] && [ "$already" = 1 ] && [ $((rc1 + rc2)) = 1 ]; then
 	ok "two kiosks at once: exactly one admitted by the hub, one already admitted"
 else bad "online redeem" "rc $rc1 $rc2" "$(cat "$T/r1" "$T/r2" "$T/r1.err" "$T/r2.err")"; fi
+if grep -q '"outcome":"admitted"' "$T/r1"; then won=$K1; else won=$K2; fi
+cnt=$(q "$won" "SELECT COUNT(*) FROM print_job j JOIN registration r ON r.event_id = j.event_id AND r.number = j.number WHERE r.ticket_code = 'T-0002'")
+if [ "$cnt" = 1 ]; then ok "the admitting kiosk queued the badge with the hub's admission"; else bad "badge jobs for T-0002" "$cnt"; fi
 cnt=$(q "$HUB" "SELECT COUNT(*) FROM hub_admit a JOIN registration r ON r.event_id = a.event_id AND r.number = a.number WHERE r.ticket_code = 'T-0002'")
 if [ "$cnt" = 1 ]; then ok "the hub holds one admission of that ticket"; else bad "hub admissions" "$cnt"; fi
 run_vk --db "$K1" sync
