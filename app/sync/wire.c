@@ -11,10 +11,11 @@
 
 #include "core/err.h"
 
-static int fail(char *why, size_t n, const char *fmt, const char *a)
+/* Says why (when the caller wants to know) and refuses. */
+static int fail(char *why, size_t n, const char *msg)
 {
 	if (why && n)
-		snprintf(why, n, fmt, a);
+		snprintf(why, n, "%s", msg);
 	return VK_ERR_INVALID;
 }
 
@@ -55,20 +56,20 @@ int sync_parse(const char *buf, size_t len, json_t **out, char *why, size_t why_
 
 	*out = NULL;
 	if (!buf || len == 0)
-		return fail(why, why_len, "%sthe message is empty", "");
+		return fail(why, why_len, "the message is empty");
 	if (len > SYNC_MAX_BODY)
-		return fail(why, why_len, "%sthe message is larger than 8 MiB", "");
+		return fail(why, why_len, "the message is larger than 8 MiB");
 	if (json_depth(buf, len) > SYNC_MAX_DEPTH)
-		return fail(why, why_len, "%sthe message nests deeper than 8 levels", "");
+		return fail(why, why_len, "the message nests deeper than 8 levels");
 	o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!o) {
 		snprintf(msg, sizeof msg, "not valid JSON at line %d, column %d: %s", err.line,
 			 err.column, err.text);
-		return fail(why, why_len, "%s", msg);
+		return fail(why, why_len, msg);
 	}
 	if (!json_is_object(o)) {
 		json_decref(o);
-		return fail(why, why_len, "%sthe message is not a JSON object", "");
+		return fail(why, why_len, "the message is not a JSON object");
 	}
 	*out = o;
 	return VK_OK;
@@ -106,12 +107,12 @@ static int get_int(const json_t *o, const char *k, int64_t min, int64_t max, int
 	const json_t *x = json_object_get(o, k);
 	if (!json_is_integer(x)) {
 		snprintf(msg, sizeof msg, "\"%s\" must be an integer", k);
-		return fail(why, n, "%s", msg);
+		return fail(why, n, msg);
 	}
 	json_int_t i = json_integer_value(x);
 	if (i < min || i > max) {
 		snprintf(msg, sizeof msg, "\"%s\" is out of range", k);
-		return fail(why, n, "%s", msg);
+		return fail(why, n, msg);
 	}
 	*v = i;
 	return VK_OK;
@@ -128,11 +129,11 @@ static int get_str(const json_t *o, const char *k, char *buf, size_t cap, int re
 		return VK_OK;
 	if (!json_is_string(x)) {
 		snprintf(msg, sizeof msg, "\"%s\" must be a string", k);
-		return fail(why, n, "%s", msg);
+		return fail(why, n, msg);
 	}
 	if (json_string_length(x) >= cap) {
 		snprintf(msg, sizeof msg, "\"%s\" is too long", k);
-		return fail(why, n, "%s", msg);
+		return fail(why, n, msg);
 	}
 	memcpy(buf, json_string_value(x), json_string_length(x) + 1);
 	return VK_OK;
@@ -144,7 +145,7 @@ static int get_bool(const json_t *o, const char *k, int *v, char *why, size_t n)
 	const json_t *x = json_object_get(o, k);
 	if (!json_is_boolean(x)) {
 		snprintf(msg, sizeof msg, "\"%s\" must be true or false", k);
-		return fail(why, n, "%s", msg);
+		return fail(why, n, msg);
 	}
 	*v = json_is_true(x);
 	return VK_OK;
@@ -159,7 +160,7 @@ static int get_word(const json_t *o, const char *k, int (*parse)(const char *), 
 		return rc;
 	if ((*v = parse(w)) < 0) {
 		snprintf(msg, sizeof msg, "\"%s\" has an unknown value", k);
-		return fail(why, n, "%s", msg);
+		return fail(why, n, msg);
 	}
 	return VK_OK;
 }
@@ -205,13 +206,13 @@ int sync_event_from_json(const json_t *o, struct sync_event *e, char *why, size_
 	struct db_checkin *c = &e->ci;
 	memset(e, 0, sizeof *e);
 	if (!json_is_object(o))
-		return fail(why, n, "%sa check-in event must be an object", "");
+		return fail(why, n, "a check-in event must be an object");
 	TRY(get_str(o, "uuid", c->uuid, sizeof c->uuid, 1, why, n));
 	if (!sync_uuid_ok(c->uuid))
-		return fail(why, n, "%s\"uuid\" is not a UUID", "");
+		return fail(why, n, "\"uuid\" is not a UUID");
 	TRY(get_str(o, "kiosk", c->kiosk, sizeof c->kiosk, 1, why, n));
 	if (!sync_kiosk_ok(c->kiosk))
-		return fail(why, n, "%s\"kiosk\" is not a kiosk id", "");
+		return fail(why, n, "\"kiosk\" is not a kiosk id");
 	TRY(get_int(o, "seq", 1, I64MAX, &c->seq, why, n));
 	TRY(get_int(o, "event_id", 1, INT32_MAX, &c->event_id, why, n));
 	TRY(get_int(o, "number", 1, I64MAX, &c->number, why, n));
@@ -236,14 +237,14 @@ int sync_note_from_json(const json_t *o, struct sync_note *x, char *why, size_t 
 {
 	memset(x, 0, sizeof *x);
 	if (!json_is_object(o))
-		return fail(why, n, "%sa note must be an object", "");
+		return fail(why, n, "a note must be an object");
 	TRY(get_str(o, "uuid", x->uuid, sizeof x->uuid, 1, why, n));
 	TRY(get_str(o, "incident", x->incident, sizeof x->incident, 1, why, n));
 	if (!sync_uuid_ok(x->uuid) || !sync_uuid_ok(x->incident))
-		return fail(why, n, "%sa note's \"uuid\" and \"incident\" must be UUIDs", "");
+		return fail(why, n, "a note's \"uuid\" and \"incident\" must be UUIDs");
 	TRY(get_str(o, "kiosk", x->kiosk, sizeof x->kiosk, 1, why, n));
 	if (!sync_kiosk_ok(x->kiosk))
-		return fail(why, n, "%s\"kiosk\" is not a kiosk id", "");
+		return fail(why, n, "\"kiosk\" is not a kiosk id");
 	TRY(get_str(o, "note", x->note, sizeof x->note, 1, why, n));
 	TRY(get_int(o, "wall_ms", 0, I64MAX, &x->wall_ms, why, n));
 	TRY(get_int(o, "hlc", 0, I64MAX, &x->hlc, why, n));
@@ -262,7 +263,7 @@ int sync_dbevent_from_json(const json_t *o, struct db_event *ev, char *why, size
 {
 	memset(ev, 0, sizeof *ev);
 	if (!json_is_object(o))
-		return fail(why, n, "%san event must be an object", "");
+		return fail(why, n, "an event must be an object");
 	TRY(get_int(o, "id", 1, INT32_MAX, &ev->id, why, n));
 	TRY(get_str(o, "name", ev->name, sizeof ev->name, 1, why, n));
 	TRY(get_str(o, "starts", ev->starts, sizeof ev->starts, 0, why, n));
@@ -287,18 +288,18 @@ int sync_key_from_json(const json_t *o, struct db_key *k, char *why, size_t n)
 	int64_t id;
 	memset(k, 0, sizeof *k);
 	if (!json_is_object(o))
-		return fail(why, n, "%sa key must be an object", "");
+		return fail(why, n, "a key must be an object");
 	TRY(get_int(o, "key_id", 1, 65535, &id, why, n));
 	k->key_id = (int)id;
 	TRY(get_int(o, "event_id", 1, INT32_MAX, &k->event_id, why, n));
 	TRY(get_str(o, "pk", hex, sizeof hex, 1, why, n));
 	if (strlen(hex) != 64)
-		return fail(why, n, "%s\"pk\" must be 64 hex digits", "");
+		return fail(why, n, "\"pk\" must be 64 hex digits");
 	for (int i = 0; i < 32; i++) {
 		unsigned v;
 		if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
 		    sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return fail(why, n, "%s\"pk\" must be 64 hex digits", "");
+			return fail(why, n, "\"pk\" must be 64 hex digits");
 		k->pk[i] = (uint8_t)v;
 	}
 	TRY(get_bool(o, "revoked", &k->revoked, why, n));
@@ -327,7 +328,7 @@ int sync_reg_from_json(const json_t *o, struct db_registration *r, char *why, si
 	int64_t st;
 	memset(r, 0, sizeof *r);
 	if (!json_is_object(o))
-		return fail(why, n, "%sa registration must be an object", "");
+		return fail(why, n, "a registration must be an object");
 	TRY(get_int(o, "event_id", 1, INT32_MAX, &r->event_id, why, n));
 	TRY(get_int(o, "number", 1, I64MAX, &r->number, why, n));
 	TRY(get_str(o, "external_id", r->external_id, sizeof r->external_id, 0, why, n));
@@ -359,7 +360,7 @@ int sync_revocation_from_json(const json_t *o, struct sync_revocation *r, char *
 	int64_t nonce;
 	memset(r, 0, sizeof *r);
 	if (!json_is_object(o))
-		return fail(why, n, "%sa revocation must be an object", "");
+		return fail(why, n, "a revocation must be an object");
 	TRY(get_int(o, "event_id", 1, INT32_MAX, &r->event_id, why, n));
 	TRY(get_int(o, "number", 1, I64MAX, &r->number, why, n));
 	TRY(get_int(o, "nonce", 0, UINT32_MAX, &nonce, why, n));
@@ -377,7 +378,7 @@ int sync_setting_from_json(const json_t *o, struct sync_setting *s, char *why, s
 {
 	memset(s, 0, sizeof *s);
 	if (!json_is_object(o))
-		return fail(why, n, "%sa setting must be an object", "");
+		return fail(why, n, "a setting must be an object");
 	TRY(get_str(o, "key", s->key, sizeof s->key, 1, why, n));
 	TRY(get_str(o, "value", s->value, sizeof s->value, 1, why, n));
 	return VK_OK;
