@@ -64,8 +64,9 @@ const struct cli_command cli_commands[] = {
 	  "створити демо-захід і запустити кіоск за демо-сценарієм", "[--out DIR]" },
 	{ "hub", cmd_hub, "run the venue's hub (sync over HTTPS); enroll, list or revoke kiosks",
 	  "запустити хаб місця проведення (синхронізація HTTPS); підключити, переглянути або відкликати кіоски",
-	  "--listen ADDRESS:PORT\n       vkhid hub enroll-token [--name KIOSK] [--url https://ADDRESS:PORT] [--hours 24]\n"
-	  "       vkhid hub kiosks [--json]\n       vkhid hub revoke-kiosk NAME" },
+	  "--listen ADDRESS:PORT [--pg postgresql://USER@HOST:PORT/DB]\n"
+	  "       vkhid hub enroll-token [--name KIOSK] [--url https://ADDRESS:PORT] [--hours 24] [--pg URL]\n"
+	  "       vkhid hub kiosks [--json] [--pg URL]\n       vkhid hub revoke-kiosk NAME [--pg URL]" },
 	{ "sync", cmd_sync, "sync this kiosk with its hub: enroll, one round, status",
 	  "синхронізувати кіоск із хабом: підключити, один обмін, стан",
 	  "[enroll CODE | status [--json]]" },

@@ -20,16 +20,21 @@
 #include "hub/tls.h"
 #include "sync/client.h"
 
+/* The storage: PostgreSQL when a --pg URL is given, else the hub's own database. */
+static const char *pg_url;
+
 static int open_store(struct cli *c, const char *backend, struct hub_store **s)
 {
-	const struct hub_store_ops *ops = hub_store_find(backend);
+	const struct hub_store_ops *ops;
 	char why[600];
-	if (!ops) {
-		fprintf(c->err, _("vkhid hub: no storage backend \"%s\" (this vkhid has: sqlite)\n"),
-			backend);
+	if (!backend)
+		backend = pg_url ? "postgres" : "sqlite";
+	if (!(ops = hub_store_find(backend))) {
+		fprintf(c->err, _("vkhid hub: no storage backend \"%s\" (this vkhid has: sqlite, "
+				  "postgres)\n"), backend);
 		return 2;
 	}
-	if (ops->open(c->db_path, s, why, sizeof why)) {
+	if (ops->open(c->db_path, pg_url, s, why, sizeof why)) {
 		fprintf(c->err, _("vkhid hub: cannot open the hub's database %s: %s\n"), c->db_path,
 			why);
 		return 2;
@@ -246,7 +251,7 @@ int cmd_hub(struct cli *c, int argc, char **argv)
 		{ "--listen", OPT_VALUE, &listen }, { "--name", OPT_VALUE, &name },
 		{ "--url", OPT_VALUE, &url }, { "--hours", OPT_VALUE, &hours },
 		{ "--backend", OPT_VALUE, &backend }, { "--json", OPT_FLAG, &json },
-		{ NULL, 0, NULL } };
+		{ "--pg", OPT_VALUE, &pg_url }, { NULL, 0, NULL } };
 	if (opt_parse(argc, argv, spec, pos, 2, &np, c->err))
 		return 2;
 	if (np == 0) {
@@ -255,7 +260,7 @@ int cmd_hub(struct cli *c, int argc, char **argv)
 						"vkhid --db hub.db hub --listen 127.0.0.1:8443\n"));
 			return 2;
 		}
-		return serve(c, listen, backend ? backend : "sqlite");
+		return serve(c, listen, backend);
 	}
 	if (strcmp(pos[0], "enroll-token") == 0 && np == 1)
 		return enroll_token(c, name, url, hours);

@@ -8,6 +8,7 @@
 
 const struct hub_store_ops *const hub_store_backends[] = {
 	&hub_store_sqlite,
+	&hub_store_postgres,
 	NULL,
 };
 

@@ -2,8 +2,10 @@
 /* Where the hub keeps its truth: a named storage backend behind one table of functions,
  * like the printer and camera drivers. "sqlite" (store_sqlite.c) keeps everything in a
  * normal vkhid database plus the hub's own tables, so `vkhid --db hub.db event/import/...`
- * keep working on it; a "postgres" backend (libpq) is meant to be a second file with the
- * same contract.
+ * keep working on it. "postgres" (store_pg.c, libpq) keeps the kiosks, admissions, the
+ * check-in log and the change feed in PostgreSQL, for many entrances or venues on one
+ * server; the organizers' roster is still made with the usual commands in the hub's vkhid
+ * database, and the postgres backend publishes its changes to PostgreSQL.
  *
  * The hub's HTTP layer (hub.c) calls these with one request at a time per store (it holds
  * a lock), so a backend need not be thread-safe; admissions are serialised by a unique key
@@ -46,9 +48,12 @@ struct hub_redeem {
 
 struct hub_store_ops {
 	const char *name;
-	/* Opens the store at where (a database path for sqlite, a URL for postgres), creating
-	 * the hub's tables when missing. why gets a one-line reason on failure. */
-	int (*open)(const char *where, struct hub_store **out, char *why, size_t why_len);
+	/* Opens the store, creating the hub's tables when missing: db_path is the hub's vkhid
+	 * database (sqlite: the store itself; postgres: the roster it publishes), url the
+	 * server's connection string (postgres; NULL for sqlite). why gets a one-line reason
+	 * on failure. */
+	int (*open)(const char *db_path, const char *url, struct hub_store **out, char *why,
+		    size_t why_len);
 	void (*close)(struct hub_store *s);
 
 	/* A one-time enrollment code for a kiosk to be called name, valid until expires_ms;
@@ -93,6 +98,7 @@ extern const struct hub_store_ops *const hub_store_backends[];
 const struct hub_store_ops *hub_store_find(const char *name);
 
 extern const struct hub_store_ops hub_store_sqlite;
+extern const struct hub_store_ops hub_store_postgres;
 
 /* The generic part every backend's store begins with. */
 struct hub_store {

@@ -126,7 +126,8 @@ static void sq_close(struct hub_store *bs)
 	free(s);
 }
 
-static int sq_open(const char *where, struct hub_store **out, char *why, size_t why_len)
+static int sq_open(const char *where, const char *url, struct hub_store **out, char *why,
+		   size_t why_len)
 {
 	struct sq_store *s = calloc(1, sizeof *s);
 	int rc;

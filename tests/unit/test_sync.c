@@ -444,8 +444,8 @@ static void test_store_one_admission(void **state)
 	assert_null(hub_store_find("nonesuch"));
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/hub.db", dir);
-	assert_int_equal(ops->open(path, &s1, why, sizeof why), VK_OK);
-	assert_int_equal(ops->open(path, &s2, why, sizeof why), VK_OK);
+	assert_int_equal(ops->open(path, NULL, &s1, why, sizeof why), VK_OK);
+	assert_int_equal(ops->open(path, NULL, &s2, why, sizeof why), VK_OK);
 	for (int i = 0; i < 8; i++) {
 		args[i] = (struct redeem_arg){ i % 2 ? s2 : s1, i % 2 ? &l2 : &l1, i, 0 };
 		pthread_create(&th[i], NULL, redeem_many, &args[i]);
@@ -596,7 +596,7 @@ static void test_worker_background(void **state)
 	snprintf(r.display, sizeof r.display, "Олена Бондар");
 	assert_int_equal(db_reg_insert(hd, &r), VK_OK);
 
-	assert_int_equal(hub_store_sqlite.open(hp, &store, why, sizeof why), VK_OK);
+	assert_int_equal(hub_store_sqlite.open(hp, NULL, &store, why, sizeof why), VK_OK);
 	assert_int_equal(hub_tls_load(hp, &tls, why, sizeof why), VK_OK);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.listen = "127.0.0.1:0";
