@@ -143,6 +143,31 @@ static const char pg_schema[] =
 	" gen bigint NOT NULL, uuid text NOT NULL, kiosk text NOT NULL, wall_ms bigint NOT NULL,"
 	" hlc bigint NOT NULL, clock_trusted int NOT NULL, by_hub int NOT NULL,"
 	" PRIMARY KEY(event_id, number, gen));"
+	/* a redeem is one round trip: the decision, its confirmation and its feed record in
+	 * one function call (its own transaction), under the feed's lock */
+	"CREATE OR REPLACE FUNCTION vkhid_redeem(p_event bigint, p_number bigint, p_uuid text,"
+	" p_kiosk text, p_wall bigint, p_hlc bigint, p_trusted int)"
+	" RETURNS TABLE(r_uuid text, r_kiosk text, r_wall bigint, r_hlc bigint, r_trusted int,"
+	" r_by_hub int, r_fresh int) LANGUAGE plpgsql AS $$"
+	" DECLARE g bigint; n int; fresh int := 0;"
+	" BEGIN"
+	"  PERFORM pg_advisory_xact_lock(" FEED_LOCK ");"
+	"  SELECT COUNT(*) INTO g FROM checkin c WHERE c.event_id = p_event"
+	"   AND c.number = p_number AND c.kind = 2;"
+	"  INSERT INTO hub_admit AS a (event_id, number, gen, uuid, kiosk, wall_ms, hlc,"
+	"   clock_trusted, by_hub) VALUES (p_event, p_number, g, p_uuid, p_kiosk, p_wall, p_hlc,"
+	"   p_trusted, 1) ON CONFLICT DO NOTHING;"
+	"  GET DIAGNOSTICS n = ROW_COUNT;"
+	"  IF n = 1 THEN"
+	"   fresh := 1;"
+	"   INSERT INTO sync_confirmed AS f (uuid) VALUES (p_uuid) ON CONFLICT DO NOTHING;"
+	"   GET DIAGNOSTICS n = ROW_COUNT;"
+	"   IF n = 1 THEN INSERT INTO hub_change(arr, body) VALUES ('confirmed',"
+	"    to_json(p_uuid)::text); END IF;"
+	"  END IF;"
+	"  RETURN QUERY SELECT a.uuid, a.kiosk, a.wall_ms, a.hlc, a.clock_trusted, a.by_hub, fresh"
+	"   FROM hub_admit a WHERE a.event_id = p_event AND a.number = p_number AND a.gen = g;"
+	" END $$;"
 	"INSERT INTO hub_meta(key, value) VALUES('schema', '1') ON CONFLICT DO NOTHING;";
 
 static void pg_close(struct hub_store *bs)
@@ -399,45 +424,64 @@ static int pg_revoke(struct hub_store *bs, const char *name, int64_t now_ms)
 }
 
 /* ---- 5. push and redeem ---------------------------------------------------------------- */
-/* How many undos the log holds for the ticket (before hlc when hlc > 0). */
-static int episode(struct pg_store *s, int64_t event_id, int64_t number, int64_t hlc,
-		   char out[32])
+/* A PostgreSQL array literal of text elements, each quoted and escaped; malloc'd. */
+struct arr {
+	char *buf;
+	size_t len;
+	FILE *f;
+	int n;
+};
+
+static int arr_open(struct arr *a)
 {
-	char a[32], b[32], c[32];
-	const char *p[3] = { I64(a, event_id), I64(b, number), I64(c, hlc) };
-	PGresult *r = run(s, "SELECT COUNT(*) FROM checkin WHERE event_id = $1 AND number = $2"
-			  " AND kind = 2 AND ($3::bigint = 0 OR hlc < $3::bigint)", 3, p);
-	if (!r)
-		return VK_ERR_DB;
-	snprintf(out, 32, "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
+	memset(a, 0, sizeof *a);
+	if (!(a->f = open_memstream(&a->buf, &a->len)))
+		return VK_ERR_NOMEM;
+	fputc('{', a->f);
 	return VK_OK;
 }
 
-/* Claims the ticket's episode gen for e: 1 when inserted now, 0 when held, < 0 on error. */
-static int admit(struct pg_store *s, const struct sync_event *e, const char *gen, int by_hub)
+static void arr_add(struct arr *a, const char *v)
 {
-	char a[32], b[32], w[32], h[32], t[32], bh[32];
-	const char *p[9] = { I64(a, e->ci.event_id), I64(b, e->ci.number), gen, e->ci.uuid,
-			     e->ci.kiosk, I64(w, e->ci.wall_ms), I64(h, e->ci.hlc),
-			     I64(t, e->ci.clock_trusted), I64(bh, by_hub) };
-	PGresult *r = run(s, "INSERT INTO hub_admit(event_id, number, gen, uuid, kiosk, wall_ms,"
-			  " hlc, clock_trusted, by_hub) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-			  " ON CONFLICT DO NOTHING", 9, p);
-	int n;
-	if (!r)
-		return VK_ERR_DB;
-	n = changed(r);
-	PQclear(r);
-	return n == 1;
+	fputs(a->n++ ? ",\"" : "\"", a->f);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			fputc('\\', a->f);
+		fputc(*v, a->f);
+	}
+	fputc('"', a->f);
 }
 
+static void arr_add_i64(struct arr *a, int64_t v)
+{
+	char b[32];
+	arr_add(a, I64(b, v));
+}
+
+static char *arr_close(struct arr *a)
+{
+	fputc('}', a->f);
+	if (fclose(a->f) != 0) {
+		free(a->buf);
+		return NULL;
+	}
+	return a->buf;
+}
+
+/* A batch is stored in a few statements over arrays, not one round trip per event: the
+ * new events' keys (those already here are skipped), their records appended to the feed in
+ * order, the admissions among them claimed, and the new notes. */
 static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync_event *ev,
 		   size_t n, const struct sync_note *notes, size_t nn, size_t *added,
 		   size_t *clashes)
 {
+	enum { UUID, KIOSK, SEQ, EV, NUM, KIND, HLC, WALL, TRUSTED, BODY, NCOL };
 	struct pg_store *s = (struct pg_store *)bs;
+	struct arr col[NCOL], nu, nb;
+	char *lit[NCOL] = { 0 }, *nul = NULL, *nbl = NULL;
+	PGresult *r;
 	int rc;
+
 	*added = *clashes = 0;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(ev[i].ci.kiosk, kiosk_id) != 0)
@@ -445,85 +489,124 @@ static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync
 	for (size_t i = 0; i < nn; i++)
 		if (strcmp(notes[i].kiosk, kiosk_id) != 0)
 			return HUB_ERR_FORBIDDEN;
-	if ((rc = begin_feed(s)))
-		return rc;
-	for (size_t i = 0; rc == VK_OK && i < n; i++) {
+	for (int c = 0; c < NCOL; c++)
+		if (arr_open(&col[c]))
+			return VK_ERR_NOMEM;
+	if (arr_open(&nu) || arr_open(&nb))
+		return VK_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
 		struct sync_event e = ev[i];
-		char sq[32], a[32], b[32], k[32], h[32], gen[32];
 		e.mode = SYNC_MODE_OFFLINE; /* only the hub's own records say "hub" */
-		const char *p[7] = { e.ci.uuid, e.ci.kiosk, I64(sq, e.ci.seq), I64(a, e.ci.event_id),
-				     I64(b, e.ci.number), I64(k, e.ci.kind), I64(h, e.ci.hlc) };
-		PGresult *r = run(s, "INSERT INTO checkin(uuid, kiosk, seq, event_id, number, kind,"
-				  " hlc) VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING", 7, p);
-		if (!r) {
-			rc = VK_ERR_DB;
-			break;
-		}
-		int fresh = changed(r) == 1;
-		PQclear(r);
-		if (!fresh) {
-			const char *pu[1] = { e.ci.uuid };
-			if (!(r = run(s, "SELECT 1 FROM checkin WHERE uuid = $1", 1, pu))) {
-				rc = VK_ERR_DB;
-				break;
-			}
-			*clashes += PQntuples(r) == 0;
-			PQclear(r);
-			continue;
-		}
-		(*added)++;
+		char *body = NULL;
 		json_t *o = sync_event_to_json(&e);
-		rc = o ? feed(s, "events", o) : VK_ERR_NOMEM;
+		if (o)
+			body = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
-		if (rc == VK_OK && (e.ci.kind == DB_CI_ENTRY || e.ci.kind == DB_CI_WALKIN) &&
-		    (rc = episode(s, e.ci.event_id, e.ci.number, e.ci.hlc, gen)) == VK_OK &&
-		    admit(s, &e, gen, 0) < 0)
-			rc = VK_ERR_DB;
+		arr_add(&col[UUID], e.ci.uuid);
+		arr_add(&col[KIOSK], e.ci.kiosk);
+		arr_add_i64(&col[SEQ], e.ci.seq);
+		arr_add_i64(&col[EV], e.ci.event_id);
+		arr_add_i64(&col[NUM], e.ci.number);
+		arr_add_i64(&col[KIND], e.ci.kind);
+		arr_add_i64(&col[HLC], e.ci.hlc);
+		arr_add_i64(&col[WALL], e.ci.wall_ms);
+		arr_add_i64(&col[TRUSTED], e.ci.clock_trusted);
+		arr_add(&col[BODY], body ? body : "");
+		free(body);
 	}
-	for (size_t i = 0; rc == VK_OK && i < nn; i++) {
-		const char *p[1] = { notes[i].uuid };
-		PGresult *r = run(s, "INSERT INTO sync_note(uuid) VALUES($1) ON CONFLICT DO NOTHING",
-				  1, p);
-		if (!r) {
-			rc = VK_ERR_DB;
-			break;
-		}
-		int fresh = changed(r) == 1;
-		PQclear(r);
-		if (fresh) {
-			json_t *o = sync_note_to_json(&notes[i]);
-			rc = o ? feed(s, "notes", o) : VK_ERR_NOMEM;
-			json_decref(o);
-		}
+	for (size_t i = 0; i < nn; i++) {
+		char *body = NULL;
+		json_t *o = sync_note_to_json(&notes[i]);
+		if (o)
+			body = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		arr_add(&nu, notes[i].uuid);
+		arr_add(&nb, body ? body : "");
+		free(body);
 	}
-	return finish(s, rc);
+	rc = VK_OK;
+	for (int c = 0; c < NCOL; c++)
+		if (!(lit[c] = arr_close(&col[c])))
+			rc = VK_ERR_NOMEM;
+	if (!(nul = arr_close(&nu)) || !(nbl = arr_close(&nb)))
+		rc = VK_ERR_NOMEM;
+	if (rc)
+		goto done;
+	if ((rc = begin_feed(s)))
+		goto done;
+	/* the new events: keys stored, records fed in the batch's order */
+	const char *p[NCOL] = { lit[UUID], lit[KIOSK], lit[SEQ], lit[EV], lit[NUM], lit[KIND],
+				lit[HLC], lit[WALL], lit[TRUSTED], lit[BODY] };
+	r = run(s, "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[],"
+		" $4::bigint[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::int[],"
+		" $10::text[]) WITH ORDINALITY AS t(uuid, kiosk, seq, event_id, number, kind, hlc,"
+		" wall_ms, trusted, body, i)),"
+		" ins AS (INSERT INTO checkin(uuid, kiosk, seq, event_id, number, kind, hlc)"
+		" SELECT uuid, kiosk, seq, event_id, number, kind, hlc FROM x ORDER BY i"
+		" ON CONFLICT DO NOTHING RETURNING uuid),"
+		" fed AS (INSERT INTO hub_change(arr, body) SELECT 'events', x.body FROM x"
+		" JOIN ins USING (uuid) ORDER BY x.i RETURNING 1)"
+		" SELECT (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM fed)", 10, p);
+	if (!r) {
+		rc = VK_ERR_DB;
+		goto out;
+	}
+	*added = (size_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	/* events refused although their uuid is not here: another event holds (kiosk, seq) */
+	const char *pu[1] = { lit[UUID] };
+	if (!(r = run(s, "SELECT COUNT(*) FROM checkin WHERE uuid = ANY($1::text[])", 1, pu))) {
+		rc = VK_ERR_DB;
+		goto out;
+	}
+	*clashes = n - (size_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	/* offline admissions claim their ticket's episode; an episode held already is an
+	 * incident every replica derives */
+	if ((rc = exec0(s, "INSERT INTO hub_admit(event_id, number, gen, uuid, kiosk, wall_ms, hlc,"
+			" clock_trusted, by_hub) SELECT x.event_id, x.number, (SELECT COUNT(*) FROM"
+			" checkin c WHERE c.event_id = x.event_id AND c.number = x.number AND c.kind = 2"
+			" AND c.hlc < x.hlc), x.uuid, x.kiosk, x.wall_ms, x.hlc, x.trusted, 0"
+			" FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[],"
+			" $6::int[], $7::bigint[], $8::bigint[], $9::int[]) WITH ORDINALITY AS"
+			" x(uuid, kiosk, seq, event_id, number, kind, hlc, wall_ms, trusted, i)"
+			" WHERE x.kind IN (0, 3) ORDER BY x.i ON CONFLICT DO NOTHING", 9, p)))
+		goto out;
+	if (nn) {
+		const char *pn[2] = { nul, nbl };
+		rc = exec0(s, "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY"
+			   " AS t(uuid, body, i)), ins AS (INSERT INTO sync_note(uuid) SELECT uuid FROM x"
+			   " ORDER BY i ON CONFLICT DO NOTHING RETURNING uuid)"
+			   " INSERT INTO hub_change(arr, body) SELECT 'notes', x.body FROM x"
+			   " JOIN ins USING (uuid) ORDER BY x.i", 2, pn);
+	}
+out:
+	rc = finish(s, rc);
+done:
+	for (int c = 0; c < NCOL; c++)
+		free(lit[c]);
+	free(nul);
+	free(nbl);
+	return rc;
 }
 
 static int pg_redeem(struct hub_store *bs, const struct sync_event *cand, struct hub_redeem *out)
 {
 	struct pg_store *s = (struct pg_store *)bs;
-	char gen[32], a[32], b[32];
+	char a[32], b[32], w[32], h[32], t[32];
 	PGresult *r;
-	int rc, got;
 
 	memset(out, 0, sizeof *out);
 	if (cand->ci.kind != DB_CI_ENTRY && cand->ci.kind != DB_CI_WALKIN)
 		return VK_ERR_INVALID;
-	if ((rc = begin_feed(s)))
-		return rc;
-	if ((rc = episode(s, cand->ci.event_id, cand->ci.number, 0, gen)))
-		goto out;
-	if ((got = admit(s, cand, gen, 1)) < 0) {
-		rc = VK_ERR_DB;
-		goto out;
-	}
-	const char *p[3] = { I64(a, cand->ci.event_id), I64(b, cand->ci.number), gen };
-	if (!(r = run(s, "SELECT uuid, kiosk, wall_ms, hlc, clock_trusted, by_hub FROM hub_admit"
-		      " WHERE event_id = $1 AND number = $2 AND gen = $3", 3, p)) ||
-	    PQntuples(r) != 1) {
+	const char *p[7] = { I64(a, cand->ci.event_id), I64(b, cand->ci.number), cand->ci.uuid,
+			     cand->ci.kiosk, I64(w, cand->ci.wall_ms), I64(h, cand->ci.hlc),
+			     I64(t, cand->ci.clock_trusted) };
+	if (!(r = run(s, "SELECT * FROM vkhid_redeem($1, $2, $3, $4, $5, $6, $7)", 7, p)))
+		return VK_ERR_DB;
+	if (PQntuples(r) != 1) {
 		PQclear(r);
-		rc = VK_ERR_DB;
-		goto out;
+		return VK_ERR_DB;
 	}
 	out->first = *cand;
 	snprintf(out->first.ci.uuid, sizeof out->first.ci.uuid, "%s", PQgetvalue(r, 0, 0));
@@ -533,30 +616,16 @@ static int pg_redeem(struct hub_store *bs, const struct sync_event *cand, struct
 	out->first.ci.clock_trusted = atoi(PQgetvalue(r, 0, 4));
 	out->first.mode = atoi(PQgetvalue(r, 0, 5)) ? SYNC_MODE_HUB : SYNC_MODE_OFFLINE;
 	PQclear(r);
-	if (strcmp(out->first.ci.uuid, cand->ci.uuid) != 0) {
+	/* the holder of the episode: this candidate (now, or from an earlier identical
+	 * request: a retry gets the same answer), or another admission */
+	if (strcmp(out->first.ci.uuid, cand->ci.uuid) == 0) {
+		out->decision = HUB_ADMITTED;
+		out->first = *cand;
+		out->first.mode = SYNC_MODE_HUB;
+	} else {
 		out->decision = HUB_ALREADY_ADMITTED;
-		goto out;
 	}
-	out->decision = HUB_ADMITTED;
-	out->first = *cand;
-	out->first.mode = SYNC_MODE_HUB;
-	if (got) {
-		const char *pu[1] = { cand->ci.uuid };
-		if (!(r = run(s, "INSERT INTO sync_confirmed(uuid) VALUES($1) ON CONFLICT DO NOTHING",
-			      1, pu))) {
-			rc = VK_ERR_DB;
-			goto out;
-		}
-		int fresh = changed(r) == 1;
-		PQclear(r);
-		if (fresh) {
-			json_t *u = json_string(cand->ci.uuid);
-			rc = u ? feed(s, "confirmed", u) : VK_ERR_NOMEM;
-			json_decref(u);
-		}
-	}
-out:
-	return finish(s, rc);
+	return VK_OK;
 }
 
 /* ---- 6. changes ------------------------------------------------------------------------ */

@@ -6,6 +6,8 @@
  *               they collide): p50 and p99 of one answer (goal: p99 < 50 ms)
  *   ingest      one kiosk pushes 20,000 events in batches of 1,000: events per second into
  *               the sqlite backend (goal > 5,000/s)
+ *   postgres    redeem and ingest again with the PostgreSQL storage, against a server made
+ *               in a temporary folder (skipped where PostgreSQL 15 or root is missing)
  *   converge    two kiosks cut off, 10,000 admissions and reprints on each side, then both
  *               sync: seconds until every replica holds the same log and derives the same
  *               first admissions and incidents
@@ -34,6 +36,7 @@
 
 static const char *vkhid;
 static char dir[64];
+static char pg_url[128];      /* "" for the sqlite storage */
 
 static double now_ms(void)
 {
@@ -96,13 +99,201 @@ static void *redeem_thread(void *arg)
 	return NULL;
 }
 
+/* Starts `vkhid hub` on a free loopback port (with the PostgreSQL storage when pg_url is
+ * set); returns its pid and the port, or -1. */
+static pid_t start_hub(int *port)
+{
+	char line[512], hub_db[128];
+	int fds[2];
+	pid_t pid;
+	FILE *out;
+
+	*port = 0;
+	snprintf(hub_db, sizeof hub_db, "%s/hub.db", dir);
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		if (pg_url[0])
+			execl(vkhid, vkhid, "--db", hub_db, "hub", "--listen", "127.0.0.1:0", "--pg",
+			      pg_url, (char *)NULL);
+		else
+			execl(vkhid, vkhid, "--db", hub_db, "hub", "--listen", "127.0.0.1:0", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	out = fdopen(fds[0], "r");
+	while (out && fgets(line, sizeof line, out)) {
+		const char *p = strstr(line, "listening on https://127.0.0.1:");
+		if (p) {
+			*port = atoi(p + strlen("listening on https://127.0.0.1:"));
+			break;
+		}
+	}
+	if (out)
+		fclose(out); /* the hub writes nothing more that we need */
+	if (!*port) {
+		fprintf(stderr, "bench_hub: the hub did not start\n");
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+static void stop_hub(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* Enrolls KIOSKS new kiosk databases (PREFIX0.db ...) as an organizer would. */
+static int enroll_all(struct kiosk *ks, const char *prefix)
+{
+	char cmd[1200], path[128], why[512], name[64];
+	for (int k = 0; k < KIOSKS; k++) {
+		db *d;
+		char code[600] = "";
+		snprintf(cmd, sizeof cmd, "'%s' --db '%s/hub.db' hub enroll-token --name %s%d%s%s "
+			 "2>/dev/null", vkhid, dir, prefix, k, pg_url[0] ? " --pg " : "", pg_url);
+		FILE *p = popen(cmd, "r");
+		if (!p || !fgets(code, sizeof code, p)) {
+			if (p)
+				pclose(p);
+			return -1;
+		}
+		pclose(p);
+		code[strcspn(code, "\n")] = 0;
+		snprintf(path, sizeof path, "%s/%s%d.db", dir, prefix, k);
+		if (db_open(path, DB_CREATE, &d, why, sizeof why))
+			return -1;
+		if (sync_enroll(d, code, name, sizeof name, why, sizeof why) ||
+		    sync_link_load(d, &ks[k].link)) {
+			fprintf(stderr, "bench_hub: enroll: %s\n", why);
+			db_close(d);
+			return -1;
+		}
+		snprintf(ks[k].id, sizeof ks[k].id, "%s", db_kiosk_id(d));
+		ks[k].event_id = db_setting_int(d, "event", 0);
+		ks[k].admitted = 0;
+		db_close(d);
+	}
+	return 0;
+}
+
+static void bench_redeem(struct kiosk *ks, const char *storage)
+{
+	static double all[KIOSKS * PER_KIOSK];
+	pthread_t th[KIOSKS];
+	int n = 0, admitted = 0;
+	pthread_barrier_init(&start, NULL, KIOSKS);
+	double t0 = now_ms();
+	for (int k = 0; k < KIOSKS; k++)
+		pthread_create(&th[k], NULL, redeem_thread, &ks[k]);
+	for (int k = 0; k < KIOSKS; k++)
+		pthread_join(th[k], NULL);
+	double wall = now_ms() - t0;
+	pthread_barrier_destroy(&start);
+	for (int k = 0; k < KIOSKS; k++) {
+		memcpy(all + n, ks[k].lat, sizeof ks[k].lat);
+		n += PER_KIOSK;
+		admitted += ks[k].admitted;
+	}
+	qsort(all, (size_t)n, sizeof *all, cmp);
+	printf("hub redeem (%s), %d kiosks at once: %6.2f ms p50, %.2f ms p99 (%d requests in "
+	       "%.1f s, %d admitted of %d people; goal: p99 < 50 ms)\n", storage, KIOSKS,
+	       all[n / 2], all[(int)(0.99 * (n - 1) + 0.5)], n, wall / 1000, admitted, PEOPLE);
+}
+
+static int bench_ingest(struct kiosk *k0, const char *storage)
+{
+	struct sync_client *c;
+	char why[512];
+	if (sync_client_new(&k0->link, &c))
+		return -1;
+	double t1 = now_ms();
+	int64_t seq = 100000;
+	for (int b = 0; b < INGEST / 1000; b++) {
+		json_t *arr = json_array(), *ans = NULL;
+		for (int i = 0; i < 1000; i++) {
+			struct sync_event e;
+			memset(&e, 0, sizeof e);
+			sync_uuid_new(e.ci.uuid);
+			snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "%s", k0->id);
+			e.ci.seq = seq++;
+			e.ci.event_id = k0->event_id;
+			e.ci.number = 1 + i % PEOPLE;
+			e.ci.kind = DB_CI_REPRINT;
+			e.ci.wall_ms = 1764576000000 + seq;
+			e.ci.hlc = e.ci.wall_ms << 16;
+			e.ci.clock_trusted = 1;
+			json_array_append_new(arr, sync_event_to_json(&e));
+		}
+		json_t *req = json_pack("{s:o}", "events", arr);
+		long status;
+		int r = sync_client_call(c, "POST", "/v1/push", req, 60000, &status, &ans, why,
+					 sizeof why);
+		json_decref(req);
+		json_decref(ans);
+		if (r) {
+			fprintf(stderr, "bench_hub: push: %s\n", why);
+			sync_client_free(c);
+			return -1;
+		}
+	}
+	double secs = (now_ms() - t1) / 1000;
+	sync_client_free(c);
+	printf("hub ingest (%s):     %8.0f events/s (%d events in batches of 1000 over HTTPS, "
+	       "%.2f s; goal > 5000/s)\n", storage, INGEST / secs, INGEST, secs);
+	return 0;
+}
+
+/* A PostgreSQL 15 server in a folder of its own (the postgres user cannot enter ours) on
+ * a port of this process: 0 and pg_url set, or -1 (skipped). */
+static char pgdir[64];
+
+static int start_pg(void)
+{
+	const char *bin = "/usr/lib/postgresql/15/bin";
+	char cmd[1500];
+	int port = 55000 + getpid() % 5000;
+	if (access("/usr/lib/postgresql/15/bin/initdb", X_OK) != 0 || getuid() != 0)
+		return -1;
+	snprintf(pgdir, sizeof pgdir, "/tmp/vkhid-bench-pg.XXXXXX");
+	if (!mkdtemp(pgdir))
+		return -1;
+	snprintf(cmd, sizeof cmd, "chown postgres '%s' && "
+		 "su postgres -c \"%s/initdb -D %s/data -A trust -E UTF8 --locale=C.UTF-8\" "
+		 ">/dev/null 2>&1 && su postgres -c \"%s/pg_ctl -D %s/data -l %s/log -w -o "
+		 "'-c listen_addresses=127.0.0.1 -p %d -k %s' start\" >/dev/null 2>&1",
+		 pgdir, bin, pgdir, bin, pgdir, pgdir, port, pgdir);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(pg_url, sizeof pg_url, "postgresql://postgres@127.0.0.1:%d/postgres", port);
+	return 0;
+}
+
+static void stop_pg(void)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "su postgres -c \"/usr/lib/postgresql/15/bin/pg_ctl -D %s/data "
+		 "-m immediate -w stop\" >/dev/null 2>&1; rm -rf '%s'", pgdir, pgdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_hub: could not stop PostgreSQL in %s\n", pgdir);
+}
+
 int main(int argc, char **argv)
 {
-	char cmd[1200], path[128], line[512], why[512], name[64];
-	static struct kiosk ks[KIOSKS];
+	char cmd[1200], path[128], why[512];
+	static struct kiosk ks[KIOSKS], kp[KIOSKS];
 	pid_t hub = -1;
-	int fds[2], port = 0, rc = 1;
-	FILE *hub_out;
+	int port, rc = 1, pg = 0;
 
 	for (int i = 1; i + 1 < argc; i++)
 		if (strcmp(argv[i], "--vkhid") == 0)
@@ -127,121 +318,14 @@ int main(int argc, char **argv)
 		 "'%s' --db '%s/hub.db' import '%s' >/dev/null", vkhid, dir, vkhid, dir, path);
 	if (run(cmd))
 		goto out;
-	if (pipe(fds))
-		goto out;
-	hub = fork();
-	if (hub == 0) {
-		char hub_db[128];
-		snprintf(hub_db, sizeof hub_db, "%s/hub.db", dir);
-		dup2(fds[1], 1);
-		close(fds[0]);
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(127);
-		execl(vkhid, vkhid, "--db", hub_db, "hub", "--listen", "127.0.0.1:0", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	hub_out = fdopen(fds[0], "r");
-	while (hub_out && fgets(line, sizeof line, hub_out)) {
-		const char *p = strstr(line, "listening on https://127.0.0.1:");
-		if (p) {
-			port = atoi(p + strlen("listening on https://127.0.0.1:"));
-			break;
-		}
-	}
-	if (!port) {
-		fprintf(stderr, "bench_hub: the hub did not start\n");
-		goto out;
-	}
-	/* ten kiosks, enrolled as an organizer would */
-	for (int k = 0; k < KIOSKS; k++) {
-		db *d;
-		char code[600] = "";
-		snprintf(cmd, sizeof cmd, "'%s' --db '%s/hub.db' hub enroll-token --name k%d 2>/dev/null",
-			 vkhid, dir, k);
-		FILE *p = popen(cmd, "r");
-		if (!p || !fgets(code, sizeof code, p)) {
-			if (p)
-				pclose(p);
-			goto out;
-		}
-		pclose(p);
-		code[strcspn(code, "\n")] = 0;
-		snprintf(path, sizeof path, "%s/k%d.db", dir, k);
-		if (db_open(path, DB_CREATE, &d, why, sizeof why))
-			goto out;
-		if (sync_enroll(d, code, name, sizeof name, why, sizeof why) ||
-		    sync_link_load(d, &ks[k].link)) {
-			fprintf(stderr, "bench_hub: enroll: %s\n", why);
-			db_close(d);
-			goto out;
-		}
-		snprintf(ks[k].id, sizeof ks[k].id, "%s", db_kiosk_id(d));
-		ks[k].event_id = db_setting_int(d, "event", 0);
-		db_close(d);
-	}
 
-	/* ---- redeem: ten at once ---- */
-	pthread_t th[KIOSKS];
-	pthread_barrier_init(&start, NULL, KIOSKS);
-	double t0 = now_ms();
-	for (int k = 0; k < KIOSKS; k++)
-		pthread_create(&th[k], NULL, redeem_thread, &ks[k]);
-	for (int k = 0; k < KIOSKS; k++)
-		pthread_join(th[k], NULL);
-	double wall = now_ms() - t0;
-	static double all[KIOSKS * PER_KIOSK];
-	int n = 0, admitted = 0;
-	for (int k = 0; k < KIOSKS; k++) {
-		memcpy(all + n, ks[k].lat, sizeof ks[k].lat);
-		n += PER_KIOSK;
-		admitted += ks[k].admitted;
-	}
-	qsort(all, (size_t)n, sizeof *all, cmp);
-	printf("hub redeem, %d kiosks at once: %6.2f ms p50, %.2f ms p99 (%d requests in %.1f s, "
-	       "%d admitted of %d people; goal: p99 < 50 ms)\n", KIOSKS, all[n / 2],
-	       all[(int)(0.99 * (n - 1) + 0.5)], n, wall / 1000, admitted, PEOPLE);
+	/* ---- the sqlite storage ---- */
+	if ((hub = start_hub(&port)) < 0 || enroll_all(ks, "k"))
+		goto out;
+	bench_redeem(ks, "sqlite");
+	if (bench_ingest(&ks[0], "sqlite  "))
+		goto out;
 
-	/* ---- ingest: one kiosk pushes INGEST events ---- */
-	{
-		struct sync_client *c;
-		if (sync_client_new(&ks[0].link, &c))
-			goto out;
-		double t1 = now_ms();
-		int64_t seq = 100000;
-		for (int b = 0; b < INGEST / 1000; b++) {
-			json_t *arr = json_array(), *ans = NULL;
-			for (int i = 0; i < 1000; i++) {
-				struct sync_event e;
-				memset(&e, 0, sizeof e);
-				sync_uuid_new(e.ci.uuid);
-				snprintf(e.ci.kiosk, sizeof e.ci.kiosk, "%s", ks[0].id);
-				e.ci.seq = seq++;
-				e.ci.event_id = ks[0].event_id;
-				e.ci.number = 1 + i % PEOPLE;
-				e.ci.kind = DB_CI_REPRINT;
-				e.ci.wall_ms = 1764576000000 + seq;
-				e.ci.hlc = e.ci.wall_ms << 16;
-				e.ci.clock_trusted = 1;
-				json_array_append_new(arr, sync_event_to_json(&e));
-			}
-			json_t *req = json_pack("{s:o}", "events", arr);
-			long status;
-			int r = sync_client_call(c, "POST", "/v1/push", req, 60000, &status, &ans, why,
-						 sizeof why);
-			json_decref(req);
-			json_decref(ans);
-			if (r) {
-				fprintf(stderr, "bench_hub: push: %s\n", why);
-				sync_client_free(c);
-				goto out;
-			}
-		}
-		double secs = (now_ms() - t1) / 1000;
-		sync_client_free(c);
-		printf("hub ingest (sqlite):          %8.0f events/s (%d events in batches of 1000 over "
-		       "HTTPS, %.2f s; goal > 5000/s)\n", INGEST / secs, INGEST, secs);
-	}
 	/* ---- convergence after a partition ---- */
 	{
 		db *kd[2];
@@ -307,12 +391,26 @@ int main(int argc, char **argv)
 		       "partition, then both synced: %zu events, %zu incidents alike)\n", secs,
 		       n_ev[0], n_inc[0]);
 	}
+	stop_hub(hub);
+	hub = -1;
+
+	/* ---- the PostgreSQL storage ---- */
+	if (start_pg() == 0 && (pg = 1)) {
+		if ((hub = start_hub(&port)) < 0 || enroll_all(kp, "p"))
+			goto out;
+		bench_redeem(kp, "postgres");
+		if (bench_ingest(&kp[0], "postgres"))
+			goto out;
+	} else {
+		if (pgdir[0])
+			pg = 1; /* made but not started: still remove it */
+		printf("hub with PostgreSQL: skipped (needs PostgreSQL 15 and root to start a server)\n");
+	}
 	rc = 0;
 out:
-	if (hub > 0) {
-		kill(hub, SIGTERM);
-		waitpid(hub, NULL, 0);
-	}
+	stop_hub(hub);
+	if (pg)
+		stop_pg();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_hub: could not remove %s\n", dir);
