@@ -82,5 +82,8 @@ int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_badge(struct cli *c, int argc, char **argv);
 int cmd_printers(struct cli *c, int argc, char **argv);
 int cmd_print_test(struct cli *c, int argc, char **argv);
+int cmd_hub(struct cli *c, int argc, char **argv);
+int cmd_sync(struct cli *c, int argc, char **argv);
+int cmd_incidents(struct cli *c, int argc, char **argv);
 
 #endif

@@ -1343,3 +1343,12 @@ void db_stats_free(struct db_stats *st)
 	st->category = st->hour = NULL;
 	st->n_category = st->n_hour = 0;
 }
+
+/* ---- 9. the connection itself, for the sync replica and the hub ---------------------------
+ * app/sync and app/hub keep their own tables (with their own schema versions in `setting`)
+ * in the same file and run their SQL on this connection, so a hub database stays a normal
+ * vkhid database. */
+struct sqlite3 *db_sqlite(db *d)
+{
+	return d->h;
+}

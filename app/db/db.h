@@ -247,4 +247,10 @@ void db_stats_free(struct db_stats *st);
 /* Raw escape hatch for tests and benchmarks: runs SQL text with no result rows. */
 int db_exec(db *d, const char *sql);
 
+/* ---- the raw connection (app/sync, app/hub) ---------------------------------------------- */
+struct sqlite3;
+/* The SQLite connection behind d, for the sync replica and the hub's own tables (which they
+ * create and version themselves). Borrowed: closed by db_close(). */
+struct sqlite3 *db_sqlite(db *d);
+
 #endif

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/* `vkhid sync` (a kiosk and its hub: enroll, one round of push and pull, status) and
+ * `vkhid incidents` (tickets admitted at two doors while they could not talk, derived from
+ * the merged log the same way on every replica; resolving adds a note, never erases). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/opt.h"
+#include "core/checkin.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/i18n.h"
+#include "sync/client.h"
+#include "sync/decide.h"
+#include "sync/merge.h"
+#include "sync/replica.h"
+
+/* ---- vkhid sync ------------------------------------------------------------------------ */
+static int exit_of(int rc)
+{
+	return rc == SYNC_ERR_UNREACHABLE ? 1 : 2;
+}
+
+static int sync_enroll_cmd(struct cli *c, const char *code)
+{
+	char why[600], name[64] = "";
+	struct db_event ev;
+	int rc;
+	if (!cli_db(c, 1))
+		return 2;
+	rc = sync_enroll(c->d, code, name, sizeof name, why, sizeof why);
+	if (rc == VK_ERR_INVALID) {
+		fprintf(c->err, _("vkhid sync: %s. Copy the whole line that `vkhid hub enroll-token` "
+				  "printed.\n"), why);
+		return 2;
+	}
+	if (rc == SYNC_ERR_TOKEN) {
+		fprintf(c->err, _("vkhid sync: %s\nThe code was used already or has expired: make a "
+				  "new one on the hub (vkhid hub enroll-token).\n"), why);
+		return 2;
+	}
+	if (rc) {
+		fprintf(c->err, _("vkhid sync: enrollment failed: %s\n"), why);
+		return exit_of(rc);
+	}
+	fprintf(c->out, _("Enrolled with the hub as \"%s\".\n"), name);
+	if (db_event_current(c->d, &ev) == VK_OK)
+		fprintf(c->out, _("Event: %s (%lld registrations)\n"), ev.name,
+			(long long)db_reg_count(c->d, ev.id, 1));
+	return 0;
+}
+
+static int sync_once(struct cli *c)
+{
+	struct sync_report rep;
+	char why[600];
+	int rc;
+	if (!cli_db(c, 0))
+		return 2;
+	rc = sync_round(c->d, NULL, &rep, why, sizeof why);
+	if (rc == SYNC_ERR_NOT_ENROLLED) {
+		fprintf(c->err, "%s", _("vkhid sync: this database is not enrolled with a hub. On the "
+					"hub: vkhid hub enroll-token; here: vkhid sync enroll CODE\n"));
+		return 2;
+	}
+	if (rc == SYNC_ERR_TOKEN) {
+		fprintf(c->err, _("vkhid sync: %s\nThis kiosk was revoked at the hub: ask the "
+				  "organizer for a new code and run vkhid sync enroll CODE.\n"), why);
+		return 2;
+	}
+	if (rc) {
+		fprintf(c->err, _("vkhid sync: %s\n"), why);
+		fprintf(c->err, _("%lld events wait to go up; they are safe here and go with "
+				  "the next sync.\n"), (long long)rep.pending);
+		return exit_of(rc);
+	}
+	fprintf(c->out, _("In step with the hub: %zu sent, %zu received, roster version %lld.\n"),
+		rep.pushed, rep.pulled, (long long)rep.cursor);
+	return rep.pending == 0 ? 0 : 1;
+}
+
+static int sync_status(struct cli *c, int json)
+{
+	struct sync_link link;
+	char name[64] = "", when[32] = "-";
+	int64_t last, pending, cursor, offset;
+	int enrolled;
+	if (!cli_db(c, 0))
+		return 2;
+	if (sync_replica_init(c->d))
+		return 2;
+	enrolled = sync_link_load(c->d, &link) == VK_OK;
+	db_setting_get(c->d, "sync.name", name, sizeof name);
+	last = db_setting_int(c->d, "sync.last_contact_ms", 0);
+	offset = db_setting_int(c->d, "clock.offset_ms", 0);
+	pending = sync_replica_pending_count(c->d);
+	cursor = sync_replica_cursor(c->d);
+	if (last > 0)
+		clock_format_local(last, when);
+	if (json) {
+		fprintf(c->out, "{\"enrolled\":%s,\"hub\":", enrolled ? "true" : "false");
+		cli_json_str(c->out, enrolled ? link.url : "");
+		fprintf(c->out, ",\"name\":");
+		cli_json_str(c->out, name);
+		fprintf(c->out, ",\"last_contact_ms\":%" PRId64 ",\"pending\":%" PRId64
+			",\"roster_version\":%" PRId64 ",\"clock_offset_ms\":%" PRId64 "}\n", last,
+			pending, cursor, offset);
+		return 0;
+	}
+	if (!enrolled)
+		fprintf(c->out, "%s", _("Hub: none (this kiosk works on its own)\n"));
+	else
+		fprintf(c->out, _("Hub: %s (this kiosk: \"%s\")\n"), link.url, name);
+	fprintf(c->out, _("Last contact: %s\n"), when);
+	fprintf(c->out, _("Events waiting to go up: %lld\n"), (long long)pending);
+	fprintf(c->out, _("Roster version: %lld\n"), (long long)cursor);
+	return 0;
+}
+
+/* `vkhid sync redeem CODE`: the door's decision through the hub (sync_decide), as the
+ * kiosk's hub decider makes it: the hub decides within the budget, else the local rules.
+ * An admission the hub granted is pushed at once. */
+static int sync_redeem_cmd(struct cli *c, const char *code, const char *budget_s, int json)
+{
+	struct checkin_desk desk;
+	struct checkin_result res;
+	struct sync_link link;
+	struct sync_client *cl = NULL;
+	struct sync_report rep;
+	char why[600], when[32];
+	long budget = 300;
+	int mode, rc;
+
+	if (budget_s) {
+		char *end;
+		budget = strtol(budget_s, &end, 10);
+		if (*end || budget < 1 || budget > 60000) {
+			fprintf(c->err, "%s", _("vkhid sync: --timeout-ms takes 1 to 60000\n"));
+			return 2;
+		}
+	}
+	if (!cli_db(c, 0))
+		return 2;
+	if (sync_link_load(c->d, &link)) {
+		fprintf(c->err, "%s", _("vkhid sync: this database is not enrolled with a hub\n"));
+		return 2;
+	}
+	if (checkin_desk_init(&desk, c->d)) {
+		fprintf(c->err, "%s", _("vkhid sync: this database has no event yet: run vkhid sync "
+					"first\n"));
+		return 2;
+	}
+	/* the door's clock follows the hub's */
+	desk.clock.offset_ms = db_setting_int(c->d, "clock.offset_ms", 0);
+	if ((rc = sync_client_new(&link, &cl)))
+		return 2;
+	rc = sync_decide(&desk, cl, code, strlen(code), DB_CI_MANUAL, budget, &res, &mode);
+	if (rc) {
+		fprintf(c->err, "%s", _("vkhid sync: the check-in could not be recorded\n"));
+		sync_client_free(cl);
+		return 2;
+	}
+	if (mode == SYNC_MODE_HUB && res.outcome == CI_ADMITTED &&
+	    sync_round(c->d, cl, &rep, why, sizeof why))
+		fprintf(c->err, _("vkhid sync: %s (the event goes with the next sync)\n"), why);
+	sync_client_free(cl);
+	if (mode == SYNC_MODE_OFFLINE && res.outcome == CI_ADMITTED)
+		fprintf(c->err, _("vkhid sync: no answer from the hub within %ld ms: decided here "
+				  "(offline)\n"), budget);
+	if (mode == SYNC_MODE_OFFLINE || (res.outcome != CI_ADMITTED &&
+					  res.outcome != CI_ALREADY_ADMITTED)) {
+		cli_print_result(c, &res, json);
+		return res.outcome == CI_ADMITTED ? 0 : 1;
+	}
+	const struct db_checkin *first = res.outcome == CI_ADMITTED ? &res.entry : &res.first;
+	clock_format_local(first->wall_ms, when);
+	if (json) {
+		fprintf(c->out, "{\"outcome\":\"%s\",\"mode\":\"hub\",\"number\":%lld"
+			",\"first_kiosk\":", checkin_outcome_word(res.outcome),
+			(long long)res.number);
+		cli_json_str(c->out, first->kiosk);
+		fprintf(c->out, ",\"first_wall_ms\":%lld}\n", (long long)first->wall_ms);
+	} else if (res.outcome == CI_ADMITTED) {
+		fprintf(c->out, _("admitted (decided by the hub): #%lld\n"), (long long)res.number);
+	} else {
+		fprintf(c->out, _("already admitted: #%lld came in at kiosk %s, %s\n"),
+			(long long)res.number, first->kiosk, when);
+	}
+	return res.outcome == CI_ADMITTED ? 0 : 1;
+}
+
+int cmd_sync(struct cli *c, int argc, char **argv)
+{
+	const char *pos[2], *budget = NULL;
+	int np = 0, json = 0;
+	struct opt_spec spec[] = { { "--json", OPT_FLAG, &json },
+				   { "--timeout-ms", OPT_VALUE, &budget }, { NULL, 0, NULL } };
+	if (opt_parse(argc, argv, spec, pos, 2, &np, c->err))
+		return 2;
+	if (np == 0)
+		return sync_once(c);
+	if (strcmp(pos[0], "redeem") == 0 && np == 2)
+		return sync_redeem_cmd(c, pos[1], budget, json);
+	if (strcmp(pos[0], "enroll") == 0 && np == 2)
+		return sync_enroll_cmd(c, pos[1]);
+	if (strcmp(pos[0], "status") == 0 && np == 1)
+		return sync_status(c, json);
+	fprintf(c->err, "%s", _("vkhid sync: use `vkhid sync` (one round), `vkhid sync enroll CODE`, "
+				"`vkhid sync status [--json]` or `vkhid sync redeem CODE [--timeout-ms 300]`\n"));
+	return 2;
+}
+
+/* ---- vkhid incidents --------------------------------------------------------------------- */
+static int derive_all(struct cli *c, struct sync_derived *d)
+{
+	struct sync_event *ev = NULL;
+	struct sync_note *nt = NULL;
+	size_t n = 0, nn = 0;
+	int rc;
+	if ((rc = sync_replica_init(c->d)) || (rc = sync_replica_load(c->d, 0, &ev, &n, &nt, &nn)))
+		return rc;
+	rc = sync_derive(ev, n, nt, nn, d);
+	free(ev);
+	free(nt);
+	return rc;
+}
+
+static void json_side(struct cli *c, const struct sync_event *e)
+{
+	fprintf(c->out, "{\"uuid\":\"%s\",\"kiosk\":", e->ci.uuid);
+	cli_json_str(c->out, e->ci.kiosk);
+	fprintf(c->out, ",\"wall_ms\":%" PRId64 ",\"mode\":\"%s\",\"clock_trusted\":%s}",
+		e->ci.wall_ms, sync_mode_word(e->mode), e->ci.clock_trusted ? "true" : "false");
+}
+
+static void text_side(struct cli *c, const struct sync_event *e)
+{
+	char when[32];
+	clock_format_local(e->ci.wall_ms, when);
+	fprintf(c->out, "%s %s %s%s", e->ci.kiosk, when, sync_mode_word(e->mode),
+		e->ci.clock_trusted ? "" : _(" (clock not trusted)"));
+}
+
+static int incidents_list(struct cli *c, int json)
+{
+	struct sync_derived d;
+	struct db_registration r;
+	size_t open = 0;
+	if (derive_all(c, &d)) {
+		fprintf(c->err, "%s", _("vkhid incidents: cannot read the check-in log\n"));
+		return 2;
+	}
+	if (json)
+		fprintf(c->out, "[");
+	for (size_t i = 0; i < d.n_inc; i++) {
+		const struct sync_incident *x = &d.inc[i];
+		int have = db_reg_get(c->d, x->first.ci.event_id, x->first.ci.number, &r) == VK_OK;
+		open += !x->resolved;
+		if (json) {
+			fprintf(c->out, "%s{\"id\":\"%s\",\"event_id\":%" PRId64 ",\"number\":%" PRId64
+				",\"name\":", i ? "," : "", x->id, x->first.ci.event_id,
+				x->first.ci.number);
+			cli_json_str(c->out, have ? r.display : "");
+			fprintf(c->out, ",\"first\":");
+			json_side(c, &x->first);
+			fprintf(c->out, ",\"other\":");
+			json_side(c, &x->other);
+			fprintf(c->out, ",\"order_uncertain\":%s,\"resolved\":%s,\"note\":",
+				x->order_uncertain ? "true" : "false", x->resolved ? "true" : "false");
+			cli_json_str(c->out, x->note);
+			fprintf(c->out, "}");
+			continue;
+		}
+		fprintf(c->out, "%.8s  #%" PRId64 " %s\n", x->id, x->first.ci.number,
+			have ? r.display : "");
+		fprintf(c->out, "          %s ", _("first:"));
+		text_side(c, &x->first);
+		fprintf(c->out, "\n          %s ", _("again:"));
+		text_side(c, &x->other);
+		fprintf(c->out, "\n");
+		if (x->order_uncertain)
+			fprintf(c->out, "          %s\n", _("order uncertain: a clock was not trusted"));
+		if (x->resolved)
+			fprintf(c->out, _("          resolved: %s\n"), x->note);
+	}
+	if (json)
+		fprintf(c->out, "]\n");
+	else if (d.n_inc == 0)
+		fprintf(c->out, "%s", _("No incidents: no ticket was admitted twice.\n"));
+	else
+		fprintf(c->out, _("%zu incidents, %zu not resolved. Resolve one with: vkhid incidents "
+				  "resolve ID --note TEXT\n"), d.n_inc, open);
+	sync_derived_free(&d);
+	return 0;
+}
+
+static int incidents_resolve(struct cli *c, const char *id, const char *note)
+{
+	struct sync_derived d;
+	const struct sync_incident *found = NULL;
+	struct vk_clock clk;
+	int many = 0, rc;
+	if (!note || !*note || strlen(note) > SYNC_MAX_NOTE) {
+		fprintf(c->err, "%s", _("vkhid incidents: resolve needs --note TEXT (at most 500 "
+					"bytes): what was found and done\n"));
+		return 2;
+	}
+	if (strlen(id) < 4) {
+		fprintf(c->err, "%s", _("vkhid incidents: give at least the first 4 characters of the "
+					"incident's ID\n"));
+		return 2;
+	}
+	if (derive_all(c, &d)) {
+		fprintf(c->err, "%s", _("vkhid incidents: cannot read the check-in log\n"));
+		return 2;
+	}
+	for (size_t i = 0; i < d.n_inc; i++) {
+		if (strncmp(d.inc[i].id, id, strlen(id)) == 0) {
+			many += found != NULL;
+			found = &d.inc[i];
+		}
+	}
+	if (!found || many) {
+		fprintf(c->err, found ? _("vkhid incidents: \"%s\" matches several incidents: give "
+					  "more of the ID\n")
+				      : _("vkhid incidents: no incident \"%s\" (see vkhid incidents)\n"),
+			id);
+		sync_derived_free(&d);
+		return 2;
+	}
+	clock_init(&clk, db_checkin_max_hlc(c->d));
+	rc = sync_replica_note(c->d, found->id, note, clock_now_ms(&clk), clock_hlc_next(&clk),
+			       NULL);
+	if (rc == VK_OK)
+		fprintf(c->out, _("Incident %.8s resolved. The note travels with the next sync; "
+				  "nothing was erased.\n"), found->id);
+	else
+		fprintf(c->err, "%s", _("vkhid incidents: could not record the note\n"));
+	sync_derived_free(&d);
+	return rc ? 2 : 0;
+}
+
+int cmd_incidents(struct cli *c, int argc, char **argv)
+{
+	const char *pos[2], *note = NULL;
+	int np = 0, json = 0;
+	struct opt_spec spec[] = { { "--json", OPT_FLAG, &json }, { "--note", OPT_VALUE, &note },
+				   { NULL, 0, NULL } };
+	if (opt_parse(argc, argv, spec, pos, 2, &np, c->err))
+		return 2;
+	if (!cli_db(c, 0))
+		return 2;
+	if (np == 0)
+		return incidents_list(c, json);
+	if (strcmp(pos[0], "resolve") == 0 && np == 2)
+		return incidents_resolve(c, pos[1], note);
+	fprintf(c->err, "%s", _("vkhid incidents: use `vkhid incidents [--json]` or "
+				"`vkhid incidents resolve ID --note TEXT`\n"));
+	return 2;
+}

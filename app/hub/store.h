@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/* Where the hub keeps its truth: a named storage backend behind one table of functions,
+ * like the printer and camera drivers. "sqlite" (store_sqlite.c) keeps everything in a
+ * normal vkhid database plus the hub's own tables, so `vkhid --db hub.db event/import/...`
+ * keep working on it. "postgres" (store_pg.c, libpq) keeps the kiosks, admissions, the
+ * check-in log and the change feed in PostgreSQL, for many entrances or venues on one
+ * server; the organizers' roster is still made with the usual commands in the hub's vkhid
+ * database, and the postgres backend publishes its changes to PostgreSQL.
+ *
+ * The hub's HTTP layer (hub.c) calls these with one request at a time per store (it holds
+ * a lock), so a backend need not be thread-safe; admissions are serialised by a unique key
+ * in the store all the same, so two hubs on one PostgreSQL stay correct.
+ *
+ * Every function returns VK_OK or a negative vk_err; HUB_ERR_* below add the hub's own
+ * refusals. */
+#ifndef VK_HUB_STORE_H
+#define VK_HUB_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sync/wire.h"
+
+enum hub_err {
+	HUB_ERR_TOKEN = -100,    /* unknown, revoked or expired token or enrollment code */
+	HUB_ERR_CLASH = -101,    /* a kiosk id or name already belongs to another kiosk */
+	HUB_ERR_FORBIDDEN = -102,/* a kiosk sent events in another kiosk's name */
+};
+
+struct hub_store;
+
+struct hub_kiosk {
+	char id[16];             /* the kiosk database's own id */
+	char name[64];           /* the organizer's name for it ("Entrance A") */
+	int64_t enrolled_ms;
+	int64_t revoked_ms;      /* 0 while active */
+	int64_t last_seen_ms;
+};
+
+enum hub_decision { HUB_ADMITTED = 0, HUB_ALREADY_ADMITTED = 1 };
+
+struct hub_redeem {
+	int decision;            /* enum hub_decision */
+	struct sync_event first; /* the admission that counts (already_admitted), or the
+				    candidate itself (admitted) */
+};
+
+struct hub_store_ops {
+	const char *name;
+	/* Opens the store, creating the hub's tables when missing: db_path is the hub's vkhid
+	 * database (sqlite: the store itself; postgres: the roster it publishes), url the
+	 * server's connection string (postgres; NULL for sqlite). why gets a one-line reason
+	 * on failure. */
+	int (*open)(const char *db_path, const char *url, struct hub_store **out, char *why,
+		    size_t why_len);
+	void (*close)(struct hub_store *s);
+
+	/* A one-time enrollment code for a kiosk to be called name, valid until expires_ms;
+	 * code (cap >= 65) receives it. HUB_ERR_CLASH when an active kiosk has that name. */
+	int (*enroll_code)(struct hub_store *s, const char *name, int64_t now_ms,
+			   int64_t expires_ms, char *code, size_t cap);
+	/* Spends a code for kiosk id: token (cap >= 65) receives the kiosk's own token, name
+	 * the kiosk's name. HUB_ERR_TOKEN when the code is unknown, used or expired;
+	 * HUB_ERR_CLASH when another active kiosk has this id. */
+	int (*enroll)(struct hub_store *s, const char *code, const char *kiosk_id, int64_t now_ms,
+		      char *token, size_t cap, char *name, size_t name_cap);
+	/* The kiosk a bearer token belongs to; HUB_ERR_TOKEN when unknown or revoked. */
+	int (*auth)(struct hub_store *s, const char *token, int64_t now_ms, struct hub_kiosk *k);
+	/* Calls fn for every kiosk, in enrollment order. */
+	int (*kiosks)(struct hub_store *s, int (*fn)(void *ctx, const struct hub_kiosk *k),
+		      void *ctx);
+	/* Revokes the kiosk with this name or id: its token is refused from now on.
+	 * VK_ERR_NOT_FOUND when there is none. */
+	int (*revoke)(struct hub_store *s, const char *name, int64_t now_ms);
+
+	/* Merges a batch from kiosk_id (all events and notes must be its own, else
+	 * HUB_ERR_FORBIDDEN and nothing is stored): one transaction, idempotent by uuid.
+	 * *added counts the new ones, *clashes events refused for a (kiosk, seq) taken. */
+	int (*push)(struct hub_store *s, const char *kiosk_id, const struct sync_event *ev,
+		    size_t n, const struct sync_note *notes, size_t nn, size_t *added,
+		    size_t *clashes);
+	/* Decides an admission for the candidate event (not stored: it comes with the next
+	 * push). One admission per ticket and episode (between undos), by a unique key; a
+	 * repeated request for the same uuid gets the same answer. */
+	int (*redeem)(struct hub_store *s, const struct sync_event *candidate,
+		      struct hub_redeem *out);
+	/* Up to limit changes after cursor since, as a wire message (caller json_decref's):
+	 * {"cursor","more","event":[..],"keys":[..],"registrations":[..],"revocations":[..],
+	 *  "settings":[..],"events":[..],"notes":[..],"confirmed":[..]}. */
+	int (*changes)(struct hub_store *s, int64_t since, int limit, json_t **out);
+	/* Counts for the health answer. */
+	int (*health)(struct hub_store *s, int64_t *events, int64_t *kiosks);
+};
+
+/* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */
+extern const struct hub_store_ops *const hub_store_backends[];
+const struct hub_store_ops *hub_store_find(const char *name);
+
+extern const struct hub_store_ops hub_store_sqlite;
+extern const struct hub_store_ops hub_store_postgres;
+
+/* The generic part every backend's store begins with. */
+struct hub_store {
+	const struct hub_store_ops *ops; /* always the first member */
+};
+
+/* sha256 of text as 64 lower-case hex digits (tokens are stored only hashed). */
+void hub_hash_hex(const char *text, char out[65]);
+/* 32 random bytes as 64 hex digits. */
+void hub_random_hex(char out[65]);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* The door's decision through the hub: what a "hub" decider does with a presented code.
+ *
+ * The code is resolved here first (signature, event, cancelled, revoked: the same rules as
+ * everywhere); a valid code's admission is then asked of the hub within the door's budget.
+ * The hub's "admitted" is appended to the local log with the badge job in one transaction,
+ * as the hub's (mode hub); its "already admitted" names the admission that counts. With
+ * no answer in time the local rules decide (checkin_present) and the log entry is
+ * offline. The attendee never waits longer than the budget plus the local decision. */
+#ifndef VK_SYNC_DECIDE_H
+#define VK_SYNC_DECIDE_H
+
+#include <stddef.h>
+
+#include "core/checkin.h"
+#include "sync/client.h"
+
+/* Decides a presented code. Returns VK_OK with res filled in for every outcome (refusals
+ * included) and *mode the enum sync_mode of the decision (hub, or offline when decided
+ * here), or a negative error when the database failed. */
+int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,
+		int method, long budget_ms, struct checkin_result *res, int *mode);
+
+#endif
