@@ -5,6 +5,8 @@
 #   make run        install what is missing, build, run the demo kiosk
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #   make bench      release build, print every benchmark figure
+#   make cross      build/aarch64/vkhid and its unit tests for the Raspberry Pi (arm64)
+#   make deb        build/vkhid_VERSION_amd64.deb and _arm64.deb
 #   make clean
 #
 # Sources are found by folder: every .c under firmware/<driver>/ and app/<module>/ is part
@@ -13,7 +15,8 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS     = sdl2 SDL2_ttf SDL2_image libqrencode zbar libusb-1.0 sqlite3 libsodium libjpeg
+PKGS     = sdl2 SDL2_ttf SDL2_image libqrencode zbar libusb-1.0 sqlite3 libsodium libjpeg \
+	   inih libgpiod libsystemd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
@@ -45,7 +48,7 @@ $(BUILD)/locale/%/LC_MESSAGES/vkhid.mo: po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
 
-.PHONY: all run test check bench clean deps demo unit e2e
+.PHONY: all run test check bench clean deps demo unit e2e cross cross-build deb
 # keep object files of test programs between runs
 .SECONDARY:
 all: $(BUILD)/vkhid $(MO_OUT)
@@ -98,6 +101,42 @@ BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: $(REL)/tests/bench/%.o $(REL)/libvkhid.a
 	@mkdir -p $(@D)
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- arm64 for the Raspberry Pi (make cross) --------------------------------------------
+# Debian's aarch64 cross compiler and the :arm64 -dev packages (board/deps-cross.sh installs
+# them; zbar's header and .pc file are unpacked into XB/sysroot). No sanitizers: under
+# qemu-user they are unreliable; tests/run.sh runs these programs under qemu-aarch64-static.
+XB       = $(BUILD)/aarch64
+XCC      = aarch64-linux-gnu-gcc
+XPKGENV  = PKG_CONFIG_LIBDIR=$(abspath $(XB))/sysroot/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
+XPKG_CFLAGS = $(shell $(XPKGENV) pkg-config --cflags $(PKGS) 2>/dev/null)
+XPKG_LIBS   = $(shell $(XPKGENV) pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+X_CFLAGS = -std=c17 -D_GNU_SOURCE -MMD -MP -Iapp -Ifirmware $(WARN) $(XPKG_CFLAGS) -O2 -g -Werror
+X_OBJ    = $(LIB_SRC:%.c=$(XB)/%.o)
+X_UNIT   = $(UNIT_SRC:tests/unit/%.c=$(XB)/tests/%)
+X_HELP_OBJ = $(UNIT_HELP:%.c=$(XB)/%.o)
+
+$(XB)/%.o: %.c
+	@mkdir -p $(@D)
+	$(XCC) $(X_CFLAGS) -c $< -o $@
+
+$(XB)/libvkhid.a: $(X_OBJ)
+	@rm -f $@
+	aarch64-linux-gnu-ar rcs $@ $^
+
+$(XB)/vkhid: $(XB)/app/cli/main.o $(XB)/libvkhid.a
+	$(XCC) $(X_CFLAGS) -o $@ $^ $(XPKG_LIBS)
+
+$(XB)/tests/%: $(XB)/tests/unit/%.o $(X_HELP_OBJ) $(XB)/libvkhid.a
+	@mkdir -p $(@D)
+	$(XCC) $(X_CFLAGS) -o $@ $^ $(XPKG_LIBS) -lcmocka
+
+cross-build: $(XB)/vkhid $(X_UNIT)
+
+cross:
+	@sh board/deps.sh
+	@sh board/deps-cross.sh $(XB)/sysroot
+	@$(MAKE) --no-print-directory -j2 -O cross-build
 
 # ---- the README's commands -----------------------------------------------------------
 # `make run` and `make test` first install what is missing (board/deps.sh), then build in
