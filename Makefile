@@ -158,7 +158,8 @@ demo: $(BUILD)/vkhid
 	$(BUILD)/vkhid demo --out $(BUILD)/demo
 
 test: deps
-	@$(MAKE) --no-print-directory -j2 -O test-build
+	@sh board/deps-cross.sh $(XB)/sysroot
+	@$(MAKE) --no-print-directory -j2 -O test-build cross-build
 	@sh tests/run.sh $(SANB)
 
 check: test
