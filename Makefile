@@ -138,6 +138,18 @@ cross:
 	@sh board/deps-cross.sh $(XB)/sysroot
 	@$(MAKE) --no-print-directory -j2 -O cross-build
 
+# ---- Debian packages (make deb) ----------------------------------------------------------
+# build/vkhid_VERSION_amd64.deb and _arm64.deb with dpkg-deb (board/mkdeb.sh): the binary,
+# catalogs, systemd unit, udev rules, usblp blacklist, /etc/vkhid/vkhid.conf; lintian checks.
+DEB_VERSION ?= 0.1.0
+deb:
+	@sh board/deps.sh
+	@sh board/deps-cross.sh $(XB)/sysroot
+	@$(MAKE) --no-print-directory -j2 -O $(BUILD)/vkhid $(XB)/vkhid $(MO_OUT)
+	sh board/mkdeb.sh amd64 $(DEB_VERSION) $(BUILD)/vkhid $(BUILD)/locale $(BUILD)
+	sh board/mkdeb.sh arm64 $(DEB_VERSION) $(XB)/vkhid $(BUILD)/locale $(BUILD)
+	lintian --fail-on error --tag-display-limit 0 $(BUILD)/vkhid_$(DEB_VERSION)_amd64.deb $(BUILD)/vkhid_$(DEB_VERSION)_arm64.deb
+
 # ---- the README's commands -----------------------------------------------------------
 # `make run` and `make test` first install what is missing (board/deps.sh), then build in
 # a sub-make so pkg-config sees the freshly installed packages.
