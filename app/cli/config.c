@@ -386,6 +386,6 @@ void config_report_print(const struct config_report *rep, const char *path, FILE
 			fprintf(out, "%s: %s\n", path, rep->p[i].text);
 	}
 	if (rep->more)
-		fprintf(out, _("%s: %d more mistakes\n"), path, rep->more);
+		fprintf(out, _("%s: more mistakes not shown here: %d\n"), path, rep->more);
 	fprintf(out, "%s\n", _("The kiosk starts with the default for each of these settings."));
 }
