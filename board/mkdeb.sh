@@ -10,9 +10,9 @@ set -eu
 arch=$1 version=$2 bin=$3 locale=$4 out=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
 case "$arch" in
-amd64) strip=strip ;;
+"$(dpkg --print-architecture)") strip=strip ;;
 arm64) strip=aarch64-linux-gnu-strip ;;
-*) echo "mkdeb.sh: unknown architecture $arch (amd64 or arm64)" >&2; exit 2 ;;
+*) echo "mkdeb.sh: cannot build for $arch here (this machine's own architecture, or arm64)" >&2; exit 2 ;;
 esac
 mkdir -p "$out"
 root=$(mktemp -d "${TMPDIR:-/tmp}/vkhid-deb.XXXXXX")
