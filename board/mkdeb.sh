@@ -16,6 +16,7 @@ arm64) strip=aarch64-linux-gnu-strip ;;
 esac
 mkdir -p "$out"
 root=$(mktemp -d "${TMPDIR:-/tmp}/vkhid-deb.XXXXXX")
+chmod 0755 "$root" # mktemp makes it 0700; the archive's ./ stands for / and must be 0755
 trap 'rm -rf "$root"' EXIT
 umask 022
 

@@ -25,6 +25,11 @@ sh "$top/board/mkdeb.sh" "$arch" "$v1" "$VKHID" "$loc" "$T/deb" >"$T/mk1" 2>&1 &
 	sh "$top/board/mkdeb.sh" "$arch" "$v2" "$VKHID" "$loc" "$T/deb" >"$T/mk2" 2>&1
 check "board/mkdeb.sh builds two versions" test -f "$T/deb/vkhid_${v2}_$arch.deb"
 dpkg-query -W vkhid >/dev/null 2>&1 && dpkg -P vkhid >/dev/null 2>&1
+top_entry=$(dpkg-deb -c "$T/deb/vkhid_${v1}_$arch.deb" 2>/dev/null | sed -n 1p)
+case "$top_entry" in
+"drwxr-xr-x root/root "*" ./") ok "the package's ./ (which stands for /) is root's and 0755" ;;
+*) bad "the package's ./ entry" "$top_entry" ;;
+esac
 
 dpkg -i "$T/deb/vkhid_${v1}_$arch.deb" >"$T/i1" 2>&1; rc=$?
 [ "$rc" = 0 ] && ok "dpkg -i installs $v1" || bad "dpkg -i $v1: exit $rc" "$(tail -5 "$T/i1")"
