@@ -4,6 +4,7 @@
 # by the vkhid user, an upgrade to a higher version over it (data, keys, settings and the
 # organizer's vkhid.conf survive; the old database is kept as a backup), the systemd unit
 # verified and rated by systemd-analyze, lintian without errors, then purge leaves nothing.
+# Installs through apt-get, which waits for the package lock (other jobs may hold it).
 # Packages the sanitized $VKHID, so the installed paths run under ASan too.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,15 +25,19 @@ loc=$(dirname "$VKHID")/locale
 sh "$top/board/mkdeb.sh" "$arch" "$v1" "$VKHID" "$loc" "$T/deb" >"$T/mk1" 2>&1 &&
 	sh "$top/board/mkdeb.sh" "$arch" "$v2" "$VKHID" "$loc" "$T/deb" >"$T/mk2" 2>&1
 check "board/mkdeb.sh builds two versions" test -f "$T/deb/vkhid_${v2}_$arch.deb"
-dpkg-query -W vkhid >/dev/null 2>&1 && dpkg -P vkhid >/dev/null 2>&1
+# through apt, which waits for the package lock other jobs on this machine may hold
+export DEBIAN_FRONTEND=noninteractive
+apt() { apt-get -y -q -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef \
+	-o Dpkg::Options::=--force-confold --no-install-recommends "$@"; }
+dpkg-query -W vkhid >/dev/null 2>&1 && apt purge vkhid >/dev/null 2>&1
 top_entry=$(dpkg-deb -c "$T/deb/vkhid_${v1}_$arch.deb" 2>/dev/null | sed -n 1p)
 case "$top_entry" in
 "drwxr-xr-x root/root "*" ./") ok "the package's ./ (which stands for /) is root's and 0755" ;;
 *) bad "the package's ./ entry" "$top_entry" ;;
 esac
 
-dpkg -i "$T/deb/vkhid_${v1}_$arch.deb" >"$T/i1" 2>&1; rc=$?
-[ "$rc" = 0 ] && ok "dpkg -i installs $v1" || bad "dpkg -i $v1: exit $rc" "$(tail -5 "$T/i1")"
+apt install "$T/deb/vkhid_${v1}_$arch.deb" >"$T/i1" 2>&1; rc=$?
+[ "$rc" = 0 ] && ok "the package installs ($v1)" || bad "apt-get install $v1: exit $rc" "$(tail -5 "$T/i1")"
 check "the binary is /usr/bin/vkhid" test -x /usr/bin/vkhid
 check "a vkhid system user" getent passwd vkhid
 [ "$(stat -c '%U:%G %a' /var/lib/vkhid 2>&1)" = "vkhid:vkhid 750" ] && ok "/var/lib/vkhid is vkhid's, 0750" ||
@@ -71,8 +76,8 @@ keysum=$(md5sum "$key" 2>/dev/null)
 printf '# the organizer was here\n' >>/etc/vkhid/vkhid.conf
 
 # the upgrade
-dpkg -i "$T/deb/vkhid_${v2}_$arch.deb" >"$T/i2" 2>&1; rc=$?
-[ "$rc" = 0 ] && ok "dpkg -i upgrades to $v2" || bad "dpkg -i $v2: exit $rc" "$(tail -5 "$T/i2")"
+apt install "$T/deb/vkhid_${v2}_$arch.deb" >"$T/i2" 2>&1; rc=$?
+[ "$rc" = 0 ] && ok "the package upgrades to $v2" || bad "apt-get install $v2: exit $rc" "$(tail -5 "$T/i2")"
 [ "$(dpkg-query -W -f '${Version}' vkhid)" = "$v2" ] && ok "$v2 is installed" || bad "installed: $(dpkg-query -W -f '${Version}' vkhid)"
 bak="/var/lib/vkhid/vkhid.db.bak-$v1"
 check "the old database is kept as $bak" test -s "$bak"
@@ -89,8 +94,8 @@ vk checkin "$code" >"$T/ci2" 2>&1
 has "the upgraded kiosk knows the ticket was used" "$T/ci2" "already"
 
 # purge leaves nothing behind
-dpkg -P vkhid >"$T/p" 2>&1; rc=$?
-[ "$rc" = 0 ] && ok "dpkg -P purges" || bad "dpkg -P: exit $rc" "$(tail -5 "$T/p")"
+apt purge vkhid >"$T/p" 2>&1; rc=$?
+[ "$rc" = 0 ] && ok "the package is purged" || bad "apt-get purge: exit $rc" "$(tail -5 "$T/p")"
 check "the binary is gone" test ! -e /usr/bin/vkhid
 check "/var/lib/vkhid is gone" test ! -e /var/lib/vkhid
 check "/etc/vkhid is gone" test ! -e /etc/vkhid
