@@ -10,6 +10,8 @@
 #   make tsan       the threaded tests and the threaded kiosk under ThreadSanitizer only
 #   make bench      release build, print every benchmark figure
 #   make fuzz       clang + libFuzzer: build every tests/fuzz/fuzz_*.c, run each FUZZ_SECONDS
+#   make cross      build/aarch64/vkhid and its unit tests for the Raspberry Pi (arm64)
+#   make deb        build/vkhid_VERSION_amd64.deb and _arm64.deb
 #   make clean
 #
 # Sources are found by folder: every .c under firmware/<driver>/ and app/<module>/ is part
@@ -19,7 +21,7 @@
 BUILD   ?= build
 CC      ?= cc
 PKGS     = sdl2 SDL2_ttf SDL2_image libqrencode zbar libusb-1.0 sqlite3 libsodium libjpeg \
-           jansson libmicrohttpd gnutls libcurl libpq
+           jansson libmicrohttpd gnutls libcurl libpq inih libgpiod libsystemd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
@@ -58,7 +60,7 @@ $(SANB)/locale:
 pot:
 	sh po/pot.sh > po/vkhid.pot.new && mv po/vkhid.pot.new po/vkhid.pot
 
-.PHONY: all run test check bench clean deps demo unit e2e pot fuzz fuzz-build tsan test-build tsan-build
+.PHONY: all run test check bench clean deps demo unit e2e pot fuzz fuzz-build tsan test-build tsan-build cross cross-build deb
 # keep object files of test programs between runs
 .SECONDARY:
 all: $(BUILD)/vkhid $(MO_OUT)
@@ -180,6 +182,54 @@ $(BUILD)/bench/%: $(REL)/tests/bench/%.o $(REL)/libvkhid.a
 	@mkdir -p $(@D)
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# ---- arm64 for the Raspberry Pi (make cross) --------------------------------------------
+# Debian's aarch64 cross compiler and the :arm64 -dev packages (board/deps-cross.sh installs
+# them; zbar's header and .pc file are unpacked into XB/sysroot). No sanitizers: under
+# qemu-user they are unreliable; tests/run.sh runs these programs under qemu-aarch64-static.
+XB       = $(BUILD)/aarch64
+XCC      = aarch64-linux-gnu-gcc
+XPKGENV  = PKG_CONFIG_LIBDIR=$(abspath $(XB))/sysroot/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
+XPKG_CFLAGS = $(shell $(XPKGENV) pkg-config --cflags $(PKGS) 2>/dev/null)
+XPKG_LIBS   = $(shell $(XPKGENV) pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+X_CFLAGS = -std=c17 -D_GNU_SOURCE -MMD -MP -Iapp -Ifirmware $(WARN) $(XPKG_CFLAGS) -O2 -g -Werror
+X_OBJ    = $(LIB_SRC:%.c=$(XB)/%.o)
+X_UNIT   = $(UNIT_SRC:tests/unit/%.c=$(XB)/tests/%)
+X_HELP_OBJ = $(UNIT_HELP:%.c=$(XB)/%.o)
+
+$(XB)/%.o: %.c
+	@mkdir -p $(@D)
+	$(XCC) $(X_CFLAGS) -c $< -o $@
+
+$(XB)/libvkhid.a: $(X_OBJ)
+	@rm -f $@
+	aarch64-linux-gnu-ar rcs $@ $^
+
+$(XB)/vkhid: $(XB)/app/cli/main.o $(XB)/libvkhid.a
+	$(XCC) $(X_CFLAGS) -o $@ $^ $(XPKG_LIBS)
+
+$(XB)/tests/%: $(XB)/tests/unit/%.o $(X_HELP_OBJ) $(XB)/libvkhid.a
+	@mkdir -p $(@D)
+	$(XCC) $(X_CFLAGS) -o $@ $^ $(XPKG_LIBS) -lcmocka
+
+cross-build: $(XB)/vkhid $(X_UNIT)
+
+cross:
+	@sh board/deps.sh
+	@sh board/deps-cross.sh $(XB)/sysroot
+	@$(MAKE) --no-print-directory -j2 -O cross-build
+
+# ---- Debian packages (make deb) ----------------------------------------------------------
+# build/vkhid_VERSION_amd64.deb and _arm64.deb with dpkg-deb (board/mkdeb.sh): the binary,
+# catalogs, systemd unit, udev rules, usblp blacklist, /etc/vkhid/vkhid.conf; lintian checks.
+DEB_VERSION ?= 0.1.0
+deb:
+	@sh board/deps.sh
+	@sh board/deps-cross.sh $(XB)/sysroot
+	@$(MAKE) --no-print-directory -j2 -O $(BUILD)/vkhid $(XB)/vkhid $(MO_OUT)
+	sh board/mkdeb.sh amd64 $(DEB_VERSION) $(BUILD)/vkhid $(BUILD)/locale $(BUILD)
+	sh board/mkdeb.sh arm64 $(DEB_VERSION) $(XB)/vkhid $(BUILD)/locale $(BUILD)
+	lintian --fail-on error --tag-display-limit 0 $(BUILD)/vkhid_$(DEB_VERSION)_amd64.deb $(BUILD)/vkhid_$(DEB_VERSION)_arm64.deb
+
 # ---- the README's commands -----------------------------------------------------------
 # `make run` and `make test` first install what is missing (board/deps.sh), then build in
 # a sub-make so pkg-config sees the freshly installed packages.
@@ -201,8 +251,9 @@ demo: $(BUILD)/vkhid
 
 # One final line sums every part: tests/run.sh -p names the parts (see tests/run.sh).
 test: deps
-	@$(MAKE) --no-print-directory -j2 -O test-build tsan-build
-	@sh tests/run.sh -p unit,usb,e2e,tsan $(SANB)
+	@sh board/deps-cross.sh $(XB)/sysroot
+	@$(MAKE) --no-print-directory -j2 -O test-build tsan-build cross-build
+	@sh tests/run.sh -p unit,usb,e2e,tsan,arm64 $(SANB)
 
 unit: deps
 	@$(MAKE) --no-print-directory -j2 -O $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale

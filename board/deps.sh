@@ -9,11 +9,16 @@ PKGS="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
 fonts-noto-core fonts-dejavu-core libqrencode-dev libzbar-dev zbar-tools libusb-1.0-0-dev
 libsqlite3-dev sqlite3 libcmocka-dev libsodium-dev libcsv-dev libjpeg62-turbo-dev umockdev
 libumockdev-dev tzdata xvfb xauth x11-apps gettext python3 clang
-libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libpq-dev postgresql"
+libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libpq-dev postgresql
+libinih-dev libgpiod-dev libsystemd-dev lintian"
 
+native=$(dpkg --print-architecture)
 missing=""
 for p in $PKGS; do
-	if ! dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed'; then
+	# the native (or architecture-free) package: with arm64 added for `make cross`, the
+	# arm64 one alone must not count
+	if ! dpkg-query -W -f '${Status} ${Architecture}\n' "$p" 2>/dev/null |
+		grep -Eq "^install ok installed ($native|all)\$"; then
 		missing="$missing $p"
 	fi
 done

@@ -7,6 +7,7 @@
 #   tsan  the threaded tests and kiosk built with ThreadSanitizer in TSAN_BUILD (default
 #         BUILD/../tsan): the programs in TSAN_BUILD/tests/ and tests/tsan/*.sh against
 #         TSAN_BUILD/vkhid; any ThreadSanitizer report fails
+#   arm64 the arm64 build (make cross, BUILD/../aarch64) under qemu-aarch64-static
 # Ends with one line "N passed, N failed, N skipped"; exits 1 when anything failed.
 # A test reported as "ok N # SKIP why" (or cmocka's "not ok N # SKIP") is counted as
 # skipped. Tests that need the real photographs (../shared/fixtures, or $VKHID_SHARED)
@@ -129,6 +130,33 @@ if want tsan; then
 			sh "$s" >"$log" 2>&1; rc=$?
 		count "tsan/$name" "$log" "$rc"
 	done
+fi
+
+# arm64 (`make cross`, BUILD/../aarch64): the unit tests that touch byte layouts, text and
+# arithmetic, and tests/cross.sh (printer bytes and a headless door against the native
+# binary), under qemu-aarch64-static. Left out as too slow under emulation (minutes each):
+# the storms, races and kill tests (checkin, printq, scan, scan_stress, badge, camera); the
+# pipe camera's test re-executes itself, which qemu-user without binfmt cannot.
+xb=$(dirname "$build")/aarch64
+if want arm64 && [ ! -x "$xb/vkhid" ]; then
+	echo "arm64: nothing built in $xb (make cross builds it)"
+	failed=$((failed + 1))
+fi
+if want arm64 && [ -x "$xb/vkhid" ]; then
+	for name in base45 text ticket brother zpl escpos printer qr db import search \
+		badge_template ui_screen config gpio service; do
+		t=$xb/tests/test_$name
+		[ -x "$t" ] || continue
+		case "arm64/test_$name" in *"$filter"*) ;; *) continue ;; esac
+		log=$logdir/arm64-test_$name.log
+		QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static "$t" >"$log" 2>&1; rc=$?
+		count "arm64/test_$name" "$log" "$rc"
+	done
+	case "e2e/cross" in *"$filter"*)
+		log=$logdir/e2e-cross.log
+		sh tests/cross.sh "$xb" >"$log" 2>&1; rc=$?
+		count "e2e/cross (arm64)" "$log" "$rc" ;;
+	esac
 fi
 
 if [ "$skipped" != 0 ] && [ ! -d "$VKHID_SHARED/fixtures/qr-photos" ]; then

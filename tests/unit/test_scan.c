@@ -114,7 +114,7 @@ static void test_real_photos(void **state)
 			fail_msg("the real photographs are missing: %s (set VKHID_SHARED)", dir);
 		while ((e = readdir(d))) {
 			char img[1024], txt[1024];
-			size_t L = strlen(e->d_name), len;
+			size_t L = strlen(e->d_name), len = 0;
 			uint8_t *g;
 			int w, h, n;
 			if (L < 5 || strcmp(e->d_name + L - 4, ".png") != 0)
