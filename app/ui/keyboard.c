@@ -15,14 +15,14 @@
 static const char *const rows_uk[4] = {
 	"й ц у к е н г ш щ з х ї",
 	"ф і в а п р о л д ж є ʼ",
-	"shift я ч с м и т ь б ю ґ back",
-	"123 abc - space .",
+	"я ч с м и т ь б ю ґ back",
+	"shift 123 abc space -",
 };
 static const char *const rows_en[4] = {
 	"q w e r t y u i o p",
 	"a s d f g h j k l '",
-	"shift z x c v b n m - back",
-	"123 abc space . @",
+	"shift z x c v b n m back",
+	"123 abc - space . @",
 };
 static const char *const rows_sym[4] = {
 	"1 2 3 4 5 6 7 8 9 0",

@@ -416,6 +416,17 @@ static void repeat_text(const struct ui_state *st, int lang, char *out, size_t c
 	}
 }
 
+/* The height a wrapped text of size px needs in a box w wide (from its measured width,
+ * with room for the words that do not break evenly), at most max_lines lines. */
+static int text_h(const struct ly *l, const char *s, double px, int w, int bold, int max_lines)
+{
+	int p = S(l, px), tw = ui_text_width(s, p, bold), lines;
+	lines = w > 0 ? (int)(tw / (w * 0.85)) + 1 : 1;
+	if (lines > max_lines)
+		lines = max_lines;
+	return (int)(lines * p * 1.42) + S(l, 4);
+}
+
 static void lay_refused(const struct ui_state *st, struct ly *l)
 {
 	int o = st->outcome >= 0 && st->outcome <= CI_OUTCOME_COUNT ? st->outcome : CI_OUTCOME_COUNT;
@@ -425,10 +436,11 @@ static void lay_refused(const struct ui_state *st, struct ly *l)
 	int danger = o == CI_CANCELLED || o == CI_REVOKED || o == CI_FORGED || o == CI_OUTCOME_COUNT;
 	int findable = o == CI_UNKNOWN || o == CI_MALFORMED;
 	uint32_t hbg = repeat ? UI_OK : danger ? UI_DANGER : UI_WARN, hfg = ink_on(hbg);
-	int hh = S(l, l->portrait ? 200 : 110), icon = hh - 2 * S(l, 18);
-	int bh = S(l, 72), x = l->pad, w = l->W - 2 * l->pad, y, limit;
+	int P = l->portrait;
+	int hh = S(l, P ? 200 : 96), icon = hh - 2 * S(l, 14);
+	int bh = S(l, P ? 84 : 72), x = l->pad, w = l->W - 2 * l->pad, y, limit, h;
 	int64_t left = (UI_REFUSED_MS - (st->now - st->since) + 999) / 1000;
-	char buf[400];
+	char buf[400], label[96], a2[600];
 	const char *title = repeat ? L(l, "You are already checked in")
 			    : o < CI_OUTCOME_COUNT ? checkin_outcome_title_in(l->lang, o)
 						   : L(l, "Something went wrong");
@@ -437,34 +449,34 @@ static void lay_refused(const struct ui_state *st, struct ly *l)
 
 	if (icon > S(l, 90))
 		icon = S(l, 90);
+	if (left < 0)
+		left = 0;
 	box(l, R(0, 0, l->W, hh), hbg);
 	{
 		struct ui_rect ir = R(l->pad, (hh - icon) / 2, icon, icon);
 		box(l, ir, hfg);
-		text(l, ir, l->portrait ? 60 : 46, UI_BOLD | UI_CENTER | UI_MIDDLE, hbg, hfg, "%s",
+		text(l, ir, P ? 60 : 44, UI_BOLD | UI_CENTER | UI_MIDDLE, hbg, hfg, "%s",
 		     repeat ? "✓" : danger ? "✕" : "!");
-		text(l, R(ir.x + icon + l->pad, 0, l->W - ir.x - icon - 2 * l->pad, hh), l->portrait ? 44 : 36,
+		text(l, R(ir.x + icon + l->pad, 0, l->W - ir.x - icon - 2 * l->pad, hh), P ? 44 : 34,
 		     UI_BOLD | UI_WRAP | UI_MIDDLE, hfg, hbg, "%s", title);
 	}
-	/* the buttons: the next step is the strongest one */
-	if (l->portrait) {
+	/* the buttons: the next step is the strongest one; the way back counts down */
+	if (P) {
 		ok = R(l->pad, l->H - l->pad - bh, w, bh);
 		find = R(l->pad, ok.y - S(l, 12) - bh, w, bh);
 	} else {
-		int bw = S(l, 190), fw = findable ? w - bw - l->pad : 0;
+		int bw = S(l, 220), fw = findable ? w - bw - l->pad : 0;
 		ok = R(l->W - l->pad - bw, l->H - l->pad - bh, bw, bh);
-		if (fw > S(l, 420))
-			fw = S(l, 420);
+		if (fw > S(l, 460))
+			fw = S(l, 460);
 		find = R(ok.x - l->pad - fw, ok.y, fw, bh);
 	}
-	limit = (findable && l->portrait ? find.y : ok.y) - S(l, 10);
-	if (!l->portrait)
-		limit -= S(l, 34); /* the countdown line */
-	y = hh + l->pad;
+	limit = (findable && P ? find.y : ok.y) - S(l, 10);
+	y = hh + S(l, P ? 24 : 12);
 	if (st->name[0]) {
-		int nh = S(l, l->portrait ? 110 : 48);
-		text(l, R(x, y, w, nh), l->portrait ? 48 : 32, UI_BOLD | UI_WRAP, UI_FG, UI_BG, "%s", st->name);
-		y += nh + S(l, 4);
+		h = text_h(l, st->name, P ? 48 : 30, w, 1, P ? 2 : 1);
+		text(l, R(x, y, w, h), P ? 48 : 30, UI_BOLD | UI_WRAP, UI_FG, UI_BG, "%s", st->name);
+		y += h + S(l, 4);
 	}
 	if (repeat) {
 		repeat_text(st, l->lang, buf, sizeof buf);
@@ -473,52 +485,50 @@ static void lay_refused(const struct ui_state *st, struct ly *l)
 		advice = o < CI_OUTCOME_COUNT ? checkin_outcome_advice_in(l->lang, o)
 					      : L(l, "Your check-in was not recorded. Please ask a staff member.");
 		if (st->detail[0]) {
-			int dh = S(l, l->portrait ? 96 : 60);
-			text(l, R(x, y, w, dh), l->portrait ? 30 : 24, UI_WRAP, UI_FG, UI_BG, "%s", st->detail);
-			y += dh + S(l, 4);
+			h = text_h(l, st->detail, P ? 30 : 22, w, 0, 3);
+			text(l, R(x, y, w, h), P ? 30 : 22, UI_WRAP, UI_FG, UI_BG, "%s", st->detail);
+			y += h + S(l, 4);
 		}
 	}
-	{
-		int ah = S(l, l->portrait ? 150 : 64);
-		if (y + ah > limit)
-			ah = limit - y;
-		text(l, R(x, y, w, ah), l->portrait ? 32 : 24, UI_WRAP, UI_FG, UI_BG, "%s", advice);
-		y += ah + S(l, 4);
-	}
-	if (staff && y + S(l, 40) <= limit) {
-		text(l, R(x, y, w, S(l, 40)), l->portrait ? 32 : 24, UI_BOLD | UI_WRAP, UI_DANGER, UI_BG, "%s",
-		     L(l, "Please call a staff member."));
-		y += S(l, 44);
+	h = text_h(l, advice, P ? 32 : 24, w, 0, 3);
+	if (y + h > limit)
+		h = limit - y;
+	text(l, R(x, y, w, h), P ? 32 : 24, UI_WRAP, UI_FG, UI_BG, "%s", advice);
+	y += h + S(l, 4);
+	if (staff) {
+		const char *call = L(l, "Please call a staff member.");
+		h = text_h(l, call, P ? 32 : 24, w, 1, 2);
+		if (y + h <= limit) {
+			text(l, R(x, y, w, h), P ? 32 : 24, UI_BOLD | UI_WRAP, UI_DANGER, UI_BG, "%s", call);
+			y += h + S(l, 4);
+		}
 	}
 	if (l->lang2 >= 0) {
 		/* the second language, smaller: the title and what to do */
 		const char *t2 = repeat ? i18n_tr(l->lang2, "You are already checked in")
 				 : o < CI_OUTCOME_COUNT ? checkin_outcome_title_in(l->lang2, o)
 							: i18n_tr(l->lang2, "Something went wrong");
-		char a2[400];
-		int h2 = S(l, l->portrait ? 120 : 52);
+		char b2[400];
 		if (repeat)
-			repeat_text(st, l->lang2, a2, sizeof a2);
+			repeat_text(st, l->lang2, b2, sizeof b2);
 		else
-			snprintf(a2, sizeof a2, "%s", o < CI_OUTCOME_COUNT ? checkin_outcome_advice_in(l->lang2, o)
+			snprintf(b2, sizeof b2, "%s", o < CI_OUTCOME_COUNT ? checkin_outcome_advice_in(l->lang2, o)
 						 : i18n_tr(l->lang2, "Your check-in was not recorded. Please ask a staff member."));
-		if (y + h2 <= limit)
-			text(l, R(x, y, w, h2), 20, UI_WRAP, UI_MUTED, UI_BG, "%s. %s", t2, a2);
+		snprintf(a2, sizeof a2, "%s. %s", t2, b2);
+		h = text_h(l, a2, P ? 26 : 19, w, 0, 4);
+		if (y + h > limit)
+			h = limit - y;
+		if (h >= S(l, 28))
+			text(l, R(x, y, w, h), P ? 26 : 19, UI_WRAP, UI_MUTED, UI_BG, "%s", a2);
 	}
 	if (findable) {
 		button(l, "find", find, 26, UI_PRIMARY, L(l, "Find yourself by name"));
-		button(l, "ok", ok, 26, UI_SECONDARY, L(l, "Back"));
+		snprintf(label, sizeof label, i18n_tr(l->lang, "Back (%d s)"), (int)left);
+		button(l, "ok", ok, 24, UI_SECONDARY, label);
 	} else {
-		button(l, "ok", ok, 28, UI_PRIMARY, L(l, "OK"));
+		snprintf(label, sizeof label, i18n_tr(l->lang, "OK (%d s)"), (int)left);
+		button(l, "ok", ok, 26, UI_PRIMARY, label);
 	}
-	if (left < 0)
-		left = 0;
-	if (l->portrait)
-		text(l, R(l->pad, limit - S(l, 34), w, S(l, 34)), 20, UI_MIDDLE, UI_MUTED, UI_BG,
-		     i18n_tr(l->lang, "Back to the start in %d s"), (int)left);
-	else
-		text(l, R(l->pad, ok.y - S(l, 40), w, S(l, 34)), 20, UI_MIDDLE, UI_MUTED, UI_BG,
-		     i18n_tr(l->lang, "Back to the start in %d s"), (int)left);
 }
 
 static const char *find_title(const struct ui_state *st, const struct ly *l)
@@ -907,7 +917,7 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 			int fixable = st->problems[i].kind <= UI_PB_PIN_LOCK;
 			ui_sm_problem_text(st, i, l->lang, p, sizeof p);
 			ui_when_text(st->problems[i].at_wall, when, sizeof when);
-			if (st->problems[i].resolved_wall) {
+			if (st->problems[i].resolved) {
 				ui_when_text(st->problems[i].resolved_wall, w2, sizeof w2);
 				LINE(S(l, 56), 18, UI_WRAP, UI_MUTED, UI_BG, i18n_tr(l->lang, "%s  %s (resolved %s)"),
 				     when + 11, p, w2 + 11);

@@ -112,7 +112,7 @@ static int64_t wall_now(const struct ui_state *st)
 static int problem_open(const struct ui_state *st, int kind)
 {
 	for (int i = 0; i < st->n_problems; i++)
-		if (st->problems[i].kind == kind && !st->problems[i].resolved_wall)
+		if (st->problems[i].kind == kind && !st->problems[i].resolved)
 			return 1;
 	return 0;
 }
@@ -136,7 +136,8 @@ static void add_problem(struct ui_state *st, int kind, int code, const char *arg
 static void resolve_problems(struct ui_state *st, int kind)
 {
 	for (int i = 0; i < st->n_problems; i++)
-		if (st->problems[i].kind == kind && !st->problems[i].resolved_wall) {
+		if (st->problems[i].kind == kind && !st->problems[i].resolved) {
+			st->problems[i].resolved = 1;
 			st->problems[i].resolved_wall = wall_now(st);
 			st->changed = 1;
 		}

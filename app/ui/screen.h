@@ -259,7 +259,7 @@ struct ui_state {
 	int org_msg;                  /* enum ui_org_msg: the result of the last organizer action */
 	int org_code;
 	char org_arg[256];
-	struct { int kind, code; int64_t at_wall, resolved_wall; char arg[128]; }
+	struct { int kind, code, resolved; int64_t at_wall, resolved_wall; char arg[128]; }
 		problems[UI_MAX_PROBLEMS];
 	int n_problems;
 	int quit;                     /* the organizer chose Quit */
