@@ -210,13 +210,15 @@ static int64_t wall_of(const struct ui_state *st)
 	return st->wall_ms + (st->wall_at ? st->now - st->wall_at : 0);
 }
 
-/* Places an optional block of height h at *y when it fits above limit; returns 1 then. */
-static int room(int *y, int h, int gap, int limit)
+/* The height a wrapped text of size px needs in a box w wide (from its measured width,
+ * with room for the words that do not break evenly), at most max_lines lines. */
+static int text_h(const struct ly *l, const char *s, double px, int w, int bold, int max_lines)
 {
-	if (*y + h > limit)
-		return 0;
-	*y += h + gap;
-	return 1;
+	int p = S(l, px), tw = ui_text_width(s, p, bold), lines;
+	lines = w > 0 ? (int)(tw / (w * 0.85)) + 1 : 1;
+	if (lines > max_lines)
+		lines = max_lines;
+	return (int)(lines * p * 1.42) + S(l, 4);
 }
 
 /* The arrow toward the camera, inside the preview, on the camera's side (ui.camera_side),
@@ -253,35 +255,69 @@ static int camera_dead(const struct ui_state *st)
 	       || (st->scanner == UI_SCANNER_NONE && st->now - st->scanner_since >= UI_CAMERA_WAIT_MS);
 }
 
+/* The language buttons: the language now is white, standing out of the navy. In a row
+ * from the right edge at y (portrait: under the bar, where the title has the bar). */
+static void lang_row(struct ly *l, int y, int h, uint32_t under)
+{
+	int n = i18n_lang_count(), x = l->W - l->pad / 2;
+	if (n > 3)
+		n = 3; /* three languages at the door; more from the organizer's menu */
+	for (int i = n - 1; i >= 0; i--) {
+		char name[48];
+		const char *label = i18n_tr(i, "ENG");
+		int bw = label_w(l, label, 22);
+		struct ui_item *it;
+		if (bw < S(l, 84))
+			bw = S(l, 84);
+		x -= bw;
+		snprintf(name, sizeof name, "lang-%s", i18n_lang_code(i));
+		it = button(l, name, R(x, y, bw, h), 22, under == UI_BAR ? UI_BAR_BTN : UI_SECONDARY, label);
+		if (it && i == l->lang) {
+			it->bg = under == UI_BAR ? UI_WHITE : UI_BAR;
+			it->fg = under == UI_BAR ? UI_BAR : UI_WHITE;
+		}
+		x -= S(l, 8);
+	}
+}
+
 static void lay_welcome(const struct ui_state *st, struct ly *l)
 {
-	char langs[I18N_MAX_LANGS * 2][48];
-	const char *btn[I18N_MAX_LANGS * 2];
-	int n = i18n_lang_count(), y, x0, cw, limit, fh = S(l, 84), dead = camera_dead(st);
+	int y, x0, cw, limit, fh = S(l, 84), dead = camera_dead(st), P = l->portrait;
 	struct ui_rect pv, corner, find;
-	const char *title = dead ? L(l, "The camera is not working")
-				 : L(l, "Show the QR code of your ticket to the camera");
 	const char *title_msgid = dead ? "The camera is not working"
 				       : "Show the QR code of your ticket to the camera";
+	const char *title = L(l, title_msgid);
+	const char *warn = L(l, "Badges are delayed: the printer needs attention. Check-in works: please tell a staff member.");
+	const char *sub = dead ? L(l, "Find yourself by name below, or ask a staff member.")
+			       : L(l, "On your phone or on paper. Hold it still for 1–2 seconds.");
+	int top;
 
-	if (n > 3)
-		n = 3; /* the bar holds three languages; more go to the organizer's menu */
-	for (int i = 0; i < n; i++) {
-		snprintf(langs[2 * i], sizeof langs[0], "lang-%s", i18n_lang_code(i));
-		snprintf(langs[2 * i + 1], sizeof langs[0], "%s", i18n_tr(i, "ENG"));
-		btn[2 * i] = langs[2 * i];
-		btn[2 * i + 1] = langs[2 * i + 1];
-	}
-	top_bar(l, st->event_name[0] ? st->event_name : "vkhid", btn, n);
-	if (l->portrait) {
-		corner = R(l->W - l->pad - S(l, 130), l->H - l->pad - S(l, 52), S(l, 130), S(l, 52));
+	if (P) {
+		/* the bar holds the event's name; the languages get their own row */
+		top_bar(l, st->event_name[0] ? st->event_name : "vkhid", NULL, 0);
+		lang_row(l, l->bar + l->pad / 2, S(l, 52), UI_BG);
+		top = l->bar + l->pad / 2 + S(l, 52) + l->pad / 2;
+		corner = R(l->pad, l->H - l->pad - S(l, 52), S(l, 130), S(l, 52));
 		find = R(l->pad, corner.y - S(l, 12) - fh, l->W - 2 * l->pad, fh);
-		pv = R(l->pad, l->bar + l->pad, l->W - 2 * l->pad, (int)(l->H * 0.40));
+		pv = R(l->pad, top, l->W - 2 * l->pad, (int)(l->H * 0.36));
 		x0 = l->pad;
 		cw = l->W - 2 * l->pad;
 		y = pv.y + pv.h + l->pad;
 	} else {
 		int col = l->W / 2 - l->pad - l->pad / 2;
+		box(l, R(0, 0, l->W, l->bar), UI_BAR);
+		lang_row(l, S(l, 6), l->bar - S(l, 12), UI_BAR);
+		{
+			/* the title takes what the languages leave */
+			int lw = 0, n = i18n_lang_count() > 3 ? 3 : i18n_lang_count();
+			for (int i = 0; i < n; i++) {
+				int bw = label_w(l, i18n_tr(i, "ENG"), 22);
+				lw += (bw < S(l, 84) ? S(l, 84) : bw) + S(l, 8);
+			}
+			text(l, R(l->pad, 0, l->W - l->pad / 2 - lw - l->pad - S(l, 8), l->bar), 26,
+			     UI_BOLD | UI_MIDDLE | UI_WRAP, UI_WHITE, UI_BAR, "%s",
+			     st->event_name[0] ? st->event_name : "vkhid");
+		}
 		corner = R(l->pad, l->H - l->pad - S(l, 52), S(l, 130), S(l, 52));
 		pv = R(l->pad, l->bar + l->pad, col, corner.y - S(l, 10) - l->bar - l->pad);
 		x0 = l->W / 2 + l->pad / 2;
@@ -305,31 +341,35 @@ static void lay_welcome(const struct ui_state *st, struct ly *l)
 	else
 		camera_arrow(st, l, pv);
 	{
-		int th = S(l, l->portrait ? 150 : 112);
-		text(l, R(x0, y, cw, th), l->portrait ? 40 : 32, UI_BOLD | UI_WRAP, UI_FG, UI_BG, "%s", title);
-		y += th + S(l, 4);
-	}
-	if (l->lang2 >= 0 && y + S(l, 60) <= limit) {
-		text(l, R(x0, y, cw, S(l, 60)), 20, UI_WRAP, UI_MUTED, UI_BG, "%s",
-		     i18n_tr(l->lang2, title_msgid));
-		y += S(l, 64);
-	}
-	if (st->printer != PRINTER_READY) {
-		int bh = S(l, 70);
-		struct ui_rect b = R(x0, y, cw, bh);
-		if (y + bh > limit)
-			b.y = limit - bh;
-		box(l, b, UI_WARN);
-		text(l, R(b.x + S(l, 10), b.y, b.w - S(l, 20), b.h), 20, UI_WRAP | UI_MIDDLE, UI_FG, UI_WARN,
-		     "%s", L(l, "Badges are delayed: the printer needs attention. Check-in works: please tell a staff member."));
-		y = b.y + bh + S(l, 6);
-	}
-	{
-		int sy = y;
-		const char *sub = dead ? L(l, "Find yourself by name below, or ask a staff member.")
-				       : L(l, "On your phone or on paper. Hold it still for 1–2 seconds.");
-		if (room(&sy, S(l, 64), S(l, 4), limit))
-			text(l, R(x0, y, cw, S(l, 64)), 22, UI_WRAP, UI_MUTED, UI_BG, "%s", sub);
+		/* from the top, in order of need: what to do, the printer's warning, how, the
+		 * same in the second language; what does not fit whole is left out */
+		int tpx = P ? 40 : 32, th = text_h(l, title, tpx, cw, 1, 4), wh = 0, sh, h2 = 0;
+		char second[400] = "";
+		if (th > limit - y)
+			th = limit - y;
+		text(l, R(x0, y, cw, th), tpx, UI_BOLD | UI_WRAP, UI_FG, UI_BG, "%s", title);
+		y += th + S(l, 6);
+		if (st->printer != PRINTER_READY) {
+			wh = text_h(l, warn, 20, cw - S(l, 20), 0, 4) + S(l, 8);
+			if (y + wh <= limit) {
+				struct ui_rect b = R(x0, y, cw, wh);
+				box(l, b, UI_WARN);
+				text(l, R(b.x + S(l, 10), b.y, b.w - S(l, 20), b.h), 20, UI_WRAP | UI_MIDDLE, UI_FG,
+				     UI_WARN, "%s", warn);
+				y += wh + S(l, 6);
+			}
+		}
+		sh = text_h(l, sub, 22, cw, 0, 3);
+		if (y + sh <= limit) {
+			text(l, R(x0, y, cw, sh), 22, UI_WRAP, UI_MUTED, UI_BG, "%s", sub);
+			y += sh + S(l, 4);
+		}
+		if (l->lang2 >= 0) {
+			snprintf(second, sizeof second, "%s", i18n_tr(l->lang2, title_msgid));
+			h2 = text_h(l, second, 20, cw, 0, 3);
+			if (y + h2 <= limit)
+				text(l, R(x0, y, cw, h2), 20, UI_WRAP, UI_MUTED, UI_BG, "%s", second);
+		}
 	}
 	button(l, "find", find, 28, UI_PRIMARY, L(l, "No code? Find yourself by name"));
 	button(l, "org", corner, 20, UI_SECONDARY, L(l, "Staff"));
@@ -414,17 +454,6 @@ static void repeat_text(const struct ui_state *st, int lang, char *out, size_t c
 			 when + 11);
 		break;
 	}
-}
-
-/* The height a wrapped text of size px needs in a box w wide (from its measured width,
- * with room for the words that do not break evenly), at most max_lines lines. */
-static int text_h(const struct ly *l, const char *s, double px, int w, int bold, int max_lines)
-{
-	int p = S(l, px), tw = ui_text_width(s, p, bold), lines;
-	lines = w > 0 ? (int)(tw / (w * 0.85)) + 1 : 1;
-	if (lines > max_lines)
-		lines = max_lines;
-	return (int)(lines * p * 1.42) + S(l, 4);
 }
 
 static void lay_refused(const struct ui_state *st, struct ly *l)
@@ -538,31 +567,41 @@ static const char *find_title(const struct ui_state *st, const struct ly *l)
 					     : L(l, "Find yourself by name");
 }
 
-/* The second line of a result: what tells namesakes apart (and, for the organizer,
- * whether the person is checked in). */
+/* The second line of a result: what tells namesakes apart. The organization; the masked
+ * e-mail too when another result has the same name, or there is no organization. */
 static void hit_detail(const struct ui_state *st, const struct ly *l, const struct search_hit *h,
 		       char *out, size_t cap)
 {
 	char mail[160];
+	int namesake = 0;
 	out[0] = '\0';
-	if (st->purpose != UI_FOR_CHECKIN)
-		snprintf(out, cap, "%s", h->admitted ? L(l, "checked in") : L(l, "not checked in"));
+	for (int i = 0; i < st->n_hits; i++)
+		if (&st->hits[i] != h && strcmp(st->hits[i].display, h->display) == 0)
+			namesake = 1;
 	if (h->organization[0])
-		snprintf(out + strlen(out), cap - strlen(out), "%s%s", out[0] ? " · " : "", h->organization);
+		snprintf(out, cap, "%s", h->organization);
 	mask_email(h->email, mail, sizeof mail);
-	if (mail[0])
+	if (mail[0] && (namesake || !out[0]))
 		snprintf(out + strlen(out), cap - strlen(out), "%s%s", out[0] ? " · " : "", mail);
 	if (!out[0] && h->category[0])
 		snprintf(out, cap, "%s", ui_category_name(st, h->category, l->lang));
 }
 
+/* For the organizer: whether the person is checked in, a word at the card's right. */
+static const char *hit_status(const struct ui_state *st, const struct ly *l, const struct search_hit *h)
+{
+	if (st->purpose == UI_FOR_CHECKIN)
+		return NULL;
+	return h->admitted ? L(l, "checked in") : L(l, "not checked in");
+}
+
 static void lay_find(const struct ui_state *st, struct ly *l)
 {
-	const char *btn[4] = { "walkin", L(l, "Register"), "back", L(l, "Back") };
+	const char *btn[2] = { "back", L(l, "Back") };
 	int with_walkin = st->walkins && st->purpose == UI_FOR_CHECKIN && st->query[0] && !st->n_hits;
-	int y = top_bar(l, find_title(st, l), with_walkin ? btn : btn + 2, with_walkin ? 2 : 1);
-	int fh = S(l, 54), kh, ry, rh, cols, rows, total_rows, first, gap = S(l, 8), hint = S(l, 30);
-	int kw = l->W - 2 * l->pad;
+	int y = top_bar(l, find_title(st, l), btn, 1);
+	int P = l->portrait, fh = S(l, 54), kh, ry, rh, cols, rows, total_rows, first, gap = S(l, 8);
+	int hint = S(l, P ? 56 : 28), kw = l->W - 2 * l->pad, card = S(l, P ? 110 : 82);
 	struct ui_rect f;
 
 	y += l->pad / 2;
@@ -576,19 +615,16 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 		text(l, R(f.x + S(l, 12), f.y, f.w - S(l, 24), f.h), 22, UI_MIDDLE | UI_WRAP, UI_MUTED, UI_BG,
 		     "%s", L(l, "Type the first letters of your name or surname"));
 	y += fh + l->pad / 2;
-	kh = l->portrait ? (int)(l->H * 0.42) : S(l, 220);
-	if (kh > l->H - y - S(l, 110))
-		kh = l->H - y - S(l, 110);
+	kh = P ? (int)(l->H * 0.42) : S(l, 212);
+	if (kh > l->H - y - S(l, 120))
+		kh = l->H - y - S(l, 120);
 	kh = ui_kbd_height(kw, kh, st->kbd, -1, l->s);
 	ry = y;
 	rh = l->H - l->pad / 2 - kh - l->pad / 2 - ry;
-	cols = l->portrait ? 1 : 2;
-	{
-		int card = S(l, l->portrait ? 96 : 74);
-		rows = (rh - hint + gap) / (card + gap);
-		if (rows < 1)
-			rows = 1;
-	}
+	cols = P ? 1 : 2;
+	rows = (rh - hint + gap) / (card + gap);
+	if (rows < 1)
+		rows = 1;
 	total_rows = (st->n_hits + cols - 1) / cols;
 	{
 		int row_unit = (rh - hint + gap) / rows; /* px per row, scaled */
@@ -600,9 +636,22 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 		l->dl->scroll_max = max_first * unit1;
 	}
 	if (st->query[0] && st->n_hits == 0) {
-		text(l, R(l->pad, ry, l->W - 2 * l->pad, rh), 22, UI_WRAP | UI_MIDDLE, UI_FG, UI_BG, "%s",
-		     with_walkin ? L(l, "Nobody found. Check the spelling, try your family name, or register.")
-				 : L(l, "Nobody found. Check the spelling or try your family name."));
+		const char *msg = with_walkin ? L(l, "Nobody found. Check the spelling, try your family name, or register.")
+					      : L(l, "Nobody found. Check the spelling or try your family name.");
+		if (with_walkin) {
+			/* registering on the spot: offered only now that a search found nobody */
+			int bw = label_w(l, L(l, "Register"), 26) + S(l, 40), bh = S(l, 64);
+			if (bw > (l->W - 2 * l->pad) / 2)
+				bw = (l->W - 2 * l->pad) / 2;
+			if (bh > rh)
+				bh = rh;
+			text(l, R(l->pad, ry, l->W - 3 * l->pad - bw, rh), 22, UI_WRAP | UI_MIDDLE, UI_FG, UI_BG, "%s",
+			     msg);
+			button(l, "walkin", R(l->W - l->pad - bw, ry + (rh - bh) / 2, bw, bh), 26, UI_PRIMARY,
+			       L(l, "Register"));
+		} else {
+			text(l, R(l->pad, ry, l->W - 2 * l->pad, rh), 22, UI_WRAP | UI_MIDDLE, UI_FG, UI_BG, "%s", msg);
+		}
 	} else if (!st->query[0]) {
 		text(l, R(l->pad, ry, l->W - 2 * l->pad, rh), 22, UI_WRAP | UI_MIDDLE, UI_MUTED, UI_BG, "%s",
 		     L(l, "Cyrillic or Latin letters both work."));
@@ -611,35 +660,45 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 		for (int c = 0; c < cols; c++) {
 			int i = (first + r) * cols + c;
 			int cw = (l->W - 2 * l->pad - (cols - 1) * gap) / cols;
-			int ch = (rh - hint + gap) / rows - gap;
+			int ch = (rh - hint + gap) / rows - gap, nh = S(l, P ? 40 : 28), sw = 0;
 			struct ui_rect cr = R(l->pad + c * (cw + gap), ry + r * (ch + gap), cw, ch);
 			const struct search_hit *h;
+			const char *status;
 			char nm[16], det[400];
 			struct ui_item *b;
 			if (i >= st->n_hits)
 				break;
 			h = &st->hits[i];
+			status = hit_status(st, l, h);
 			snprintf(nm, sizeof nm, "hit-%d", i);
 			b = button(l, nm, cr, 22, UI_CARD, "");
 			if (b)
 				b->flags |= UI_SCROLLS;
-			text(l, R(cr.x + S(l, 10), cr.y + S(l, 2), cr.w - S(l, 20), cr.h / 2), 24, UI_BOLD | UI_MIDDLE,
+			if (status) {
+				sw = ui_text_width(status, S(l, 18), 1) + S(l, 12);
+				text(l, R(cr.x + cr.w - sw - S(l, 8), cr.y + S(l, 2), sw, nh), 18, UI_BOLD | UI_MIDDLE,
+				     h->admitted ? UI_OK : UI_MUTED, UI_CARD, "%s", status);
+				sw += S(l, 8);
+			}
+			text(l, R(cr.x + S(l, 10), cr.y + S(l, 2), cr.w - S(l, 20) - sw, nh), 24, UI_BOLD | UI_MIDDLE,
 			     UI_FG, UI_CARD, "%s%s", h->display, h->status == DB_REG_CANCELLED ? " ×" : "");
 			hit_detail(st, l, h, det, sizeof det);
-			text(l, R(cr.x + S(l, 10), cr.y + cr.h / 2, cr.w - S(l, 20), cr.h / 2 - S(l, 2)), 18, UI_MIDDLE,
-			     h->admitted && st->purpose != UI_FOR_CHECKIN ? UI_OK : UI_MUTED, UI_CARD, "%s", det);
+			if (det[0])
+				text(l, R(cr.x + S(l, 10), cr.y + S(l, 2) + nh, cr.w - S(l, 20), cr.h - nh - S(l, 4)), 18,
+				     UI_WRAP, UI_MUTED, UI_CARD, "%s", det);
 		}
 	{
 		int shown_to = (first + rows) * cols, more = st->n_hits - shown_to;
 		struct ui_rect hr = R(l->pad, ry + rh - hint, l->W - 2 * l->pad, hint);
 		if (st->n_hits >= UI_MAX_HITS && more > 0)
-			text(l, hr, 18, UI_MIDDLE, UI_FG, UI_BG, "%s",
+			text(l, hr, 18, UI_MIDDLE | UI_WRAP, UI_FG, UI_BG, "%s",
 			     L(l, "Many people match: scroll, or type more of the name."));
 		else if (more > 0)
-			text(l, hr, 18, UI_MIDDLE, UI_FG, UI_BG, i18n_tr(l->lang, "%d more: scroll, or type more of the name."),
-			     more);
+			text(l, hr, 18, UI_MIDDLE | UI_WRAP, UI_FG, UI_BG,
+			     i18n_tr(l->lang, "%d more: scroll, or type more of the name."), more);
 		else if (first > 0)
-			text(l, hr, 18, UI_MIDDLE, UI_MUTED, UI_BG, i18n_tr(l->lang, "All %d shown."), st->n_hits);
+			text(l, hr, 18, UI_MIDDLE | UI_WRAP, UI_MUTED, UI_BG, i18n_tr(l->lang, "All %d shown."),
+			     st->n_hits);
 	}
 	ui_kbd_add(l->dl, R(l->pad, l->H - l->pad / 2 - kh, kw, kh), st->kbd, -1, l->lang, l->s);
 }

@@ -395,8 +395,12 @@ static void fit(struct ui *ui, const struct ui_item *it, struct fitted *f)
 			max_lines = 1;
 		if (max_lines > MAX_LINES)
 			max_lines = MAX_LINES;
-		if (wrap(font, it->text, inner_w, max_lines, &ls) || size <= it->min_px)
+		/* it fits when its lines are as wide as the box and one line is no taller */
+		if ((lh <= it->r.h && wrap(font, it->text, inner_w, max_lines, &ls)) || size <= it->min_px) {
+			if (size <= it->min_px)
+				wrap(font, it->text, inner_w, max_lines, &ls);
 			break;
+		}
 		size = size * 9 / 10;
 		if (size < it->min_px)
 			size = it->min_px;
