@@ -190,6 +190,19 @@ static int top_bar(struct ly *l, const char *title, const char *const *buttons, 
 	return l->bar;
 }
 
+/* What an input field shows of text (and its caret) at px in w pixels: all of it, or its
+ * end after "…" -- a field scrolls to where the typing is, as any text field does. */
+static const char *field_tail(const char *text, int px, int bold, int w, char *out, size_t cap)
+{
+	const char *p = text;
+	snprintf(out, cap, "%s|", text);
+	while (*p && ui_text_width(out, px, bold) > w) {
+		text_utf8_next(&p);
+		snprintf(out, cap, "…%s|", p);
+	}
+	return out;
+}
+
 /* "o…@ukr.net": enough of an e-mail address to tell two namesakes apart, not to learn it. */
 static void mask_email(const char *email, char *out, size_t cap)
 {
@@ -544,11 +557,9 @@ static void lay_refused(const struct ui_state *st, struct ly *l)
 			snprintf(b2, sizeof b2, "%s", o < CI_OUTCOME_COUNT ? checkin_outcome_advice_in(l->lang2, o)
 						 : i18n_tr(l->lang2, "Your check-in was not recorded. Please ask a staff member."));
 		snprintf(a2, sizeof a2, "%s. %s", t2, b2);
-		h = text_h(l, a2, P ? 26 : 19, w, 0, 4);
-		if (y + h > limit)
-			h = limit - y;
-		if (h >= S(l, 28))
-			text(l, R(x, y, w, h), P ? 26 : 19, UI_WRAP, UI_MUTED, UI_BG, "%s", a2);
+		h = text_h(l, a2, P ? 24 : 19, w, 0, 5);
+		if (y + h <= limit) /* whole or not at all */
+			text(l, R(x, y, w, h), P ? 24 : 19, UI_WRAP, UI_MUTED, UI_BG, "%s", a2);
 	}
 	if (findable) {
 		button(l, "find", find, 26, UI_PRIMARY, L(l, "Find yourself by name"));
@@ -568,31 +579,27 @@ static const char *find_title(const struct ui_state *st, const struct ly *l)
 }
 
 /* The second line of a result: what tells namesakes apart. The organization; the masked
- * e-mail too when another result has the same name, or there is no organization. */
+ * e-mail too when another result has the same name, or there is no organization. The
+ * organizer's lists start with whether the person is checked in. */
 static void hit_detail(const struct ui_state *st, const struct ly *l, const struct search_hit *h,
 		       char *out, size_t cap)
 {
 	char mail[160];
 	int namesake = 0;
 	out[0] = '\0';
+	if (st->purpose != UI_FOR_CHECKIN)
+		snprintf(out, cap, "%s", h->admitted ? L(l, "✓ checked in") : L(l, "not checked in"));
 	for (int i = 0; i < st->n_hits; i++)
 		if (&st->hits[i] != h && strcmp(st->hits[i].display, h->display) == 0)
 			namesake = 1;
 	if (h->organization[0])
-		snprintf(out, cap, "%s", h->organization);
+		snprintf(out + strlen(out), cap - strlen(out), "%s%s", out[0] ? " · " : "", h->organization);
 	mask_email(h->email, mail, sizeof mail);
-	if (mail[0] && (namesake || !out[0]))
+	/* the organizer's lists carry the check-in state instead (the confirm screen has more) */
+	if (mail[0] && (namesake || !out[0]) && st->purpose == UI_FOR_CHECKIN)
 		snprintf(out + strlen(out), cap - strlen(out), "%s%s", out[0] ? " · " : "", mail);
 	if (!out[0] && h->category[0])
 		snprintf(out, cap, "%s", ui_category_name(st, h->category, l->lang));
-}
-
-/* For the organizer: whether the person is checked in, a word at the card's right. */
-static const char *hit_status(const struct ui_state *st, const struct ly *l, const struct search_hit *h)
-{
-	if (st->purpose == UI_FOR_CHECKIN)
-		return NULL;
-	return h->admitted ? L(l, "checked in") : L(l, "not checked in");
 }
 
 static void lay_find(const struct ui_state *st, struct ly *l)
@@ -608,9 +615,11 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 	f = R(l->pad, y, l->W - 2 * l->pad, fh);
 	box(l, f, UI_BG);
 	frame(l, f, UI_FRAME, S(l, 2) < 2 ? 2 : S(l, 2));
-	if (st->query[0])
-		text(l, R(f.x + S(l, 12), f.y, f.w - S(l, 24), f.h), 28, UI_MIDDLE | UI_BOLD, UI_FG, UI_BG,
-		     "%s|", st->query);
+	if (st->query[0]) {
+		char shown[sizeof st->query + 8];
+		text(l, R(f.x + S(l, 12), f.y, f.w - S(l, 24), f.h), 28, UI_MIDDLE | UI_BOLD, UI_FG, UI_BG, "%s",
+		     field_tail(st->query, S(l, 28), 1, f.w - S(l, 30), shown, sizeof shown));
+	}
 	else
 		text(l, R(f.x + S(l, 12), f.y, f.w - S(l, 24), f.h), 22, UI_MIDDLE | UI_WRAP, UI_MUTED, UI_BG,
 		     "%s", L(l, "Type the first letters of your name or surname"));
@@ -660,32 +669,25 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 		for (int c = 0; c < cols; c++) {
 			int i = (first + r) * cols + c;
 			int cw = (l->W - 2 * l->pad - (cols - 1) * gap) / cols;
-			int ch = (rh - hint + gap) / rows - gap, nh = S(l, P ? 40 : 28), sw = 0;
+			int ch = (rh - hint + gap) / rows - gap, nh = S(l, P ? 40 : 28);
 			struct ui_rect cr = R(l->pad + c * (cw + gap), ry + r * (ch + gap), cw, ch);
 			const struct search_hit *h;
-			const char *status;
 			char nm[16], det[400];
 			struct ui_item *b;
 			if (i >= st->n_hits)
 				break;
 			h = &st->hits[i];
-			status = hit_status(st, l, h);
 			snprintf(nm, sizeof nm, "hit-%d", i);
 			b = button(l, nm, cr, 22, UI_CARD, "");
 			if (b)
 				b->flags |= UI_SCROLLS;
-			if (status) {
-				sw = ui_text_width(status, S(l, 18), 1) + S(l, 12);
-				text(l, R(cr.x + cr.w - sw - S(l, 8), cr.y + S(l, 2), sw, nh), 18, UI_BOLD | UI_MIDDLE,
-				     h->admitted ? UI_OK : UI_MUTED, UI_CARD, "%s", status);
-				sw += S(l, 8);
-			}
-			text(l, R(cr.x + S(l, 10), cr.y + S(l, 2), cr.w - S(l, 20) - sw, nh), 24, UI_BOLD | UI_MIDDLE,
+			text(l, R(cr.x + S(l, 10), cr.y + S(l, 2), cr.w - S(l, 20), nh), 24, UI_BOLD | UI_MIDDLE,
 			     UI_FG, UI_CARD, "%s%s", h->display, h->status == DB_REG_CANCELLED ? " ×" : "");
 			hit_detail(st, l, h, det, sizeof det);
 			if (det[0])
 				text(l, R(cr.x + S(l, 10), cr.y + S(l, 2) + nh, cr.w - S(l, 20), cr.h - nh - S(l, 4)), 18,
-				     UI_WRAP, UI_MUTED, UI_CARD, "%s", det);
+				     UI_WRAP, h->admitted && st->purpose != UI_FOR_CHECKIN ? UI_OK : UI_MUTED, UI_CARD,
+				     "%s", det);
 		}
 	{
 		int shown_to = (first + rows) * cols, more = st->n_hits - shown_to;
@@ -756,8 +758,11 @@ static void lay_verify(const struct ui_state *st, struct ly *l)
 	f = R(l->pad, y, w - okw - l->pad, fh);
 	box(l, f, UI_BG);
 	frame(l, f, UI_FRAME, S(l, 2) < 2 ? 2 : S(l, 2));
-	text(l, R(f.x + S(l, 12), f.y, f.w - S(l, 24), f.h), 28, UI_MIDDLE | UI_BOLD, UI_FG, UI_BG, "%s|",
-	     st->verify);
+	{
+		char shown[sizeof st->verify + 8];
+		text(l, R(f.x + S(l, 12), f.y, f.w - S(l, 24), f.h), 28, UI_MIDDLE | UI_BOLD, UI_FG, UI_BG, "%s",
+		     field_tail(st->verify, S(l, 28), 1, f.w - S(l, 30), shown, sizeof shown));
+	}
 	{
 		struct ui_item *b = button(l, "verify-ok", R(f.x + f.w + l->pad, y, okw, fh), 26, UI_PRIMARY,
 					   L(l, "OK"));
@@ -776,8 +781,8 @@ static void lay_walkin(const struct ui_state *st, struct ly *l)
 					      N_("E-mail (optional)") };
 	const char *btn[2] = { "back", L(l, "Back") };
 	int y = top_bar(l, L(l, "Register on the spot"), btn, 1) + l->pad / 2;
-	int fw = l->portrait ? l->W - 2 * l->pad : (int)((l->W - 3 * l->pad) * 0.62);
-	int fh = S(l, l->portrait ? 64 : 48), gap = S(l, 6), kh, kw = l->W - 2 * l->pad;
+	int fw = l->portrait ? l->W - 2 * l->pad : (int)((l->W - 3 * l->pad) * 0.58);
+	int fh = S(l, l->portrait ? 64 : 50), gap = S(l, 6), kh, kw = l->W - 2 * l->pad;
 	int rx = l->portrait ? l->pad : l->pad * 2 + fw, rw = l->portrait ? fw : l->W - rx - l->pad;
 	int top = y;
 
@@ -787,9 +792,13 @@ static void lay_walkin(const struct ui_state *st, struct ly *l)
 		if (b)
 			b->fg = UI_FG;
 		frame(l, f, i == st->focus ? UI_FRAME : UI_MUTED, i == st->focus ? (S(l, 3) < 3 ? 3 : S(l, 3)) : 1);
-		if (st->field[i][0])
-			text(l, R(f.x + S(l, 10), f.y, f.w - S(l, 20), f.h), 24, UI_MIDDLE, UI_FG, UI_BG, "%s%s",
-			     st->field[i], i == st->focus ? "|" : "");
+		if (st->field[i][0]) {
+			char shown[sizeof st->field[0] + 8];
+			field_tail(st->field[i], S(l, 24), 0, f.w - S(l, 26), shown, sizeof shown);
+			if (i != st->focus)
+				shown[strlen(shown) - 1] = '\0'; /* the caret only where the typing goes */
+			text(l, R(f.x + S(l, 10), f.y, f.w - S(l, 20), f.h), 24, UI_MIDDLE, UI_FG, UI_BG, "%s", shown);
+		}
 		else
 			text(l, R(f.x + S(l, 10), f.y, f.w - S(l, 20), f.h), 20, UI_MIDDLE, UI_MUTED, UI_BG, "%s%s",
 			     i == st->focus ? "|" : "", L(l, hints[i]));
@@ -802,9 +811,9 @@ static void lay_walkin(const struct ui_state *st, struct ly *l)
 		     st->note[0] ? st->note : L(l, "Your name goes on the badge as you type it."));
 		y += S(l, 74);
 	} else {
-		button(l, "register", R(rx, top, rw, fh * 2 + gap), 22, UI_PRIMARY,
-		       L(l, "Register and print my badge"));
-		text(l, R(rx, top + 2 * (fh + gap), rw, fh), 18, UI_WRAP | UI_MIDDLE,
+		int rh = S(l, 80), col = 3 * fh + 2 * gap;
+		button(l, "register", R(rx, top, rw, rh), 22, UI_PRIMARY, L(l, "Register and print my badge"));
+		text(l, R(rx, top + rh + gap, rw, col - rh - gap), 18, UI_WRAP | UI_MIDDLE,
 		     st->note[0] ? UI_DANGER : UI_MUTED, UI_BG, "%s",
 		     st->note[0] ? st->note : L(l, "Your name goes on the badge as you type it."));
 	}

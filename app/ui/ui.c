@@ -24,7 +24,7 @@
 #define NOTO_DIR "/usr/share/fonts/truetype/noto/"
 #define DEJAVU_DIR "/usr/share/fonts/truetype/dejavu/"
 #define CACHE_SLOTS 256
-#define MAX_LINES 4
+#define MAX_LINES 8
 
 struct fitted {
 	int used;
