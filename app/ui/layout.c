@@ -947,6 +947,14 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 			n++;                                                                       \
 		}                                                                                  \
 	} while (0)
+	/* the result of what the organizer just did comes first */
+	if (st->org_msg) {
+		char msg[300];
+		int good = st->org_msg == UI_OM_REPRINT_OK || st->org_msg == UI_OM_UNDO_OK
+			   || st->org_msg == UI_OM_CLOCK_OK || st->org_msg == UI_OM_SCANNED;
+		ui_sm_org_text(st, l->lang, msg, sizeof msg);
+		LINE(S(l, 58), 20, UI_BOLD | UI_WRAP, good ? UI_OK : UI_DANGER, UI_BG, "%s", msg);
+	}
 	if (t->valid) {
 		LINE(S(l, 46), 30, UI_BOLD, UI_FG, UI_BG, i18n_tr(l->lang, "Checked in: %lld of %lld"),
 		     (long long)t->admitted, (long long)t->registered);
@@ -971,13 +979,6 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	ui_when_text(wall_of(st), when, sizeof when);
 	LINE(S(l, 56), 20, UI_WRAP, UI_FG, UI_BG, "%s: %s%s", L(l, "Clock"), when,
 	     st->clock_trusted ? "" : L(l, " (not synchronised: set it)"));
-	if (st->org_msg) {
-		char msg[300];
-		int good = st->org_msg == UI_OM_REPRINT_OK || st->org_msg == UI_OM_UNDO_OK
-			   || st->org_msg == UI_OM_CLOCK_OK || st->org_msg == UI_OM_SCANNED;
-		ui_sm_org_text(st, l->lang, msg, sizeof msg);
-		LINE(S(l, 58), 20, UI_BOLD | UI_WRAP, good ? UI_OK : UI_DANGER, UI_BG, "%s", msg);
-	}
 	if (st->n_problems) {
 		LINE(S(l, 36), 22, UI_BOLD | UI_MIDDLE, UI_FG, UI_BG, "%s", L(l, "Problems"));
 		for (int i = st->n_problems - 1; i >= 0; i--) {
