@@ -312,7 +312,7 @@ static void lay_welcome(const struct ui_state *st, struct ly *l)
 		top = l->bar + l->pad / 2 + S(l, 52) + l->pad / 2;
 		corner = R(l->pad, l->H - l->pad - S(l, 52), S(l, 130), S(l, 52));
 		find = R(l->pad, corner.y - S(l, 12) - fh, l->W - 2 * l->pad, fh);
-		pv = R(l->pad, top, l->W - 2 * l->pad, (int)(l->H * 0.36));
+		pv = R(l->pad, top, l->W - 2 * l->pad, (int)(l->H * 0.30));
 		x0 = l->pad;
 		cw = l->W - 2 * l->pad;
 		y = pv.y + pv.h + l->pad;
@@ -356,7 +356,7 @@ static void lay_welcome(const struct ui_state *st, struct ly *l)
 	{
 		/* from the top, in order of need: what to do, the printer's warning, how, the
 		 * same in the second language; what does not fit whole is left out */
-		int tpx = P ? 40 : 32, th = text_h(l, title, tpx, cw, 1, 4), wh = 0, sh, h2 = 0;
+		int tpx = P ? 36 : 32, th = text_h(l, title, tpx, cw, 1, 4), wh = 0, sh, h2 = 0;
 		char second[400] = "";
 		if (th > limit - y)
 			th = limit - y;
@@ -403,7 +403,9 @@ static void lay_greeting(const struct ui_state *st, struct ly *l)
 	     "%s", L(l, "Welcome!"));
 	y += S(l, l->portrait ? 80 : 52);
 	{
-		int nh = S(l, l->portrait ? 320 : 150);
+		int nh = text_h(l, st->name, l->portrait ? 84 : 64, w, 1, 3);
+		if (nh > S(l, l->portrait ? 360 : 170))
+			nh = S(l, l->portrait ? 360 : 170);
 		text(l, R(x, y, w, nh), l->portrait ? 84 : 64, UI_BOLD | UI_WRAP, UI_FG, UI_BG, "%s", st->name);
 		y += nh + S(l, 4);
 	}
@@ -669,7 +671,7 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 		for (int c = 0; c < cols; c++) {
 			int i = (first + r) * cols + c;
 			int cw = (l->W - 2 * l->pad - (cols - 1) * gap) / cols;
-			int ch = (rh - hint + gap) / rows - gap, nh = S(l, P ? 40 : 28);
+			int ch = (rh - hint + gap) / rows - gap, nh = S(l, P ? 44 : 34);
 			struct ui_rect cr = R(l->pad + c * (cw + gap), ry + r * (ch + gap), cw, ch);
 			const struct search_hit *h;
 			char nm[16], det[400];
@@ -939,11 +941,17 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 		       L(l, "Close the kiosk"));
 		return;
 	}
+	/* each line as tall as its text wrapped in the column (H: at least) */
 #define LINE(H, PX, FL, FG, BG, ...)                                                              \
 	do {                                                                                       \
 		if (n < 64) {                                                                      \
+			int th_;                                                                   \
 			ln[n] = (struct org_line){ .h = (H), .px = (PX), .flags = (FL), .fg = (FG), .bg = (BG) }; \
 			snprintf(ln[n].text, sizeof ln[n].text, __VA_ARGS__);                      \
+			th_ = text_h(l, ln[n].text, (PX), iw - ((BG) != UI_BG ? S(l, 16) : 0),      \
+				     ((FL) & UI_BOLD) != 0, 4);                                    \
+			if (th_ > ln[n].h)                                                         \
+				ln[n].h = th_;                                                     \
 			n++;                                                                       \
 		}                                                                                  \
 	} while (0)
@@ -953,31 +961,32 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 		int good = st->org_msg == UI_OM_REPRINT_OK || st->org_msg == UI_OM_UNDO_OK
 			   || st->org_msg == UI_OM_CLOCK_OK || st->org_msg == UI_OM_SCANNED;
 		ui_sm_org_text(st, l->lang, msg, sizeof msg);
-		LINE(S(l, 58), 20, UI_BOLD | UI_WRAP, good ? UI_OK : UI_DANGER, UI_BG, "%s", msg);
+		LINE(line, 20, UI_BOLD | UI_WRAP, good ? UI_OK : UI_DANGER, UI_BG, "%s", msg);
 	}
 	if (t->valid) {
 		LINE(S(l, 46), 30, UI_BOLD, UI_FG, UI_BG, i18n_tr(l->lang, "Checked in: %lld of %lld"),
 		     (long long)t->admitted, (long long)t->registered);
-		LINE(S(l, 56), 20, UI_WRAP, UI_FG, UI_BG,
+		LINE(line, 20, UI_WRAP, UI_FG, UI_BG,
 		     i18n_tr(l->lang, "This hour: %lld · reprints: %lld · undone: %lld"),
 		     (long long)t->this_hour, (long long)t->reprints, (long long)t->undos);
 		for (int i = 0; i < t->n_cat && i < UI_MAX_CATS; i++)
-			LINE(line, 20, 0, UI_MUTED, UI_BG, "%s: %" PRId64 " / %" PRId64,
-			     t->cat[i].name[0] ? t->cat[i].name : "-", t->cat[i].admitted, t->cat[i].registered);
+			LINE(line, 20, UI_WRAP, UI_MUTED, UI_BG, "%s: %" PRId64 " / %" PRId64,
+			     t->cat[i].name[0] && strcmp(t->cat[i].name, "-") ? t->cat[i].name : L(l, "No category"),
+			     t->cat[i].admitted, t->cat[i].registered);
 	} else {
 		LINE(S(l, 46), 24, 0, UI_MUTED, UI_BG, "%s", L(l, "Counting..."));
 	}
 	if (st->printer != PRINTER_READY)
-		LINE(S(l, 84), 20, UI_WRAP | UI_MIDDLE | UI_BOLD, UI_FG, UI_WARN, "%s. %s",
+		LINE(S(l, 40), 20, UI_WRAP | UI_MIDDLE | UI_BOLD, UI_FG, UI_WARN, "%s. %s",
 		     printq_state_text_in(l->lang, st->printer), printq_state_advice_in(l->lang, st->printer));
-	LINE(S(l, 56), 20, UI_WRAP, UI_FG, UI_BG, i18n_tr(l->lang, "Printer: %s · queue %lld · printed %lld"),
+	LINE(line, 20, UI_WRAP, UI_FG, UI_BG, i18n_tr(l->lang, "Printer: %s · queue %lld · printed %lld"),
 	     st->printer == PRINTER_READY ? L(l, "ready") : L(l, "needs attention"),
 	     (long long)st->printer_queued, (long long)st->printer_printed);
 	LINE(line, 20, UI_WRAP, camera_dead(st) ? UI_DANGER : UI_FG, UI_BG, "%s",
 	     camera_dead(st) && st->scanner == UI_SCANNER_NONE ? L(l, "Camera: no picture: check the cable")
 							     : ui_scanner_text_in(l->lang, st->scanner));
 	ui_when_text(wall_of(st), when, sizeof when);
-	LINE(S(l, 56), 20, UI_WRAP, UI_FG, UI_BG, "%s: %s%s", L(l, "Clock"), when,
+	LINE(line, 20, UI_WRAP, UI_FG, UI_BG, "%s: %s%s", L(l, "Clock"), when,
 	     st->clock_trusted ? "" : L(l, " (not synchronised: set it)"));
 	if (st->n_problems) {
 		LINE(S(l, 36), 22, UI_BOLD | UI_MIDDLE, UI_FG, UI_BG, "%s", L(l, "Problems"));
@@ -988,10 +997,10 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 			ui_when_text(st->problems[i].at_wall, when, sizeof when);
 			if (st->problems[i].resolved) {
 				ui_when_text(st->problems[i].resolved_wall, w2, sizeof w2);
-				LINE(S(l, 56), 18, UI_WRAP, UI_MUTED, UI_BG, i18n_tr(l->lang, "%s  %s (resolved %s)"),
+				LINE(line, 18, UI_WRAP, UI_MUTED, UI_BG, i18n_tr(l->lang, "%s  %s (resolved %s)"),
 				     when + 11, p, w2 + 11);
 			} else {
-				LINE(S(l, 56), 18, UI_WRAP | (fixable ? UI_BOLD : 0), fixable ? UI_DANGER : UI_FG, UI_BG,
+				LINE(line, 18, UI_WRAP | (fixable ? UI_BOLD : 0), fixable ? UI_DANGER : UI_FG, UI_BG,
 				     "%s  %s", when + 11, p);
 			}
 		}
