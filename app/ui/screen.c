@@ -347,11 +347,23 @@ uint32_t ui_category_color(const struct ui_state *st, const char *category)
 
 const char *ui_category_name(const struct ui_state *st, const char *category, int lang)
 {
+	/* the usual Ukrainian categories have their English names without any setting */
+	static const struct { const char *uk, *en; } usual[] = {
+		{ "учасник", "Participant" }, { "учасниця", "Participant" }, { "спікер", "Speaker" },
+		{ "доповідач", "Speaker" },    { "волонтер", "Volunteer" },    { "організатор", "Organizer" },
+		{ "преса", "Press" },          { "медіа", "Media" },           { "партнер", "Partner" },
+		{ "спонсор", "Sponsor" },      { "гість", "Guest" },           { "студент", "Student" },
+	};
+	char f[64];
 	if (lang != VK_LANG_EN || !category)
 		return category ? category : "";
 	for (int i = 0; i < st->n_cat_style; i++)
 		if (st->cat_style[i].en[0] && strcmp(st->cat_style[i].name, category) == 0)
 			return st->cat_style[i].en;
+	text_fold(category, f, sizeof f);
+	for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
+		if (strcmp(f, usual[i].uk) == 0)
+			return usual[i].en;
 	return category;
 }
 

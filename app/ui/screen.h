@@ -325,7 +325,8 @@ void ui_sm_drag(struct ui_state *st, int dy, int w, int h, int64_t now);
 void ui_sm_org_text(const struct ui_state *st, int lang, char *out, size_t cap);
 void ui_sm_problem_text(const struct ui_state *st, int i, int lang, char *out, size_t cap);
 /* A category's colour (the organizer's choice, else a readable default) and the name to
- * show to a guest in lang (the English name for English when one is set). */
+ * show to a guest in lang: in English, the organizer's English name (ui.category_en), else
+ * the usual one for common categories (Спікер: Speaker), else the name as it is. */
 uint32_t ui_category_color(const struct ui_state *st, const char *category);
 const char *ui_category_name(const struct ui_state *st, const char *category, int lang);
 

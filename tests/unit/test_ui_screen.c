@@ -639,8 +639,11 @@ static void category_colours_and_names(void **state)
 	assert_true(ui_sm_setting(st, "ui.category_colors", "Спікер=#1E88E5; Волонтер = #fb8c00"));
 	assert_int_equal(ui_category_color(st, "Спікер"), 0x1E88E5);
 	assert_int_equal(ui_category_color(st, "Волонтер"), 0xFB8C00);
-	assert_true(ui_sm_setting(st, "ui.category_en", "Спікер=Speaker"));
+	assert_string_equal(ui_category_name(st, "Волонтер", VK_LANG_EN), "Volunteer"); /* usual */
 	assert_string_equal(ui_category_name(st, "Спікер", VK_LANG_EN), "Speaker");
+	assert_true(ui_sm_setting(st, "ui.category_en", "Спікер=Keynote speaker"));
+	assert_string_equal(ui_category_name(st, "Спікер", VK_LANG_EN), "Keynote speaker");
+	assert_string_equal(ui_category_name(st, "Ментор", VK_LANG_EN), "Ментор");
 	assert_string_equal(ui_category_name(st, "Спікер", VK_LANG_UK), "Спікер");
 	assert_false(ui_sm_setting(st, "ui.nope", "1"));
 	free(st);
