@@ -307,7 +307,9 @@ static void build_cases(int lang)
 	ui_sm_printer(st, PRINTER_NO_MEDIA, 4, 120, "QL-820NWB", 1070);
 	ui_sm_printer(st, PRINTER_READY, 4, 120, "QL-820NWB", 1080);
 	ui_sm_printer(st, PRINTER_COVER_OPEN, 4, 120, "QL-820NWB", 1090);
+	ui_sm_key(st, UI_KEY_ESCAPE, 1095); /* from the refusal back to the start */
 	org_open(st);
+	assert_int_equal(st->screen, UI_ORG);
 	ui_sm_turnout(st, &t);
 	ui_sm_done(st, UI_REQ_REPRINT, VK_ERR_EXISTS, "Олександра-Вікторія Скалозуб-Мʼясоїд", 1200);
 	st->clock_trusted = 0;
@@ -435,6 +437,7 @@ static void every_screen_fits(void **state)
 	struct ui_config cfg = { .headless = 1, .w = 800, .h = 480, .title = "fit" };
 	struct ui *ui = NULL;
 	struct ui_dlist *dl = malloc(sizeof *dl);
+	const char *shots = getenv("UI_FIT_SHOTS");
 	int drawn = 0;
 	(void)state;
 
@@ -468,8 +471,14 @@ static void every_screen_fits(void **state)
 				int w = sizes[k][0], h = sizes[k][1];
 				ui_resize(ui, w, h);
 				ui_sm_layout(cases[c].st, w, h, dl);
-				assert_int_equal(ui_draw(ui, dl, 0), VK_OK);
+				assert_int_equal(ui_draw(ui, dl, shots != NULL), VK_OK);
 				check_drawn(ui, dl, cases[c].name, langs[lg], w, h);
+				if (shots) { /* UI_FIT_SHOTS=DIR: every screen as a PNG, to look at */
+					char png[PATH_MAX];
+					snprintf(png, sizeof png, "%s/%s-%s-%dx%d.png", shots, langs[lg],
+						 cases[c].name, w, h);
+					ui_save_png(ui, png);
+				}
 				drawn++;
 			}
 			free(cases[c].st);
