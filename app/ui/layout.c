@@ -610,7 +610,7 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 	int with_walkin = st->walkins && st->purpose == UI_FOR_CHECKIN && st->query[0] && !st->n_hits;
 	int y = top_bar(l, find_title(st, l), btn, 1);
 	int P = l->portrait, fh = S(l, 54), kh, ry, rh, cols, rows, total_rows, first, gap = S(l, 8);
-	int hint = S(l, P ? 56 : 28), kw = l->W - 2 * l->pad, card = S(l, P ? 110 : 82);
+	int hint = S(l, P ? 52 : 28), kw = l->W - 2 * l->pad, card = S(l, P ? 92 : 82);
 	struct ui_rect f;
 
 	y += l->pad / 2;
@@ -671,7 +671,7 @@ static void lay_find(const struct ui_state *st, struct ly *l)
 		for (int c = 0; c < cols; c++) {
 			int i = (first + r) * cols + c;
 			int cw = (l->W - 2 * l->pad - (cols - 1) * gap) / cols;
-			int ch = (rh - hint + gap) / rows - gap, nh = S(l, P ? 44 : 34);
+			int ch = (rh - hint + gap) / rows - gap, nh = S(l, P ? 38 : 34);
 			struct ui_rect cr = R(l->pad + c * (cw + gap), ry + r * (ch + gap), cw, ch);
 			const struct search_hit *h;
 			char nm[16], det[400];
