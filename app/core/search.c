@@ -112,7 +112,8 @@ static int romanize(const char *w, int style, char *out, size_t cap)
 struct entry {
 	int64_t number;
 	int status;
-	uint32_t display, organization, category; /* arena offsets */
+	int admitted;
+	uint32_t display, organization, category, email; /* arena offsets */
 	uint32_t words;                           /* arena offset: words, each NUL-ended, then "" */
 };
 
@@ -122,6 +123,8 @@ struct search {
 	struct entry *e;
 	int64_t n, ecap;
 	int64_t event_id;
+	int64_t *by_number;      /* entry indices sorted by number; rebuilt when n changes */
+	int64_t n_sorted;
 };
 
 static int64_t arena_put(struct search *s, const char *str, size_t len)
@@ -192,7 +195,7 @@ static int put(struct search *s, const struct db_registration *r, int replace)
 	size_t wl = 0;
 	int count = 0;
 	struct entry *e = NULL;
-	int64_t off[4];
+	int64_t off[5];
 
 	for (int64_t i = 0; replace && i < s->n; i++)
 		if (s->e[i].number == r->number) {
@@ -209,6 +212,7 @@ static int put(struct search *s, const struct db_registration *r, int replace)
 			s->ecap = ncap;
 		}
 		e = &s->e[s->n++];
+		e->admitted = 0;
 	}
 	add_words(words, &wl, sizeof words, &count, r->given);
 	add_words(words, &wl, sizeof words, &count, r->family);
@@ -218,7 +222,8 @@ static int put(struct search *s, const struct db_registration *r, int replace)
 	off[1] = arena_put(s, r->organization, strlen(r->organization));
 	off[2] = arena_put(s, r->category, strlen(r->category));
 	off[3] = arena_put(s, words, wl - 1); /* arena_put adds the list's final NUL */
-	for (int i = 0; i < 4; i++)
+	off[4] = arena_put(s, r->email, strlen(r->email));
+	for (int i = 0; i < 5; i++)
 		if (off[i] < 0) {
 			s->n--;
 			return VK_ERR_NOMEM;
@@ -229,6 +234,8 @@ static int put(struct search *s, const struct db_registration *r, int replace)
 	e->organization = (uint32_t)off[1];
 	e->category = (uint32_t)off[2];
 	e->words = (uint32_t)off[3];
+	e->email = (uint32_t)off[4];
+	s->n_sorted = -1; /* the number index is stale */
 	return VK_OK;
 }
 
@@ -242,6 +249,60 @@ static int put_cb(void *ctx, const struct db_registration *r)
 	return put(ctx, r, 0);
 }
 
+static int by_number_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct search *s = ctx;
+	int64_t x = s->e[*(const int64_t *)a].number, y = s->e[*(const int64_t *)b].number;
+	return x < y ? -1 : x > y;
+}
+
+/* The entry of registration number, or NULL. */
+static struct entry *entry_of(struct search *s, int64_t number)
+{
+	int64_t lo = 0, hi;
+	if (s->n_sorted != s->n) {
+		int64_t *p = realloc(s->by_number, (size_t)(s->n ? s->n : 1) * sizeof *p);
+		if (!p)
+			return NULL;
+		s->by_number = p;
+		for (int64_t i = 0; i < s->n; i++)
+			p[i] = i;
+		qsort_r(p, (size_t)s->n, sizeof *p, by_number_cmp, s);
+		s->n_sorted = s->n;
+	}
+	hi = s->n;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		int64_t v = s->e[s->by_number[mid]].number;
+		if (v == number)
+			return &s->e[s->by_number[mid]];
+		if (v < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int search_set_admitted(struct search *s, int64_t number, int admitted)
+{
+	struct entry *e = entry_of(s, number);
+	if (!e)
+		return VK_ERR_NOT_FOUND;
+	e->admitted = admitted != 0;
+	return VK_OK;
+}
+
+/* The log in order: an entry (or walk-in) admits, an undo takes it back. */
+static int admitted_cb(void *ctx, const struct db_checkin *ci)
+{
+	if (ci->session_id == 0 && (ci->kind == DB_CI_ENTRY || ci->kind == DB_CI_WALKIN))
+		search_set_admitted(ctx, ci->number, 1);
+	else if (ci->session_id == 0 && ci->kind == DB_CI_UNDO)
+		search_set_admitted(ctx, ci->number, 0);
+	return 0;
+}
+
 int search_open(db *d, int64_t event_id, struct search **out)
 {
 	struct search *s = calloc(1, sizeof *s);
@@ -251,6 +312,8 @@ int search_open(db *d, int64_t event_id, struct search **out)
 		return VK_ERR_NOMEM;
 	s->event_id = event_id;
 	rc = db_reg_each(d, event_id, put_cb, s);
+	if (!rc)
+		rc = db_checkin_each(d, event_id, admitted_cb, s);
 	if (rc) {
 		search_free(s);
 		return rc;
@@ -265,6 +328,7 @@ void search_free(struct search *s)
 		return;
 	free(s->arena);
 	free(s->e);
+	free(s->by_number);
 	free(s);
 }
 
@@ -468,6 +532,8 @@ int search_find(struct search *s, const char *query, struct search_hit *hits, in
 		text_copy(hits[i].display, sizeof hits[i].display, s->arena + e->display);
 		text_copy(hits[i].organization, sizeof hits[i].organization, s->arena + e->organization);
 		text_copy(hits[i].category, sizeof hits[i].category, s->arena + e->category);
+		text_copy(hits[i].email, sizeof hits[i].email, s->arena + e->email);
+		hits[i].admitted = e->admitted;
 	}
 	free(c);
 	return n;

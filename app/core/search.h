@@ -27,6 +27,9 @@ struct search_hit {
 	char display[256];
 	char organization[256];    /* to tell namesakes apart */
 	char category[64];
+	char email[128];           /* to tell namesakes apart (shown masked) and to let a
+				    * person prove a name is theirs; never shown whole */
+	int admitted;              /* checked in now (as far as the index was told) */
 };
 
 /* Builds the index of the event's registrations (cancelled ones included, marked).
@@ -39,6 +42,10 @@ int search_put(struct search *s, const struct db_registration *r);
  * of the query must match a word of the name. Returns the number of hits (0 when the
  * query has no letters), or a negative error. */
 int search_find(struct search *s, const char *query, struct search_hit *hits, int max);
+/* Records whether registration number is checked in now, for the organizer's lists
+ * ("checked in" beside a name). search_open reads it from the check-in log; whoever admits
+ * or undoes later (the door) calls this. Returns VK_OK or VK_ERR_NOT_FOUND. */
+int search_set_admitted(struct search *s, int64_t number, int admitted);
 /* Number of people in the index. */
 int64_t search_count(const struct search *s);
 

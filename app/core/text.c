@@ -404,6 +404,40 @@ void text_upper_char(const char *ch, char *out, size_t cap)
 
 /* The comparison form of s (see text.h): lower case, no apostrophes, single spaces.
  * Returns the length written into out. */
+/* The base letters of a Latin letter with a diacritic (Latin-1 and Latin Extended-A,
+ * either case): "muller" must find Müller, "chloe" Chloé, "novak" Novák, "lodz" Łódź.
+ * NULL for every other character (Cyrillic й and ї keep their marks: they are letters of
+ * their own). */
+static const char *latin_base(uint32_t cp)
+{
+	/* U+00C0..U+00FF, lower and upper case alike; "" = not a letter with a base */
+	static const char *const l1[32] = {
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
+	};
+	/* U+0100..U+017F in runs: each run's first code point and base */
+	static const struct { uint32_t from; const char *base; } ext[] = {
+		{ 0x100, "a" }, { 0x106, "c" }, { 0x10E, "d" }, { 0x112, "e" }, { 0x11C, "g" },
+		{ 0x124, "h" }, { 0x128, "i" }, { 0x132, "ij" }, { 0x134, "j" }, { 0x136, "k" },
+		{ 0x139, "l" }, { 0x143, "n" }, { 0x14C, "o" }, { 0x152, "oe" }, { 0x154, "r" },
+		{ 0x15A, "s" }, { 0x162, "t" }, { 0x168, "u" }, { 0x174, "w" }, { 0x176, "y" },
+		{ 0x179, "z" }, { 0x17F, "s" }, { 0x180, NULL },
+	};
+	if (cp >= 0xC0 && cp <= 0xFF) {
+		const char *b = l1[(cp - 0xC0) & 31];
+		if (cp == 0xFF)
+			return "y";
+		if (cp == 0xDF)
+			return "ss";
+		return *b && cp != 0xD7 && cp != 0xF7 ? b : NULL;
+	}
+	if (cp >= 0x100 && cp < 0x180)
+		for (int i = 0; ext[i].base; i++)
+			if (cp < ext[i + 1].from)
+				return ext[i].base;
+	return NULL;
+}
+
 size_t text_fold(const char *s, char *out, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -435,8 +469,12 @@ size_t text_fold(const char *s, char *out, size_t cap)
 		if (space && !put(out, cap, &len, " ", 1))
 			break;
 		space = 0;
-		if (!put(out, cap, &len, enc, text_utf8_put(text_lower_cp(cp), enc)))
-			break;
+		{
+			const char *base = latin_base(cp);
+			if (base ? !put(out, cap, &len, base, strlen(base))
+				 : !put(out, cap, &len, enc, text_utf8_put(text_lower_cp(cp), enc)))
+				break;
+		}
 	}
 	out[len] = '\0';
 	return len;

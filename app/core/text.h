@@ -27,8 +27,9 @@ void text_search_key(const char *given, const char *family, const char *display,
  * dst is too small; always terminates (cap > 0). Returns the number of bytes replaced. */
 size_t text_utf8_fix(char *dst, size_t cap, const char *src, size_t len);
 /* The comparison form of s, as text_search_key folds names: Latin and Cyrillic lower-
- * cased, apostrophes dropped, white space runs made one space, trimmed; no
- * transliteration. Writes at most cap bytes including the NUL, cut at a character
+ * cased, Latin letters with diacritics made their base letters (ü u, é e, ł l, ß ss),
+ * apostrophes dropped, white space runs made one space, trimmed; no transliteration of
+ * Cyrillic. Writes at most cap bytes including the NUL, cut at a character
  * boundary; returns the length written. Use it to fold what a user types. */
 size_t text_fold(const char *s, char *out, size_t cap);
 /* 1 when len bytes that are not valid UTF-8 read as Windows-1251 text (Excel's "CSV" in a

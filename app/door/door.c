@@ -402,6 +402,12 @@ void door_settings_get(struct door *d, struct door_settings *s)
 	db_setting_get(d->db, DOOR_SETTING_LANG, s->lang, sizeof s->lang);
 }
 
+int door_setting_read(void *door, const char *key, char *buf, size_t len)
+{
+	struct door *d = door;
+	return db_setting_get(d->db, key, buf, len);
+}
+
 const struct db_event *door_event(struct door *d)
 {
 	return &d->desk.event;

@@ -167,6 +167,10 @@ struct door_settings {
 };
 /* Reads the settings the screens use. */
 void door_settings_get(struct door *d, struct door_settings *s);
+/* Reads one setting by key into buf (always terminated). ctx is the door: the signature
+ * is the screens' ui_setting_fn. Returns 0 when set, VK_ERR_NOT_FOUND when not, or an
+ * error. Call it from the thread that owns the door's connection. */
+int door_setting_read(void *door, const char *key, char *buf, size_t len);
 /* The current event (name, walk-ins allowed, id). */
 const struct db_event *door_event(struct door *d);
 /* Badges waiting to print (queued or interrupted). */

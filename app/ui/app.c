@@ -259,9 +259,13 @@ static void apply(struct app *a, struct view *v, struct msg *m, double *pending_
 		struct msg *next = m->next;
 		switch (m->kind) {
 		case MSG_OUTCOME:
+			if (m->source == DOOR_SRC_CAMERA)
+				ui_sm_code_seen(v->sm, now); /* the guide frame turns green */
 			ui_sm_outcome(v->sm, &m->res.res, m->wall_ms, now);
 			if (m->source == DOOR_SRC_WALKIN && m->res.res.have_reg && v->search)
 				search_put(v->search, &m->res.res.reg);
+			if (m->res.res.outcome == CI_ADMITTED && v->search)
+				search_set_admitted(v->search, m->res.res.number, 1);
 			if (m->t_decoded > 0 && *n_pending < 16)
 				pending_t[(*n_pending)++] = m->t_decoded;
 			break;
@@ -274,6 +278,8 @@ static void apply(struct app *a, struct view *v, struct msg *m, double *pending_
 					v->clock.trusted_override = 1;
 				}
 				ui_sm_done(v->sm, m->rq.kind, m->res.rc, m->res.name, now);
+				if (m->rq.kind == UI_REQ_UNDO && m->res.rc == VK_OK && v->search)
+					search_set_admitted(v->search, m->rq.number, 0);
 				if (m->rq.kind == UI_REQ_REPRINT || m->rq.kind == UI_REQ_UNDO) {
 					struct ui_request st = { .kind = UI_REQ_STATS };
 					give_request(a, &st);
@@ -319,6 +325,7 @@ static int view_open(struct app *a, struct view *v, char *why, size_t why_len)
 	if (l < 0)
 		l = i18n_lang(); /* the process language: --lang, VKHID_LANG or the locale */
 	ui_sm_init(v->sm, door_event(a->door)->name, door_event(a->door)->walkins, l < 0 ? 0 : l, set.pin, ticks());
+	ui_sm_load_settings(v->sm, door_setting_read, a->door);
 	v->sm->ops.ctx = v;
 	v->sm->ops.find = view_find;
 	v->sm->scanner = UI_SCANNER_NONE;

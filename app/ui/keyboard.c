@@ -11,58 +11,78 @@
 #include "ui/palette.h"
 
 /* Each row is a space-separated list of keys; a key is the character it types, or one of
- * the special names. Labels are the capital letters (easier to read at a metre). */
+ * the special names. "shift" is dropped from a row when the screen has no Shift key. */
 static const char *const rows_uk[4] = {
 	"й ц у к е н г ш щ з х ї",
 	"ф і в а п р о л д ж є ʼ",
-	"я ч с м и т ь б ю ґ - back",
-	"123 abc space",
+	"я ч с м и т ь б ю ґ back",
+	"shift 123 abc space -",
 };
 static const char *const rows_en[4] = {
 	"q w e r t y u i o p",
 	"a s d f g h j k l '",
-	"z x c v b n m - . back",
-	"123 abc space @",
+	"shift z x c v b n m back",
+	"123 abc - space . @",
 };
 static const char *const rows_sym[4] = {
 	"1 2 3 4 5 6 7 8 9 0",
 	"@ . - _ + ' ( ) , /",
-	"back",
+	"« » \" & ! ? : № back",
 	"abc space",
 };
-
-/* Upper case of a key's letter for its label (the alphabets of the layouts only). */
-static void label_of(const char *key, char *out, size_t cap)
-{
-	text_upper_char(key, out, cap);
-}
 
 static int key_units(const char *k)
 {
 	if (strcmp(k, "space") == 0)
 		return 5;
-	if (strcmp(k, "back") == 0 || strcmp(k, "abc") == 0 || strcmp(k, "123") == 0)
+	if (strcmp(k, "back") == 0 || strcmp(k, "abc") == 0 || strcmp(k, "123") == 0
+	    || strcmp(k, "shift") == 0)
 		return 2;
 	return 1;
 }
 
-void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double scale)
+static const char *const *rows_of(int kbd)
 {
-	const char *const *rows = kbd == UI_KBD_UK ? rows_uk : kbd == UI_KBD_EN ? rows_en : rows_sym;
-	int gap = (int)(6 * scale), max_units = 10, unit_w;
-	int row_h = (r.h - 3 * gap) / 4;
+	return kbd == UI_KBD_UK ? rows_uk : kbd == UI_KBD_EN ? rows_en : rows_sym;
+}
 
-	/* one key width for every row: the longest row fills the width */
+/* Units of the widest row (at least 10, so short rows keep full-size keys). */
+static int widest(const char *const *rows, int shift)
+{
+	int max_units = 10;
 	for (int i = 0; i < 4; i++) {
 		char buf[128], *save = NULL, *k;
 		int units = 0;
 		snprintf(buf, sizeof buf, "%s", rows[i]);
 		for (k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save))
-			units += key_units(k);
+			if (shift >= 0 || strcmp(k, "shift") != 0)
+				units += key_units(k);
 		if (units > max_units)
 			max_units = units;
 	}
+	return max_units;
+}
+
+int ui_kbd_height(int w, int h, int kbd, int shift, double scale)
+{
+	int gap = (int)(6 * scale), units = widest(rows_of(kbd), shift);
+	int unit_w = (w - (units - 1) * gap) / units;
+	int row_h = (h - 3 * gap) / 4, tallest = unit_w * 5 / 4;
+	if (tallest < (int)(48 * scale))
+		tallest = (int)(48 * scale);
+	if (row_h > tallest)
+		row_h = tallest;
+	return 4 * row_h + 3 * gap;
+}
+
+void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int shift, int lang, double scale)
+{
+	const char *const *rows = rows_of(kbd);
+	int gap = (int)(6 * scale), max_units = widest(rows, shift), unit_w, row_h, y0;
+
 	unit_w = (r.w - (max_units - 1) * gap) / max_units;
+	row_h = (ui_kbd_height(r.w, r.h, kbd, shift, scale) - 3 * gap) / 4;
+	y0 = r.y + r.h - (4 * row_h + 3 * gap);
 	for (int i = 0; i < 4; i++) {
 		char buf[128], *save = NULL, *k;
 		int x;
@@ -72,6 +92,8 @@ void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double
 			int used = 0, n = 0;
 			snprintf(tmp, sizeof tmp, "%s", rows[i]);
 			for (k = strtok_r(tmp, " ", &s2); k; k = strtok_r(NULL, " ", &s2)) {
+				if (shift < 0 && strcmp(k, "shift") == 0)
+					continue;
 				used += key_units(k) * unit_w + (key_units(k) - 1) * gap;
 				n++;
 			}
@@ -81,13 +103,16 @@ void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double
 		snprintf(buf, sizeof buf, "%s", rows[i]);
 		for (k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
 			int u = key_units(k);
-			struct ui_rect kr = { x, r.y + i * (row_h + gap), u * unit_w + (u - 1) * gap, row_h };
-			struct ui_item *it = ui_dlist_add(dl, UI_IT_BUTTON, kr);
+			struct ui_rect kr = { x, y0 + i * (row_h + gap), u * unit_w + (u - 1) * gap, row_h };
+			struct ui_item *it;
+			if (shift < 0 && strcmp(k, "shift") == 0)
+				continue;
+			it = ui_dlist_add(dl, UI_IT_BUTTON, kr);
 			x += kr.w + gap;
 			if (!it)
 				return;
 			it->px = (int)(26 * scale);
-			it->min_px = (int)(18 * scale);
+			it->min_px = (int)(18 * scale) < 18 ? 18 : (int)(18 * scale);
 			it->fg = UI_FG;
 			it->bg = UI_KEY_BG;
 			snprintf(it->name, sizeof it->name, "key:%s", k);
@@ -96,6 +121,14 @@ void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double
 				it->px = (int)(22 * scale);
 			} else if (strcmp(k, "back") == 0) {
 				snprintf(it->text, sizeof it->text, "⌫");
+			} else if (strcmp(k, "shift") == 0) {
+				snprintf(it->text, sizeof it->text, "⇧");
+				if (shift > 0) {
+					it->bg = UI_PRIMARY;
+					it->fg = UI_WHITE;
+				} else {
+					it->bg = UI_KEY_BG2;
+				}
 			} else if (strcmp(k, "abc") == 0) {
 				/* the other alphabet: its catalog's short name */
 				int other = kbd == UI_KBD_UK ? UI_KBD_EN : UI_KBD_UK;
@@ -108,9 +141,13 @@ void ui_kbd_add(struct ui_dlist *dl, struct ui_rect r, int kbd, int lang, double
 				snprintf(it->text, sizeof it->text, "123");
 				it->bg = UI_KEY_BG2;
 				it->px = (int)(22 * scale);
+			} else if (shift == 0) {
+				snprintf(it->text, sizeof it->text, "%s", k); /* types lower case */
 			} else {
-				label_of(k, it->text, sizeof it->text);
+				text_upper_char(k, it->text, sizeof it->text);
 			}
+			if (it->px < it->min_px)
+				it->px = it->min_px;
 		}
 	}
 }
@@ -123,6 +160,8 @@ int ui_kbd_press(const char *name, int *kbd, char *out, size_t cap)
 	k = name + 4;
 	if (strcmp(k, "back") == 0)
 		return 2;
+	if (strcmp(k, "shift") == 0)
+		return 4;
 	if (strcmp(k, "space") == 0) {
 		snprintf(out, cap, " ");
 		return 1;

@@ -22,5 +22,6 @@
 #define UI_WARN      0xFFC94Au /* refusals the attendee can fix; body text */
 #define UI_FRAME     0x0B57D0u /* focused field, camera guide frame */
 #define UI_PREVIEW   0x202428u /* camera area before the first frame; white text */
+#define UI_DISABLED_BG 0xF7F8FAu /* keys that do nothing now (PIN lockout); muted text */
 
 #endif

@@ -51,6 +51,8 @@ void scenario_note(void *ctx, const struct door_note *n)
 
 	if (s->sm) {
 		int64_t now = view_now(s);
+		if (n->kind == DOOR_OUTCOME && n->source == DOOR_SRC_CAMERA)
+			ui_sm_code_seen(s->sm, now); /* the guide frame turns green */
 		if (n->kind == DOOR_OUTCOME)
 			ui_sm_outcome(s->sm, n->result, n->wall_ms, now);
 		else if (n->kind == DOOR_PRINTED || n->kind == DOOR_PRINT_ASSUMED)
@@ -59,6 +61,8 @@ void scenario_note(void *ctx, const struct door_note *n)
 			ui_sm_held(s->sm, n->number, n->printer_state, now);
 		if (n->kind == DOOR_OUTCOME && n->source == DOOR_SRC_WALKIN && n->result->have_reg && s->search)
 			search_put(s->search, &n->result->reg);
+		if (n->kind == DOOR_OUTCOME && n->result->outcome == CI_ADMITTED && s->search)
+			search_set_admitted(s->search, n->result->number, 1);
 	}
 
 	switch (n->kind) {
@@ -255,6 +259,8 @@ static int view_requests(struct scenario *s)
 			fprintf(s->account, "%s", _("  the organizer quit the kiosk\n"));
 		ui_sm_wall(s->sm, view_wall(s), 1);
 		ui_sm_done(s->sm, rq.kind, res->rc, res->name, now);
+		if (rq.kind == UI_REQ_UNDO && res->rc == VK_OK && s->search)
+			search_set_admitted(s->search, rq.number, 0);
 		/* organizer actions change the turnout */
 		if (rq.kind == UI_REQ_REPRINT || rq.kind == UI_REQ_UNDO) {
 			struct ui_request st = { .kind = UI_REQ_STATS };
@@ -304,6 +310,7 @@ int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h,
 	if (l < 0)
 		l = i18n_lang(); /* the process language: --lang, VKHID_LANG or the locale */
 	ui_sm_init(s->sm, door_event(s->door)->name, door_event(s->door)->walkins, l < 0 ? 0 : l, set.pin, view_now(s));
+	ui_sm_load_settings(s->sm, door_setting_read, s->door);
 	s->sm->w = s->view_w;
 	s->sm->h = s->view_h;
 	s->sm->ops.ctx = s;
@@ -392,16 +399,40 @@ static void screen_dump(struct scenario *s)
 
 /* Taps at (x, y) the way a finger does: an SDL finger event through the window's event
  * handling, as on the touch screen. */
-static void tap_at(struct scenario *s, int x, int y)
+static void finger(struct scenario *s, Uint32 type, int x, int y, int dy)
 {
 	SDL_Event e;
 	memset(&e, 0, sizeof e);
-	e.type = SDL_FINGERDOWN;
+	e.type = type;
 	e.tfinger.x = (float)x / (float)s->view_w;
 	e.tfinger.y = (float)y / (float)s->view_h;
+	e.tfinger.dy = (float)dy / (float)s->view_h;
 	e.tfinger.pressure = 1;
-	ui_resize(s->ui, s->view_w, s->view_h);
 	SDL_PushEvent(&e);
+}
+
+/* Taps at (x, y) the way a finger does: down and up through the window's event handling,
+ * as on the touch screen (list cards act when the finger lifts, so a press can scroll). */
+static void tap_at(struct scenario *s, int x, int y)
+{
+	SDL_Event e;
+	ui_resize(s->ui, s->view_w, s->view_h);
+	finger(s, SDL_FINGERDOWN, x, y, 0);
+	finger(s, SDL_FINGERUP, x, y, 0);
+	while (SDL_PollEvent(&e))
+		ui_handle_event(s->ui, s->sm, &e, view_now(s));
+}
+
+/* A finger put down mid-window and dragged dy pixels (down positive), then lifted. */
+static void drag(struct scenario *s, int dy)
+{
+	SDL_Event e;
+	int x = s->view_w / 2, y = s->view_h / 2;
+	ui_resize(s->ui, s->view_w, s->view_h);
+	finger(s, SDL_FINGERDOWN, x, y, 0);
+	for (int i = 1; i <= 4; i++)
+		finger(s, SDL_FINGERMOTION, x, y + dy * i / 4, dy / 4);
+	finger(s, SDL_FINGERUP, x, y + dy, 0);
 	while (SDL_PollEvent(&e))
 		ui_handle_event(s->ui, s->sm, &e, view_now(s));
 }
@@ -606,7 +637,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 	}
 	if (!s->sm && (strcmp(cmd, "tap") == 0 || strcmp(cmd, "type") == 0 || strcmp(cmd, "key") == 0
 		       || strcmp(cmd, "screenshot") == 0 || strncmp(cmd, "expect-", 7) == 0
-		       || strcmp(cmd, "size") == 0 || strcmp(cmd, "screen") == 0)) {
+		       || strcmp(cmd, "size") == 0 || strcmp(cmd, "screen") == 0 || strcmp(cmd, "drag") == 0)) {
 		snprintf(why, why_len, _("line %d: '%s' needs the kiosk's screens, and this run has none"), line, cmd);
 		return VK_ERR_INVALID;
 	}
@@ -630,6 +661,16 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 				 line, arg, ui_screen_name(s->sm->screen));
 			return VK_ERR_INVALID;
 		}
+		return VK_OK;
+	}
+	if (strcmp(cmd, "drag") == 0 && *arg) {
+		char *end;
+		long dy = strtol(arg, &end, 10);
+		if (*end || dy < -4096 || dy > 4096)
+			goto bad;
+		if (s->account)
+			fprintf(s->account, "  drag %ld\n", dy);
+		drag(s, (int)dy);
 		return VK_OK;
 	}
 	if (strcmp(cmd, "type") == 0 && *arg) {

@@ -17,6 +17,7 @@
  *   tap BUTTON           tap a button of the screen by its name (find, org, key:а, hit-0,
  *                        pin-1, pin-ok, yes, reprint, ...; `screen` lists them)
  *   tap X Y              tap at pixel X, Y (as a finger would: through SDL's events)
+ *   drag DY              a finger dragged DY pixels down (negative: up) mid-screen
  *   type TEXT            type TEXT on a keyboard (into the search, the form or the PIN)
  *   key NAME             backspace, enter or escape
  *   screenshot NAME      write OUT/screens/NAME.png (software renderer: the same pixels

@@ -24,6 +24,7 @@
 /* ---- names and small helpers --------------------------------------------------------- */
 static const char *const screen_names[UI_SCREEN_COUNT] = {
 	"welcome", "greeting", "refused", "find", "confirm", "walkin", "pin", "organizer", "clock",
+	"verify",
 };
 
 const char *ui_screen_name(enum ui_screen s)
@@ -87,24 +88,101 @@ static void go(struct ui_state *st, enum ui_screen s)
 		memset(st->field, 0, sizeof st->field);
 		st->pin_typed[0] = '\0';
 	}
-	if (s != st->screen)
+	if (s != st->screen) {
 		st->changed = 1;
+		st->quit_confirm = 0;
+		if (s == UI_FIND || s == UI_WELCOME)
+			st->scroll = 0;
+		if (s == UI_ORG)
+			st->stats_at = st->now;
+	}
 	st->wedge[0] = '\0';
 	st->screen = s;
 	st->since = st->now;
 	st->last_input = st->now;
 }
 
-static void add_problem(struct ui_state *st, const char *text)
+/* The kiosk's wall clock now: the latest reading moved on by the monotonic time since. */
+static int64_t wall_now(const struct ui_state *st)
+{
+	return st->wall_ms + (st->wall_at ? st->now - st->wall_at : 0);
+}
+
+/* 1 when a problem of kind is logged and not yet resolved. */
+static int problem_open(const struct ui_state *st, int kind)
+{
+	for (int i = 0; i < st->n_problems; i++)
+		if (st->problems[i].kind == kind && !st->problems[i].resolved)
+			return 1;
+	return 0;
+}
+
+static void add_problem(struct ui_state *st, int kind, int code, const char *arg)
 {
 	if (st->n_problems == UI_MAX_PROBLEMS) {
 		memmove(&st->problems[0], &st->problems[1], sizeof st->problems[0] * (UI_MAX_PROBLEMS - 1));
 		st->n_problems--;
 	}
-	st->problems[st->n_problems].at_wall = st->wall_ms;
-	snprintf(st->problems[st->n_problems].text, sizeof st->problems[0].text, "%s", text);
+	memset(&st->problems[st->n_problems], 0, sizeof st->problems[0]);
+	st->problems[st->n_problems].kind = kind;
+	st->problems[st->n_problems].code = code;
+	st->problems[st->n_problems].at_wall = wall_now(st);
+	text_copy(st->problems[st->n_problems].arg, sizeof st->problems[0].arg, arg ? arg : "");
 	st->n_problems++;
 	st->changed = 1;
+}
+
+/* The cause of problems of kind went away (the printer is ready, the camera is back). */
+static void resolve_problems(struct ui_state *st, int kind)
+{
+	for (int i = 0; i < st->n_problems; i++)
+		if (st->problems[i].kind == kind && !st->problems[i].resolved) {
+			st->problems[i].resolved = 1;
+			st->problems[i].resolved_wall = wall_now(st);
+			st->changed = 1;
+		}
+}
+
+static void org_say(struct ui_state *st, int msg, int code, const char *arg)
+{
+	st->org_msg = msg;
+	st->org_code = code;
+	text_copy(st->org_arg, sizeof st->org_arg, arg && *arg ? arg : "-");
+	st->changed = 1;
+}
+
+/* ---- what this kiosk admitted lately ---------------------------------------------------- */
+static int recent_find(const struct ui_state *st, int64_t number)
+{
+	for (int i = 0; i < st->n_recent; i++)
+		if (st->recent[i].number == number)
+			return i;
+	return -1;
+}
+
+static void recent_put(struct ui_state *st, int64_t number, int print)
+{
+	int i = recent_find(st, number);
+	if (i < 0) {
+		if (st->n_recent == UI_MAX_RECENT) {
+			memmove(&st->recent[0], &st->recent[1], sizeof st->recent[0] * (UI_MAX_RECENT - 1));
+			st->n_recent--;
+		}
+		i = st->n_recent++;
+	}
+	st->recent[i].number = number;
+	st->recent[i].wall_ms = wall_now(st);
+	st->recent[i].printed_wall = 0;
+	st->recent[i].print = print;
+}
+
+static void recent_drop(struct ui_state *st, int64_t number)
+{
+	int i = recent_find(st, number);
+	if (i >= 0) {
+		memmove(&st->recent[i], &st->recent[i + 1], sizeof st->recent[0] * (size_t)(st->n_recent - i - 1));
+		st->n_recent--;
+	}
 }
 
 static void request(struct ui_state *st, const struct ui_request *rq)
@@ -145,7 +223,148 @@ void ui_sm_init(struct ui_state *st, const char *event_name, int walkins, int la
 	st->w = 800;
 	st->h = 480;
 	st->printer = PRINTER_READY;
+	st->findme_verify = 1;
+	st->sound_on = 1;
+	st->bilingual = 1;
+	st->scanner_since = now;
 	st->changed = 1;
+}
+
+/* ---- settings --------------------------------------------------------------------------- */
+static int on_off(const char *v, int *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "1") || !strcmp(v, "yes") || !strcmp(v, "true"))
+		*out = 1;
+	else if (!strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "no") || !strcmp(v, "false"))
+		*out = 0;
+	else
+		return 0;
+	return 1;
+}
+
+static int cat_slot(struct ui_state *st, const char *name)
+{
+	for (int i = 0; i < st->n_cat_style; i++)
+		if (strcmp(st->cat_style[i].name, name) == 0)
+			return i;
+	if (st->n_cat_style == UI_MAX_CAT_STYLES)
+		return -1;
+	memset(&st->cat_style[st->n_cat_style], 0, sizeof st->cat_style[0]);
+	text_copy(st->cat_style[st->n_cat_style].name, sizeof st->cat_style[0].name, name);
+	return st->n_cat_style++;
+}
+
+/* "Name=value; Name=value": calls back for each pair, both trimmed. */
+static void each_pair(struct ui_state *st, const char *list, int color)
+{
+	char buf[1024], *save = NULL;
+	text_copy(buf, sizeof buf, list);
+	for (char *p = strtok_r(buf, ";", &save); p; p = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(p, '=');
+		int i;
+		if (!eq)
+			continue;
+		*eq = '\0';
+		text_trim(p);
+		text_trim(eq + 1);
+		if (!*p || !eq[1] || (i = cat_slot(st, p)) < 0)
+			continue;
+		if (color) {
+			const char *v = eq[1] == '#' ? eq + 2 : eq + 1;
+			char *end;
+			unsigned long rgb = strtoul(v, &end, 16);
+			if (end - v == 6 && !*end) {
+				st->cat_style[i].color = (uint32_t)rgb;
+				st->cat_style[i].has_color = 1;
+			}
+		} else {
+			text_copy(st->cat_style[i].en, sizeof st->cat_style[i].en, eq + 1);
+		}
+	}
+}
+
+int ui_sm_setting(struct ui_state *st, const char *key, const char *value)
+{
+	static const char *const sides[] = { "behind", "top", "left", "right", "bottom" };
+	if (!key || !value)
+		return 0;
+	st->changed = 1;
+	if (!strcmp(key, "ui.findme_verify"))
+		return on_off(value, &st->findme_verify);
+	if (!strcmp(key, "ui.sound"))
+		return on_off(value, &st->sound_on);
+	if (!strcmp(key, "ui.bilingual"))
+		return on_off(value, &st->bilingual);
+	if (!strcmp(key, "ui.camera_side")) {
+		for (int i = 0; i < 5; i++)
+			if (!strcmp(value, sides[i])) {
+				st->camera_side = i;
+				return 1;
+			}
+		return 0;
+	}
+	if (!strcmp(key, "ui.category_colors") || !strcmp(key, "ui.category_en")) {
+		each_pair(st, value, !strcmp(key, "ui.category_colors"));
+		return 1;
+	}
+	return 0;
+}
+
+void ui_sm_load_settings(struct ui_state *st, ui_setting_fn get, void *ctx)
+{
+	static const char *const keys[] = { "ui.findme_verify", "ui.sound", "ui.bilingual",
+					    "ui.camera_side", "ui.category_colors", "ui.category_en" };
+	char v[1024];
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (get(ctx, keys[i], v, sizeof v) == 0)
+			ui_sm_setting(st, keys[i], v);
+}
+
+/* Readable defaults for the categories most events have; any other is the bar's navy.
+ * Never derived from the name's letters: two categories must not both come out red. */
+uint32_t ui_category_color(const struct ui_state *st, const char *category)
+{
+	static const struct { const char *word; uint32_t rgb; } defaults[] = {
+		{ "спікер", 0x1565C0 }, { "speaker", 0x1565C0 }, { "доповідач", 0x1565C0 },
+		{ "волонтер", 0x2E7D32 }, { "volunteer", 0x2E7D32 },
+		{ "організатор", 0x6A1B9A }, { "organizer", 0x6A1B9A }, { "staff", 0x6A1B9A },
+		{ "преса", 0x795548 }, { "press", 0x795548 }, { "медіа", 0x795548 }, { "media", 0x795548 },
+		{ "партнер", 0x00695C }, { "partner", 0x00695C }, { "спонсор", 0x00695C },
+		{ "sponsor", 0x00695C },
+	};
+	char f[64];
+	if (!category || !*category)
+		return UI_BAR;
+	for (int i = 0; st && i < st->n_cat_style; i++)
+		if (st->cat_style[i].has_color && strcmp(st->cat_style[i].name, category) == 0)
+			return st->cat_style[i].color;
+	text_fold(category, f, sizeof f);
+	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+		if (strcmp(f, defaults[i].word) == 0)
+			return defaults[i].rgb;
+	return UI_BAR;
+}
+
+const char *ui_category_name(const struct ui_state *st, const char *category, int lang)
+{
+	/* the usual Ukrainian categories have their English names without any setting */
+	static const struct { const char *uk, *en; } usual[] = {
+		{ "учасник", "Participant" }, { "учасниця", "Participant" }, { "спікер", "Speaker" },
+		{ "доповідач", "Speaker" },    { "волонтер", "Volunteer" },    { "організатор", "Organizer" },
+		{ "преса", "Press" },          { "медіа", "Media" },           { "партнер", "Partner" },
+		{ "спонсор", "Sponsor" },      { "гість", "Guest" },           { "студент", "Student" },
+	};
+	char f[64];
+	if (lang != VK_LANG_EN || !category)
+		return category ? category : "";
+	for (int i = 0; i < st->n_cat_style; i++)
+		if (st->cat_style[i].en[0] && strcmp(st->cat_style[i].name, category) == 0)
+			return st->cat_style[i].en;
+	text_fold(category, f, sizeof f);
+	for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
+		if (strcmp(f, usual[i].uk) == 0)
+			return usual[i].en;
+	return category;
 }
 
 /* ---- inputs ---------------------------------------------------------------------------- */
@@ -161,37 +380,65 @@ void ui_when_text(int64_t ms, char *out, size_t cap)
 	snprintf(out, cap, "%.16s", buf);
 }
 
-/* A ticket's day number (days since 2020-01-01) as a date. */
-static void day_text(int day, char *out, size_t cap)
+/* The dates a ticket is valid, as people read them: "December 1–2, 2026" in English,
+ * «1–2 грудня 2026» in Ukrainian (the catalogs order day and month and decline the month);
+ * first and days count from 2020-01-01. */
+static void dates_text(int lang, int first, int days, char *out, size_t cap)
 {
-	time_t t = (time_t)1577836800 + (time_t)day * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, cap, "%d.%m.%Y", &tm);
-}
-
-static const char *outcome_short(const struct ui_state *st, int o)
-{
-	return checkin_outcome_short_in(st->lang, o);
+	static const char *const months[12] = {
+		N_("January %s"), N_("February %s"), N_("March %s"), N_("April %s"), N_("May %s"),
+		N_("June %s"), N_("July %s"), N_("August %s"), N_("September %s"), N_("October %s"),
+		N_("November %s"), N_("December %s"),
+	};
+	time_t t0 = (time_t)1577836800 + (time_t)first * 86400;
+	time_t t1 = t0 + (time_t)(days > 1 ? days - 1 : 0) * 86400;
+	struct tm a, b;
+	char d[32], md[128], md2[64];
+	gmtime_r(&t0, &a);
+	gmtime_r(&t1, &b);
+	if (a.tm_year == b.tm_year && a.tm_mon == b.tm_mon) {
+		if (a.tm_mday == b.tm_mday)
+			snprintf(d, sizeof d, "%d", a.tm_mday);
+		else
+			snprintf(d, sizeof d, "%d–%d", a.tm_mday, b.tm_mday);
+		snprintf(md, sizeof md, i18n_tr(lang, months[a.tm_mon]), d);
+		snprintf(out, cap, i18n_tr(lang, "%s, %d"), md, a.tm_year + 1900);
+		return;
+	}
+	snprintf(d, sizeof d, "%d", a.tm_mday);
+	snprintf(md, sizeof md, i18n_tr(lang, months[a.tm_mon]), d);
+	if (a.tm_year != b.tm_year) {
+		char y[128];
+		snprintf(y, sizeof y, i18n_tr(lang, "%s, %d"), md, a.tm_year + 1900);
+		text_copy(md, sizeof md, y);
+	}
+	snprintf(d, sizeof d, "%d", b.tm_mday);
+	snprintf(md2, sizeof md2, i18n_tr(lang, months[b.tm_mon]), d);
+	snprintf(out, cap, i18n_tr(lang, "%s – %s, %d"), md, md2, b.tm_year + 1900);
 }
 
 void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t wall_ms,
 		   int64_t now)
 {
 	char when[32];
+	int rec;
 	st->now = now;
 	st->wall_ms = wall_ms;
+	st->wall_at = now;
+	st->seen_at = 0;
+	rec = r->outcome == CI_ALREADY_ADMITTED ? recent_find(st, r->number) : -1;
+	if (r->outcome == CI_ADMITTED)
+		recent_put(st, r->number, r->job_id ? UI_PRINT_QUEUED : UI_PRINT_NONE);
 	if (is_staff_screen(st->screen) || (st->purpose != UI_FOR_CHECKIN
 					    && (st->screen == UI_FIND || st->screen == UI_CONFIRM))) {
-		snprintf(st->org_message, sizeof st->org_message, T(st, "Scanned: %s, %s"),
-			 r->have_reg ? r->reg.display : "-", outcome_short(st, r->outcome));
-		st->changed = 1;
+		org_say(st, UI_OM_SCANNED, r->outcome, r->have_reg ? r->reg.display : "-");
 		return;
 	}
 	st->outcome = r->outcome;
 	st->number = r->number;
 	st->job_id = r->job_id;
 	st->detail[0] = '\0';
+	st->repeat = 0;
 	snprintf(st->name, sizeof st->name, "%s", r->have_reg ? r->reg.display : "");
 	snprintf(st->organization, sizeof st->organization, "%s", r->have_reg ? r->reg.organization : "");
 	snprintf(st->category, sizeof st->category, "%s", r->have_reg ? r->reg.category : "");
@@ -199,6 +446,8 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 	/* greet people in their own language unless they chose one on the welcome screen */
 	if (r->have_reg && st->lang == st->default_lang)
 		st->guest_lang = i18n_lang_find(r->reg.lang);
+	st->sound = r->outcome == CI_ADMITTED ? UI_SOUND_OK : UI_SOUND_REFUSED;
+	st->sound_id++;
 	if (r->outcome == CI_ADMITTED) {
 		if (!st->name[0])
 			snprintf(st->name, sizeof st->name, T(st, "Participant %lld"), (long long)r->number);
@@ -206,12 +455,28 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 		st->print_since = now;
 		if (r->job_id && st->printer != PRINTER_READY)
 			st->print = UI_PRINT_HELD;
+		if (r->job_id)
+			st->recent[recent_find(st, r->number)].print = st->print;
 		go(st, UI_GREETING);
 		st->changed = 1;
 		return;
 	}
 	switch (r->outcome) {
 	case CI_ALREADY_ADMITTED:
+		if (rec >= 0 && wall_ms - st->recent[rec].wall_ms < UI_REPEAT_MS) {
+			/* the same person a minute later: their badge is here, nobody need come */
+			st->repeat = 1;
+			st->repeat_print = st->recent[rec].print;
+			st->repeat_wall = st->recent[rec].printed_wall ? st->recent[rec].printed_wall
+								       : st->recent[rec].wall_ms;
+			st->sound = UI_SOUND_OK;
+		} else if (r->first.wall_ms && wall_ms - r->first.wall_ms < UI_REPEAT_MS
+			   && wall_ms >= r->first.wall_ms) {
+			st->repeat = 1;
+			st->repeat_print = UI_PRINT_NONE;
+			st->repeat_wall = r->first.wall_ms;
+			st->sound = UI_SOUND_OK;
+		}
 		ui_when_text(r->first.wall_ms, when, sizeof when);
 		snprintf(st->detail, sizeof st->detail, T(st, "First check-in: %s, kiosk %s."), when,
 			 r->first.kiosk);
@@ -221,10 +486,10 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 			snprintf(st->detail, sizeof st->detail, T(st, "This ticket is for: %s."), r->other_event);
 		break;
 	case CI_NOT_VALID_NOW: {
-		char from[32], to[32];
-		day_text(r->valid_from_day, from, sizeof from);
-		day_text(r->valid_from_day + (r->valid_days > 0 ? r->valid_days - 1 : 0), to, sizeof to);
-		snprintf(st->detail, sizeof st->detail, T(st, "The ticket is valid from %s to %s."), from, to);
+		char dates[128];
+		dates_text(st->lang, r->valid_from_day, r->valid_days, dates, sizeof dates);
+		snprintf(st->detail, sizeof st->detail, T(st, "The ticket is valid on these dates: %s."),
+			 dates);
 		break;
 	}
 	default:
@@ -232,18 +497,18 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 	}
 	go(st, UI_REFUSED);
 	st->changed = 1;
-	{
-		char p[200];
-		snprintf(p, sizeof p, "%s%s%.120s", outcome_short(st, r->outcome), st->name[0] ? ": " : "",
-			 st->name);
-		if (r->outcome != CI_UNKNOWN && r->outcome != CI_MALFORMED)
-			add_problem(st, p);
-	}
+	if (r->outcome != CI_UNKNOWN && r->outcome != CI_MALFORMED && !st->repeat)
+		add_problem(st, UI_PB_REFUSAL, r->outcome, st->name);
 }
 
 void ui_sm_printed(struct ui_state *st, int64_t number, int64_t now)
 {
+	int i;
 	st->now = now;
+	if ((i = recent_find(st, number)) >= 0) {
+		st->recent[i].print = UI_PRINT_DONE;
+		st->recent[i].printed_wall = wall_now(st);
+	}
 	if (st->screen == UI_GREETING && number == st->number && st->print != UI_PRINT_DONE) {
 		st->print = UI_PRINT_DONE;
 		st->print_since = now;
@@ -253,12 +518,15 @@ void ui_sm_printed(struct ui_state *st, int64_t number, int64_t now)
 
 void ui_sm_held(struct ui_state *st, int64_t number, enum printer_state state, int64_t now)
 {
+	int i;
 	st->now = now;
 	if (st->printer != state) {
 		st->printer = state;
 		if (state != PRINTER_READY)
-			add_problem(st, printq_state_text_in(st->lang, state));
+			add_problem(st, UI_PB_PRINTER, state, NULL);
 	}
+	if ((i = recent_find(st, number)) >= 0 && st->recent[i].print == UI_PRINT_QUEUED)
+		st->recent[i].print = UI_PRINT_HELD;
 	if (st->screen == UI_GREETING && number == st->number && st->print == UI_PRINT_QUEUED) {
 		st->print = UI_PRINT_HELD;
 		st->print_since = now;
@@ -272,7 +540,9 @@ void ui_sm_printer(struct ui_state *st, enum printer_state state, int64_t queued
 	st->now = now;
 	if (state != st->printer) {
 		if (state != PRINTER_READY)
-			add_problem(st, printq_state_text_in(st->lang, state));
+			add_problem(st, UI_PB_PRINTER, state, NULL);
+		else
+			resolve_problems(st, UI_PB_PRINTER);
 		st->printer = state;
 		st->changed = 1;
 	}
@@ -307,15 +577,29 @@ void ui_sm_scanner(struct ui_state *st, enum ui_scanner_state sc, int64_t now)
 	st->now = now;
 	if ((int)sc != st->scanner) {
 		if (sc == UI_SCANNER_GONE)
-			add_problem(st, T(st, "The camera was disconnected"));
+			add_problem(st, UI_PB_CAMERA_GONE, 0, NULL);
+		if (sc == UI_SCANNER_OK || sc == UI_SCANNER_ENDED) {
+			resolve_problems(st, UI_PB_CAMERA_GONE);
+			resolve_problems(st, UI_PB_CAMERA_NONE);
+		}
 		st->scanner = sc;
+		st->scanner_since = now;
 		st->changed = 1;
 	}
+}
+
+void ui_sm_code_seen(struct ui_state *st, int64_t now)
+{
+	st->now = now;
+	if (!st->seen_at || now - st->seen_at > 500)
+		st->changed = 1;
+	st->seen_at = now;
 }
 
 void ui_sm_wall(struct ui_state *st, int64_t wall_ms, int trusted)
 {
 	st->wall_ms = wall_ms;
+	st->wall_at = st->now;
 	st->clock_trusted = trusted;
 }
 
@@ -328,49 +612,112 @@ void ui_sm_turnout(struct ui_state *st, const struct ui_turnout *t)
 
 void ui_sm_done(struct ui_state *st, enum ui_req_kind kind, int rc, const char *name, int64_t now)
 {
-	const char *who = name && *name ? name : "-";
 	st->now = now;
 	st->changed = 1;
 	switch (kind) {
 	case UI_REQ_REPRINT:
-		if (rc == VK_OK)
-			snprintf(st->org_message, sizeof st->org_message, T(st, "Badge queued again for %s."), who);
-		else if (rc == VK_ERR_REPRINT_LIMIT || rc == VK_ERR_REPRINT_NEEDS_ORGANIZER)
-			snprintf(st->org_message, sizeof st->org_message,
-				 T(st, "%s has had every reprint allowed (setting badge.reprints_max)."), who);
-		else
-			snprintf(st->org_message, sizeof st->org_message,
-				 T(st, "%s is not checked in: no badge to reprint."), who);
+		org_say(st, rc == VK_OK ? UI_OM_REPRINT_OK
+			    : rc == VK_ERR_REPRINT_LIMIT || rc == VK_ERR_REPRINT_NEEDS_ORGANIZER ? UI_OM_REPRINT_MAX
+			    : UI_OM_REPRINT_NOT_IN, 0, name);
 		break;
 	case UI_REQ_UNDO:
-		if (rc == VK_OK)
-			snprintf(st->org_message, sizeof st->org_message,
-				 T(st, "Check-in of %s undone (kept in the log)."), who);
-		else
-			snprintf(st->org_message, sizeof st->org_message,
-				 T(st, "%s is not checked in: nothing to undo."), who);
+		org_say(st, rc == VK_OK ? UI_OM_UNDO_OK : UI_OM_UNDO_NOT_IN, 0, name);
+		if (rc == VK_OK && st->picked >= 0 && st->picked < st->n_hits)
+			recent_drop(st, st->hits[st->picked].number);
 		break;
 	case UI_REQ_CHECKIN:
 	case UI_REQ_WALKIN:
 		if (rc != VK_OK) {
 			/* the door thread could not record it: never leave the attendee guessing */
 			st->outcome = CI_OUTCOME_COUNT;
+			st->repeat = 0;
 			snprintf(st->name, sizeof st->name, "%s", name ? name : "");
 			st->detail[0] = '\0';
+			st->sound = UI_SOUND_REFUSED;
+			st->sound_id++;
 			go(st, UI_REFUSED);
-			add_problem(st, T(st, "A check-in could not be recorded"));
+			add_problem(st, UI_PB_NOT_RECORDED, 0, name);
 		}
 		break;
 	case UI_REQ_SET_CLOCK:
-		snprintf(st->org_message, sizeof st->org_message, "%s",
-			 rc == VK_OK ? T(st, "The clock is set.") : T(st, "The clock could not be set."));
+		org_say(st, rc == VK_OK ? UI_OM_CLOCK_OK : UI_OM_CLOCK_FAIL, 0, NULL);
 		break;
 	case UI_REQ_SETTING:
 		if (rc != VK_OK)
-			snprintf(st->org_message, sizeof st->org_message, "%s",
-				 T(st, "The setting could not be saved."));
+			org_say(st, UI_OM_SETTING_FAIL, 0, NULL);
 		break;
 	default:
+		break;
+	}
+}
+
+void ui_sm_org_text(const struct ui_state *st, int lang, char *out, size_t cap)
+{
+	const char *a = st->org_arg;
+	out[0] = '\0';
+	switch (st->org_msg) {
+	case UI_OM_SCANNED:
+		snprintf(out, cap, i18n_tr(lang, "Scanned: %s, %s"), a,
+			 checkin_outcome_short_in(lang, st->org_code));
+		break;
+	case UI_OM_REPRINT_OK:
+		snprintf(out, cap, i18n_tr(lang, "Badge queued again: %s"), a);
+		break;
+	case UI_OM_REPRINT_MAX:
+		snprintf(out, cap, i18n_tr(lang, "No reprint: every reprint allowed was used "
+					   "(setting badge.reprints_max). %s"), a);
+		break;
+	case UI_OM_REPRINT_NOT_IN:
+		snprintf(out, cap, i18n_tr(lang, "No reprint: not checked in, no badge yet. %s"), a);
+		break;
+	case UI_OM_UNDO_OK:
+		snprintf(out, cap, i18n_tr(lang, "Check-in undone (kept in the log): %s"), a);
+		break;
+	case UI_OM_UNDO_NOT_IN:
+		snprintf(out, cap, i18n_tr(lang, "Nothing to undo: not checked in. %s"), a);
+		break;
+	case UI_OM_CLOCK_OK:
+		snprintf(out, cap, "%s", i18n_tr(lang, "The clock is set."));
+		break;
+	case UI_OM_CLOCK_FAIL:
+		snprintf(out, cap, "%s", i18n_tr(lang, "The clock could not be set."));
+		break;
+	case UI_OM_SETTING_FAIL:
+		snprintf(out, cap, "%s", i18n_tr(lang, "The setting could not be saved."));
+		break;
+	default:
+		break;
+	}
+}
+
+void ui_sm_problem_text(const struct ui_state *st, int i, int lang, char *out, size_t cap)
+{
+	const char *a;
+	if (i < 0 || i >= st->n_problems) {
+		out[0] = '\0';
+		return;
+	}
+	a = st->problems[i].arg;
+	switch (st->problems[i].kind) {
+	case UI_PB_PRINTER:
+		snprintf(out, cap, "%s", printq_state_text_in(lang, st->problems[i].code));
+		break;
+	case UI_PB_CAMERA_GONE:
+		snprintf(out, cap, "%s", i18n_tr(lang, "The camera was disconnected"));
+		break;
+	case UI_PB_CAMERA_NONE:
+		snprintf(out, cap, "%s", i18n_tr(lang, "The camera shows no picture"));
+		break;
+	case UI_PB_PIN_LOCK:
+		snprintf(out, cap, "%s", i18n_tr(lang, "Organizer mode locked after wrong PINs"));
+		break;
+	case UI_PB_REFUSAL:
+		snprintf(out, cap, "%s%s%s", checkin_outcome_short_in(lang, st->problems[i].code),
+			 a[0] ? ": " : "", a);
+		break;
+	default:
+		snprintf(out, cap, "%s%s%s", i18n_tr(lang, "A check-in could not be recorded"),
+			 a[0] ? ": " : "", a);
 		break;
 	}
 }
@@ -383,7 +730,51 @@ static void search_now(struct ui_state *st)
 		int n = st->ops.find(st->ops.ctx, st->query, st->hits, UI_MAX_HITS);
 		st->n_hits = n > 0 ? n : 0;
 	}
+	/* the index may not know of the check-ins since it was built: this kiosk's own do */
+	for (int i = 0; i < st->n_hits; i++)
+		if (recent_find(st, st->hits[i].number) >= 0)
+			st->hits[i].admitted = 1;
+	st->scroll = 0;
 	st->changed = 1;
+}
+
+/* 1 when what was typed on the verify screen is the picked person's: the last three
+ * digits of the registration number, or the first three or more letters of the e-mail. */
+static int verify_ok(const struct ui_state *st)
+{
+	const struct search_hit *h = &st->hits[st->picked];
+	char typed[64], mail[160];
+	size_t n;
+	text_fold(st->verify, typed, sizeof typed);
+	n = strlen(typed);
+	if (n == 3 && strspn(typed, "0123456789") == 3)
+		return atoi(typed) == (int)(h->number % 1000);
+	text_fold(h->email, mail, sizeof mail);
+	return n >= 3 && strchr(mail, '@') && (size_t)(strchr(mail, '@') - mail) >= n
+	       && strncmp(mail, typed, n) == 0;
+}
+
+static void admit_picked(struct ui_state *st)
+{
+	struct ui_request rq = { .kind = UI_REQ_CHECKIN, .number = st->hits[st->picked].number };
+	snprintf(rq.a, sizeof rq.a, "%s", st->hits[st->picked].display);
+	request(st, &rq);
+}
+
+static void verify_enter(struct ui_state *st)
+{
+	if (!st->verify[0])
+		return;
+	if (verify_ok(st)) {
+		st->verify[0] = '\0';
+		admit_picked(st);
+		return;
+	}
+	st->verify[0] = '\0';
+	st->verify_wrong++;
+	st->changed = 1;
+	if (st->verify_wrong >= UI_VERIFY_TRIES)
+		go(st, UI_WELCOME); /* no guessing a stranger's badge out of the kiosk */
 }
 
 static int letters_kbd(const struct ui_state *st)
@@ -413,15 +804,22 @@ static void type_text(struct ui_state *st, const char *text)
 		char ch[8];
 		char *f = st->field[st->focus];
 		size_t n = strlen(f);
-		if (st->focus == 0 && strlen(text) < sizeof ch && (n == 0 || f[n - 1] == ' ' || f[n - 1] == '-')) {
+		if (strlen(text) < sizeof ch
+		    && (st->shift || (st->focus == 0 && (n == 0 || f[n - 1] == ' ' || f[n - 1] == '-')))) {
 			snprintf(ch, sizeof ch, "%s", text);
 			capitalise(ch, sizeof ch);
 			append(f, sizeof st->field[0], ch);
 		} else {
 			append(f, sizeof st->field[0], text);
 		}
+		st->shift = 0; /* one letter, as on a phone */
+		st->changed = 1;
+	} else if (st->screen == UI_VERIFY) {
+		append(st->verify, sizeof st->verify, text);
 		st->changed = 1;
 	} else if (st->screen == UI_PIN) {
+		if (st->pin_locked_until > st->now)
+			return;
 		for (const char *p = text; *p; p++)
 			if (*p >= '0' && *p <= '9' && strlen(st->pin_typed) < sizeof st->pin_typed - 1) {
 				char d[2] = { *p, 0 };
@@ -440,6 +838,8 @@ static void backspace(struct ui_state *st)
 		text_utf8_pop(st->field[st->focus]);
 	} else if (st->screen == UI_PIN) {
 		text_utf8_pop(st->pin_typed);
+	} else if (st->screen == UI_VERIFY) {
+		text_utf8_pop(st->verify);
 	}
 	st->changed = 1;
 }
@@ -451,7 +851,7 @@ static void pin_enter(struct ui_state *st)
 	if (strcmp(st->pin_typed, st->pin) == 0) {
 		st->pin_wrong = 0;
 		st->pin_typed[0] = '\0';
-		st->org_message[0] = '\0';
+		st->org_msg = UI_OM_NONE;
 		go(st, UI_ORG);
 		{
 			struct ui_request rq = { .kind = UI_REQ_STATS };
@@ -464,7 +864,7 @@ static void pin_enter(struct ui_state *st)
 	if (st->pin_wrong >= UI_PIN_TRIES) {
 		st->pin_locked_until = st->now + UI_PIN_LOCK_MS;
 		st->pin_wrong = 0;
-		add_problem(st, T(st, "Organizer mode locked after wrong PINs"));
+		add_problem(st, UI_PB_PIN_LOCK, 0, NULL);
 	}
 	st->changed = 1;
 }
@@ -517,6 +917,8 @@ static void press(struct ui_state *st, const char *name)
 			type_text(st, text);
 		else if (k == 2)
 			backspace(st);
+		else if (k == 4)
+			st->shift = !st->shift;
 		else if (st->kbd < 0)
 			st->kbd = letters_kbd(st);
 		st->changed = 1;
@@ -540,7 +942,7 @@ static void press(struct ui_state *st, const char *name)
 	case UI_FIND:
 		if (strcmp(name, "back") == 0) {
 			go(st, st->purpose == UI_FOR_CHECKIN ? UI_WELCOME : UI_ORG);
-		} else if (strcmp(name, "walkin") == 0 && st->walkins) {
+		} else if (strcmp(name, "walkin") == 0 && st->walkins && st->query[0] && !st->n_hits) {
 			memset(st->field, 0, sizeof st->field);
 			/* what was typed to search is most likely the name: keep it, capitalised */
 			st->field[0][0] = '\0';
@@ -569,6 +971,11 @@ static void press(struct ui_state *st, const char *name)
 	case UI_CONFIRM:
 		if (strcmp(name, "no") == 0) {
 			go(st, UI_FIND);
+		} else if (strcmp(name, "yes") == 0 && st->purpose == UI_FOR_CHECKIN && st->findme_verify) {
+			st->verify[0] = '\0';
+			st->verify_wrong = 0;
+			st->kbd = UI_KBD_SYM;
+			go(st, UI_VERIFY);
 		} else if (strcmp(name, "yes") == 0) {
 			struct ui_request rq = { .number = st->hits[st->picked].number };
 			rq.kind = st->purpose == UI_FOR_CHECKIN ? UI_REQ_CHECKIN
@@ -576,10 +983,16 @@ static void press(struct ui_state *st, const char *name)
 			snprintf(rq.a, sizeof rq.a, "%s", st->hits[st->picked].display);
 			request(st, &rq);
 			if (st->purpose != UI_FOR_CHECKIN) {
-				st->org_message[0] = '\0';
+				st->org_msg = UI_OM_NONE;
 				go(st, UI_ORG);
 			}
 		}
+		break;
+	case UI_VERIFY:
+		if (strcmp(name, "back") == 0)
+			go(st, UI_FIND);
+		else if (strcmp(name, "verify-ok") == 0)
+			verify_enter(st);
 		break;
 	case UI_WALKIN:
 		if (strcmp(name, "back") == 0)
@@ -613,8 +1026,8 @@ static void press(struct ui_state *st, const char *name)
 			go(st, UI_CLOCK);
 		} else if (strcmp(name, "default-lang") == 0) {
 			struct ui_request rq = { .kind = UI_REQ_SETTING };
+			/* the attendees' language; the organizer keeps reading theirs until Lock */
 			st->default_lang = (st->default_lang + 1) % i18n_lang_count();
-			st->lang = st->default_lang;
 			snprintf(rq.a, sizeof rq.a, "ui.lang");
 			snprintf(rq.b, sizeof rq.b, "%s", i18n_lang_code(st->default_lang));
 			request(st, &rq);
@@ -623,6 +1036,12 @@ static void press(struct ui_state *st, const char *name)
 			struct ui_request rq = { .kind = UI_REQ_STATS };
 			request(st, &rq);
 		} else if (strcmp(name, "quit") == 0) {
+			st->quit_confirm = 1;
+			st->changed = 1;
+		} else if (strcmp(name, "quit-no") == 0) {
+			st->quit_confirm = 0;
+			st->changed = 1;
+		} else if (strcmp(name, "quit-yes") == 0 && st->quit_confirm) {
 			struct ui_request rq = { .kind = UI_REQ_QUIT };
 			st->quit = 1;
 			request(st, &rq);
@@ -716,6 +1135,8 @@ void ui_sm_key(struct ui_state *st, enum ui_key key, int64_t now)
 			request(st, &rq);
 		} else if (st->screen == UI_PIN)
 			pin_enter(st);
+		else if (st->screen == UI_VERIFY)
+			verify_enter(st);
 		else if (st->screen == UI_WALKIN)
 			walkin_submit(st);
 		else if (st->screen == UI_FIND && st->n_hits > 0) {
@@ -727,7 +1148,7 @@ void ui_sm_key(struct ui_state *st, enum ui_key key, int64_t now)
 	case UI_KEY_ESCAPE:
 		if (st->screen == UI_CLOCK || (st->screen == UI_FIND && st->purpose != UI_FOR_CHECKIN))
 			go(st, UI_ORG);
-		else if (st->screen == UI_CONFIRM || st->screen == UI_WALKIN)
+		else if (st->screen == UI_CONFIRM || st->screen == UI_WALKIN || st->screen == UI_VERIFY)
 			go(st, UI_FIND);
 		else
 			go(st, UI_WELCOME);
@@ -738,7 +1159,7 @@ void ui_sm_key(struct ui_state *st, enum ui_key key, int64_t now)
 /* ---- timeouts -------------------------------------------------------------------------- */
 void ui_sm_tick(struct ui_state *st, int64_t now)
 {
-	int64_t on = now - st->since, idle = now - st->last_input;
+	int64_t on = now - st->since, idle = now - st->last_input, prev = st->now;
 	st->now = now;
 	switch (st->screen) {
 	case UI_WELCOME:
@@ -756,10 +1177,13 @@ void ui_sm_tick(struct ui_state *st, int64_t now)
 	case UI_REFUSED:
 		if (on > UI_REFUSED_MS)
 			go(st, UI_WELCOME);
+		else if ((prev - st->since) / 1000 != on / 1000)
+			st->changed = 1; /* the countdown to the start */
 		break;
 	case UI_FIND:
 	case UI_CONFIRM:
 	case UI_WALKIN:
+	case UI_VERIFY:
 		if (idle > UI_IDLE_MS)
 			go(st, st->purpose == UI_FOR_CHECKIN || st->screen == UI_WALKIN ? UI_WELCOME : UI_ORG);
 		break;
@@ -769,12 +1193,44 @@ void ui_sm_tick(struct ui_state *st, int64_t now)
 		break;
 	case UI_ORG:
 	case UI_CLOCK:
-		if (idle > UI_ORG_IDLE_MS)
+		if (idle > UI_ORG_IDLE_MS) {
 			go(st, UI_WELCOME);
+		} else if (st->screen == UI_ORG && now - st->stats_at >= UI_STATS_MS) {
+			/* the turnout keeps itself current while the organizer watches */
+			struct ui_request rq = { .kind = UI_REQ_STATS };
+			st->stats_at = now;
+			request(st, &rq);
+		}
 		break;
 	default:
 		break;
 	}
 	if (st->screen == UI_PIN && st->pin_locked_until && now / 1000 != (now - 1) / 1000)
 		st->changed = 1; /* the lockout countdown */
+	if (st->pin_locked_until && st->pin_locked_until <= now && problem_open(st, UI_PB_PIN_LOCK))
+		resolve_problems(st, UI_PB_PIN_LOCK);
+	if (st->scanner == UI_SCANNER_NONE && now - st->scanner_since >= UI_CAMERA_WAIT_MS
+	    && !problem_open(st, UI_PB_CAMERA_NONE)) {
+		add_problem(st, UI_PB_CAMERA_NONE, 0, NULL);
+		st->changed = 1; /* the welcome screen stops promising a camera */
+	}
+}
+
+void ui_sm_drag(struct ui_state *st, int dy, int w, int h, int64_t now)
+{
+	struct ui_dlist *dl = malloc(sizeof *dl);
+	int before = st->scroll;
+	if (!dl)
+		return;
+	st->now = now;
+	st->last_input = now;
+	ui_sm_layout(st, w, h, dl);
+	st->scroll -= (int)lround(dy / (dl->scale > 0 ? dl->scale : 1));
+	if (st->scroll > dl->scroll_max)
+		st->scroll = dl->scroll_max;
+	if (st->scroll < 0)
+		st->scroll = 0;
+	if (st->scroll != before)
+		st->changed = 1;
+	free(dl);
 }

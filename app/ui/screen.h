@@ -34,6 +34,7 @@ enum ui_screen {
 	UI_PIN,           /* the organizer's PIN */
 	UI_ORG,           /* organizer: turnout, printer, scanner, actions */
 	UI_CLOCK,         /* organizer: set the clock */
+	UI_VERIFY,        /* Find me: something only the person knows, before the badge prints */
 	UI_SCREEN_COUNT
 };
 /* Stable lower-case name ("welcome", "greeting", ...) for logs and scenarios. */
@@ -56,6 +57,8 @@ enum ui_item_flags {
 	UI_BOLD = 4,
 	UI_DISABLED = 8,  /* a button that does nothing now (drawn, not tappable) */
 	UI_MIDDLE = 16,   /* centred vertically */
+	UI_SCROLLS = 32,  /* part of a list a finger scrolls: a press may start a drag, so a
+			   * tap is taken when the finger lifts without moving */
 };
 
 #define UI_TEXT_MAX 320
@@ -70,13 +73,28 @@ struct ui_item {
 	char text[UI_TEXT_MAX];
 };
 
-#define UI_MAX_ITEMS 200
+enum ui_sound { UI_SOUND_NONE = 0, UI_SOUND_OK, UI_SOUND_REFUSED };
+enum ui_camera_side { UI_CAM_BEHIND = 0, UI_CAM_TOP, UI_CAM_LEFT, UI_CAM_RIGHT, UI_CAM_BOTTOM };
+
+#define UI_MAX_ITEMS 400
 struct ui_dlist {
 	int w, h;
 	int n;
 	double scale;         /* 1.0 at 800x480 */
+	int scroll_max;       /* how far the screen's list can scroll, px at scale 1 (0: fits) */
+	int sound;            /* enum ui_sound to play once for sound_id (0 = silence) */
+	uint32_t sound_id;    /* a new value plays the sound; a repeated one does not */
+	int code_seen;        /* the preview's guide frame turns green: a code is in view */
 	struct ui_item item[UI_MAX_ITEMS];
 };
+
+/* Measures text as it will be drawn (ui.c installs SDL2_ttf's measure when it opens the
+ * window): width in pixels of utf8 at size px, bold or not. Layouts size buttons and chips
+ * with it. Without one, a width is estimated from the number of characters. */
+typedef int (*ui_measure_fn)(void *ctx, const char *utf8, int px, int bold);
+void ui_set_measure(ui_measure_fn fn, void *ctx);
+/* The width text takes at px through the installed measure (or the estimate). */
+int ui_text_width(const char *utf8, int px, int bold);
 
 /* ---- requests to the door thread ------------------------------------------------------- */
 enum ui_req_kind {
@@ -98,7 +116,7 @@ struct ui_request {
 };
 
 /* What the organizer screen shows of the turnout (filled from db_stats). */
-#define UI_MAX_CATS 6
+#define UI_MAX_CATS 24
 struct ui_turnout {
 	int valid;
 	int64_t registered, admitted, this_hour, reprints, undos;
@@ -125,9 +143,12 @@ struct ui_ops {
 	int (*find)(void *ctx, const char *query, struct search_hit *hits, int max);
 };
 
-#define UI_MAX_HITS 6
+#define UI_MAX_HITS 60                 /* results Find me holds (the list scrolls) */
 #define UI_MAX_REQUESTS 16
-#define UI_MAX_PROBLEMS 4
+#define UI_MAX_PROBLEMS 8
+#define UI_MAX_RECENT 32               /* check-ins this kiosk remembers for a 2nd scan */
+#define UI_MAX_CAT_STYLES 16           /* categories given a colour or an English name */
+#define UI_VERIFY_TRIES 3              /* wrong answers before Find me starts over */
 #define UI_PIN_TRIES 5                 /* wrong PINs before the lockout */
 #define UI_PIN_LOCK_MS (5 * 60 * 1000) /* lockout after UI_PIN_TRIES wrong PINs */
 #define UI_DEFAULT_PIN "2580"          /* until the organizer changes it (setting ui.pin) */
@@ -135,10 +156,27 @@ struct ui_ops {
 /* Timeouts, ms */
 #define UI_GREETING_MS 6000   /* greeting after the badge printed (or was held) */
 #define UI_REFUSED_MS 10000
+#define UI_REPEAT_MS (10 * 60 * 1000) /* a second scan this soon: the badge is in the tray */
+#define UI_CAMERA_WAIT_MS 5000  /* no picture this long: the camera is not working */
+#define UI_STATS_MS 5000        /* the organizer screen's turnout refreshes itself */
 #define UI_IDLE_MS 45000      /* find / confirm / walk-in / PIN left alone */
 #define UI_ORG_IDLE_MS 120000 /* organizer mode locks itself */
 
 enum ui_find_purpose { UI_FOR_CHECKIN = 0, UI_FOR_REPRINT, UI_FOR_UNDO };
+
+/* What the organizer's message line says (rendered in the organizer's language when drawn,
+ * so switching the kiosk's default language does not leave it in another one). */
+enum ui_org_msg {
+	UI_OM_NONE = 0, UI_OM_SCANNED, UI_OM_REPRINT_OK, UI_OM_REPRINT_MAX, UI_OM_REPRINT_NOT_IN,
+	UI_OM_UNDO_OK, UI_OM_UNDO_NOT_IN, UI_OM_CLOCK_OK, UI_OM_CLOCK_FAIL, UI_OM_SETTING_FAIL,
+};
+/* A line of the organizer's problem log (also rendered when drawn). */
+enum ui_problem {
+	UI_PB_PRINTER = 0, /* code: enum printer_state */
+	UI_PB_CAMERA_GONE, UI_PB_CAMERA_NONE, UI_PB_PIN_LOCK,
+	UI_PB_REFUSAL,     /* code: enum checkin_outcome; arg: the name */
+	UI_PB_NOT_RECORDED,
+};
 
 struct ui_state {
 	enum ui_screen screen;
@@ -174,10 +212,38 @@ struct ui_state {
 				       * other alphabet, 2 = digits and symbols */
 	char field[3][128];           /* walk-in: name, organization, email */
 	int focus;                    /* walk-in: which field the keyboard types into */
+	int shift;                    /* walk-in: the next letter in capitals (the Shift key) */
 	char note[256];               /* a line under the form ("Type your name") */
 	char wedge[256];              /* welcome: what a keyboard-wedge scanner typed so far */
 
 	/* organizer */
+	int scroll;                   /* the result list scrolled by, px at scale 1 */
+	char verify[32];              /* verify screen: what the person typed */
+	int verify_wrong;
+
+	/* settings (ui_sm_setting) */
+	int findme_verify;            /* ask for proof before a name search prints a badge */
+	int sound_on;
+	int bilingual;                /* welcome and refusals also in a second language */
+	int camera_side;              /* enum ui_camera_side */
+	struct { char name[64]; char en[64]; uint32_t color; int has_color; }
+		cat_style[UI_MAX_CAT_STYLES];
+	int n_cat_style;
+
+	/* what this kiosk admitted lately (a second scan of the same ticket) */
+	struct { int64_t number, wall_ms, printed_wall; int print; } recent[UI_MAX_RECENT];
+	int n_recent;
+	int repeat;                   /* refusal screen: a second scan of a fresh check-in */
+	int repeat_print;             /* its enum ui_print_progress */
+	int64_t repeat_wall;          /* when its badge printed (or it was admitted) */
+	int64_t wall_at;              /* the monotonic time wall_ms was taken */
+	int64_t seen_at;              /* a code was seen by the camera (guide frame green) */
+	int sound;                    /* enum ui_sound of the latest outcome */
+	uint32_t sound_id;
+	int64_t scanner_since;        /* the camera state began */
+	int64_t stats_at;             /* the organizer's turnout was last asked for */
+	int quit_confirm;             /* organizer: "Close the kiosk?" is asked */
+
 	char pin[16];                 /* the PIN that opens organizer mode */
 	char pin_typed[16];
 	int pin_wrong;
@@ -190,8 +256,11 @@ struct ui_state {
 	int64_t wall_ms;              /* the kiosk's wall clock now (for the clock screen) */
 	int clock_trusted;
 	int64_t clock_delta;          /* clock screen: the shift being set */
-	char org_message[256];        /* the result of the last organizer action */
-	struct { int64_t at_wall; char text[200]; } problems[UI_MAX_PROBLEMS];
+	int org_msg;                  /* enum ui_org_msg: the result of the last organizer action */
+	int org_code;
+	char org_arg[256];
+	struct { int kind, code, resolved; int64_t at_wall, resolved_wall; char arg[128]; }
+		problems[UI_MAX_PROBLEMS];
 	int n_problems;
 	int quit;                     /* the organizer chose Quit */
 
@@ -235,6 +304,34 @@ enum ui_key { UI_KEY_BACKSPACE, UI_KEY_ENTER, UI_KEY_ESCAPE };
 void ui_sm_key(struct ui_state *st, enum ui_key key, int64_t now);
 /* Time passes: screens time out. */
 void ui_sm_tick(struct ui_state *st, int64_t now);
+
+/* A setting the screens follow (the door passes every ui.* setting at start):
+ *   ui.findme_verify on|off   ask for the last 3 digits of the registration number or the
+ *                             first letters of the e-mail before Find me prints (on)
+ *   ui.sound on|off           a short tone on success, another on a refusal (on)
+ *   ui.bilingual on|off       welcome and refusals also in a second language (on)
+ *   ui.camera_side behind|top|left|right|bottom   an arrow shows where the camera is
+ *   ui.category_colors  "Спікер=#1E88E5; Волонтер=#2E7D32"  a category's colour
+ *   ui.category_en      "Спікер=Speaker; Учасник=Participant" English names of categories
+ * Returns 1 when key is one of these and value was taken, 0 otherwise. */
+int ui_sm_setting(struct ui_state *st, const char *key, const char *value);
+/* Reads every setting above through get (the door's settings reader: it returns 0 and
+ * fills buf when the key is set); absent ones keep their defaults. The screens never speak
+ * SQL themselves. */
+typedef int (*ui_setting_fn)(void *ctx, const char *key, char *buf, size_t len);
+void ui_sm_load_settings(struct ui_state *st, ui_setting_fn get, void *ctx);
+/* The camera sees a code now (it is being decoded): the guide frame turns green. */
+void ui_sm_code_seen(struct ui_state *st, int64_t now);
+/* A finger dragged dy pixels (down is positive) over a w x h window: the list scrolls. */
+void ui_sm_drag(struct ui_state *st, int dy, int w, int h, int64_t now);
+/* The organizer's message line and a problem-log line as text in lang. */
+void ui_sm_org_text(const struct ui_state *st, int lang, char *out, size_t cap);
+void ui_sm_problem_text(const struct ui_state *st, int i, int lang, char *out, size_t cap);
+/* A category's colour (the organizer's choice, else a readable default) and the name to
+ * show to a guest in lang: in English, the organizer's English name (ui.category_en), else
+ * the usual one for common categories (Спікер: Speaker), else the name as it is. */
+uint32_t ui_category_color(const struct ui_state *st, const char *category);
+const char *ui_category_name(const struct ui_state *st, const char *category, int lang);
 
 /* Builds the display list of the current screen for a w x h window. */
 void ui_sm_layout(const struct ui_state *st, int w, int h, struct ui_dlist *out);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The kiosk's window (ui.h): SDL2 window and renderer, text fitted into rectangles,
- * display lists drawn, frames read back, SDL events translated.
+ * display lists drawn, frames read back, SDL events translated, the two short sounds.
  *
- * Map: opening and closing; fonts and the text cache; fitting text; drawing; reading the
- * frame back; events.
+ * Map: opening and closing; sounds; fonts and the text cache; fitting text; drawing;
+ * reading the frame back; events.
  *
  * Text is the costly part of a frame: each distinct (text, size, box) is measured,
  * wrapped and rasterised once and kept as textures in a small cache, so a screen that
@@ -13,6 +13,7 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@
 #define NOTO_DIR "/usr/share/fonts/truetype/noto/"
 #define DEJAVU_DIR "/usr/share/fonts/truetype/dejavu/"
 #define CACHE_SLOTS 256
-#define MAX_LINES 4
+#define MAX_LINES 8
 
 struct fitted {
 	int used;
@@ -34,6 +35,7 @@ struct fitted {
 	uint32_t fg;
 	/* the result */
 	int size, n;
+	int cut;                 /* an ellipsis ended it, or a word was wider than the box */
 	SDL_Texture *line[MAX_LINES];
 	int lw[MAX_LINES], lh;
 };
@@ -50,9 +52,21 @@ struct ui {
 	int pv_w, pv_h;
 	uint8_t *pixels;         /* the last kept frame, RGB888 as 0x00RRGGBB words */
 	int px_w, px_h;
-	int drawn_px[UI_MAX_ITEMS];
+	struct ui_drawn drawn[UI_MAX_ITEMS];
 	int sdl_started, ttf_started;
+	/* sounds */
+	SDL_AudioDeviceID audio;
+	int audio_started;
+	uint32_t sound_id;       /* the display list's sound_id last played */
+	int last_sound;
+	/* a finger on a list: taps wait for the lift, moves scroll */
+	int touch_down, touch_moved;
+	float touch_x, touch_y, touch_last_y;
+	char touch_name[40];
 };
+
+/* SDL2_ttf's width of a text at px, for the layouts (ui_set_measure). */
+static int measure(void *ctx, const char *utf8, int px, int bold);
 
 /* ---- opening and closing --------------------------------------------------------------- */
 static TTF_Font *open_font(const char *a, const char *b)
@@ -63,6 +77,70 @@ static TTF_Font *open_font(const char *a, const char *b)
 	if (f)
 		TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
 	return f;
+}
+
+/* ---- sounds ---------------------------------------------------------------------------- */
+#define AUDIO_RATE 22050
+
+/* Opens the default audio output for the two tones. No sound card, no driver: the kiosk
+ * stays silent and works on. Headless uses SDL's dummy driver (nothing is heard). */
+static void open_audio(struct ui *ui, int headless)
+{
+	SDL_AudioSpec want, have;
+	if (headless)
+		SDL_SetHintWithPriority(SDL_HINT_AUDIODRIVER, "dummy", SDL_HINT_OVERRIDE);
+	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
+		return;
+	ui->audio_started = 1;
+	memset(&want, 0, sizeof want);
+	want.freq = AUDIO_RATE;
+	want.format = AUDIO_S16SYS;
+	want.channels = 1;
+	want.samples = 1024;
+	ui->audio = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
+	if (ui->audio)
+		SDL_PauseAudioDevice(ui->audio, 0);
+}
+
+/* Queues a tone of hz for ms, faded in and out so it does not click. */
+static void tone(struct ui *ui, double hz, int ms)
+{
+	int n = AUDIO_RATE * ms / 1000, fade = AUDIO_RATE / 200;
+	int16_t *buf = malloc((size_t)n * sizeof *buf);
+	if (!buf)
+		return;
+	for (int i = 0; i < n; i++) {
+		double env = 1.0;
+		if (i < fade)
+			env = (double)i / fade;
+		else if (n - i < fade)
+			env = (double)(n - i) / fade;
+		buf[i] = (int16_t)(9000.0 * env * sin(2.0 * M_PI * hz * i / AUDIO_RATE));
+	}
+	SDL_QueueAudio(ui->audio, buf, (Uint32)((size_t)n * sizeof *buf));
+	free(buf);
+}
+
+/* Success: two short rising notes; a refusal: one low, longer note. Different enough to
+ * tell apart without looking. */
+static void play(struct ui *ui, int kind)
+{
+	ui->last_sound = kind;
+	if (!ui->audio)
+		return;
+	SDL_ClearQueuedAudio(ui->audio);
+	if (kind == UI_SOUND_OK) {
+		tone(ui, 880, 90);
+		tone(ui, 1320, 140);
+	} else if (kind == UI_SOUND_REFUSED) {
+		tone(ui, 330, 160);
+		tone(ui, 247, 260);
+	}
+}
+
+int ui_last_sound(struct ui *ui)
+{
+	return ui->last_sound;
 }
 
 int ui_open(const struct ui_config *cfg, struct ui **out, char *why, size_t why_len)
@@ -134,6 +212,8 @@ int ui_open(const struct ui_config *cfg, struct ui **out, char *why, size_t why_
 	for (int i = 0; i < 4; i++)
 		ui->font_size[i] = 24;
 	SDL_StartTextInput();
+	ui_set_measure(measure, ui);
+	open_audio(ui, cfg->headless);
 	*out = ui;
 	return VK_OK;
 fail:
@@ -153,6 +233,11 @@ void ui_close(struct ui *ui)
 {
 	if (!ui)
 		return;
+	ui_set_measure(NULL, NULL);
+	if (ui->audio)
+		SDL_CloseAudioDevice(ui->audio);
+	if (ui->audio_started)
+		SDL_QuitSubSystem(SDL_INIT_AUDIO);
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		cache_drop(&ui->cache[i]);
 	if (ui->preview)
@@ -221,6 +306,16 @@ static TTF_Font *pick_font(struct ui *ui, const char *s, int bold, int px)
 	if (ui->font_size[slot] != px && TTF_SetFontSize(f, px) == 0)
 		ui->font_size[slot] = px;
 	return f;
+}
+
+static int measure(void *ctx, const char *utf8, int px, int bold)
+{
+	struct ui *ui = ctx;
+	int w = 0, h = 0;
+	TTF_Font *f = pick_font(ui, utf8, bold != 0, px);
+	if (TTF_SizeUTF8(f, utf8, &w, &h) != 0)
+		return 0;
+	return w;
 }
 
 static int text_width(TTF_Font *f, const char *s, size_t len)
@@ -300,8 +395,12 @@ static void fit(struct ui *ui, const struct ui_item *it, struct fitted *f)
 			max_lines = 1;
 		if (max_lines > MAX_LINES)
 			max_lines = MAX_LINES;
-		if (wrap(font, it->text, inner_w, max_lines, &ls) || size <= it->min_px)
+		/* it fits when its lines are as wide as the box and one line is no taller */
+		if ((lh <= it->r.h && wrap(font, it->text, inner_w, max_lines, &ls)) || size <= it->min_px) {
+			if (size <= it->min_px)
+				wrap(font, it->text, inner_w, max_lines, &ls);
 			break;
+		}
 		size = size * 9 / 10;
 		if (size < it->min_px)
 			size = it->min_px;
@@ -313,6 +412,7 @@ static void fit(struct ui *ui, const struct ui_item *it, struct fitted *f)
 		ls.start[0] = 0;
 		ls.len[0] = strlen(it->text);
 	}
+	f->cut = 0;
 	for (int i = 0; i < ls.n; i++) {
 		SDL_Surface *s;
 		size_t len = ls.len[i];
@@ -321,6 +421,7 @@ static void fit(struct ui *ui, const struct ui_item *it, struct fitted *f)
 		buf[len] = '\0';
 		/* the last line of a text that did not fit ends with an ellipsis */
 		if (last && (ls.start[i] + len < strlen(it->text) || text_width(font, buf, len) > inner_w)) {
+			f->cut = 1;
 			while (len > 0 && text_width(font, buf, len) + text_width(font, "…", 3) > inner_w) {
 				do
 					len--;
@@ -392,10 +493,10 @@ static void outline(struct ui *ui, struct ui_rect r, uint32_t rgb, int t)
 	fill(ui, (struct ui_rect){ r.x + r.w - t, r.y, t, r.h }, rgb);
 }
 
-static int draw_text(struct ui *ui, const struct ui_item *it)
+static int draw_text(struct ui *ui, const struct ui_item *it, struct ui_drawn *d)
 {
 	struct fitted *f;
-	int total, y, pad;
+	int total, y, pad, x0 = 1 << 30, x1 = -(1 << 30);
 	if (!it->text[0])
 		return 0;
 	f = fitted_for(ui, it);
@@ -414,7 +515,16 @@ static int draw_text(struct ui *ui, const struct ui_item *it)
 		dst.y = y + i * f->lh;
 		SDL_QueryTexture(f->line[i], NULL, NULL, &dst.w, &dst.h);
 		SDL_RenderCopy(ui->ren, f->line[i], NULL, &dst);
+		if (dst.x < x0)
+			x0 = dst.x;
+		if (dst.x + f->lw[i] > x1)
+			x1 = dst.x + f->lw[i];
 	}
+	d->px = f->size;
+	d->cut = f->cut;
+	d->lines = f->n;
+	if (f->n)
+		d->ink = (struct ui_rect){ x0, y, x1 - x0, total };
 	return f->size;
 }
 
@@ -429,21 +539,30 @@ static void draw_preview(struct ui *ui, const struct ui_item *it)
 		SDL_Rect dst = { 0, 0, (int)(ui->pv_w * s), (int)(ui->pv_h * s) };
 		dst.x = r.x + (r.w - dst.w) / 2;
 		dst.y = r.y + (r.h - dst.h) / 2;
-		SDL_RenderCopy(ui->ren, ui->preview, NULL, &dst);
+		/* mirrored, as a selfie camera: moving the phone left moves it left on screen */
+		SDL_RenderCopyEx(ui->ren, ui->preview, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
 	}
-	/* the guide frame: four corners of a square where the code should be */
+	/* the guide frame: four corners of a square where the code should be, each drawn
+	 * twice: a dark edge that shows on a bright page, the colour (blue, green when a code
+	 * is seen) inside it */
 	side = (r.w < r.h ? r.w : r.h) * 7 / 10;
 	g = (struct ui_rect){ r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side };
-	t = side / 40 < 3 ? 3 : side / 40;
+	t = side / 30 < 4 ? 4 : side / 30;
 	arm = side / 4;
-	fill(ui, (struct ui_rect){ g.x, g.y, arm, t }, 0xFFFFFF);
-	fill(ui, (struct ui_rect){ g.x, g.y, t, arm }, 0xFFFFFF);
-	fill(ui, (struct ui_rect){ g.x + side - arm, g.y, arm, t }, 0xFFFFFF);
-	fill(ui, (struct ui_rect){ g.x + side - t, g.y, t, arm }, 0xFFFFFF);
-	fill(ui, (struct ui_rect){ g.x, g.y + side - t, arm, t }, 0xFFFFFF);
-	fill(ui, (struct ui_rect){ g.x, g.y + side - arm, t, arm }, 0xFFFFFF);
-	fill(ui, (struct ui_rect){ g.x + side - arm, g.y + side - t, arm, t }, 0xFFFFFF);
-	fill(ui, (struct ui_rect){ g.x + side - t, g.y + side - arm, t, arm }, 0xFFFFFF);
+	for (int pass = 0; pass < 2; pass++) {
+		int e = pass ? 0 : 2;             /* the dark edge is 2 px wider all round */
+		uint32_t c = pass ? it->fg : 0x000000u;
+		struct ui_rect q = { g.x - e, g.y - e, side + 2 * e, side + 2 * e };
+		int tt = t + 2 * e, aa = arm + 2 * e;
+		fill(ui, (struct ui_rect){ q.x, q.y, aa, tt }, c);
+		fill(ui, (struct ui_rect){ q.x, q.y, tt, aa }, c);
+		fill(ui, (struct ui_rect){ q.x + q.w - aa, q.y, aa, tt }, c);
+		fill(ui, (struct ui_rect){ q.x + q.w - tt, q.y, tt, aa }, c);
+		fill(ui, (struct ui_rect){ q.x, q.y + q.h - tt, aa, tt }, c);
+		fill(ui, (struct ui_rect){ q.x, q.y + q.h - aa, tt, aa }, c);
+		fill(ui, (struct ui_rect){ q.x + q.w - aa, q.y + q.h - tt, aa, tt }, c);
+		fill(ui, (struct ui_rect){ q.x + q.w - tt, q.y + q.h - aa, tt, aa }, c);
+	}
 }
 
 void ui_preview(struct ui *ui, const uint8_t *gray, int w, int h, int stride)
@@ -480,11 +599,16 @@ void ui_preview(struct ui *ui, const uint8_t *gray, int w, int h, int stride)
 int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep)
 {
 	ui->frame++;
+	if (dl->sound_id != ui->sound_id) {
+		ui->sound_id = dl->sound_id;
+		if (dl->sound)
+			play(ui, dl->sound);
+	}
 	color(ui, 0xFFFFFF);
 	SDL_RenderClear(ui->ren);
 	for (int i = 0; i < dl->n; i++) {
 		const struct ui_item *it = &dl->item[i];
-		ui->drawn_px[i] = 0;
+		memset(&ui->drawn[i], 0, sizeof ui->drawn[i]);
 		switch (it->kind) {
 		case UI_IT_BOX:
 			fill(ui, it->r, it->bg);
@@ -494,10 +618,10 @@ int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep)
 			break;
 		case UI_IT_BUTTON:
 			fill(ui, it->r, it->bg);
-			ui->drawn_px[i] = draw_text(ui, it);
+			draw_text(ui, it, &ui->drawn[i]);
 			break;
 		case UI_IT_TEXT:
-			ui->drawn_px[i] = draw_text(ui, it);
+			draw_text(ui, it, &ui->drawn[i]);
 			break;
 		case UI_IT_PREVIEW:
 			draw_preview(ui, it);
@@ -525,7 +649,17 @@ int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep)
 
 int ui_drawn_px(struct ui *ui, int item)
 {
-	return item >= 0 && item < UI_MAX_ITEMS ? ui->drawn_px[item] : 0;
+	return item >= 0 && item < UI_MAX_ITEMS ? ui->drawn[item].px : 0;
+}
+
+int ui_drawn(struct ui *ui, int item, struct ui_drawn *out)
+{
+	if (item < 0 || item >= UI_MAX_ITEMS) {
+		memset(out, 0, sizeof *out);
+		return 0;
+	}
+	*out = ui->drawn[item];
+	return out->px;
 }
 
 /* ---- reading the frame back ------------------------------------------------------------ */
@@ -572,9 +706,49 @@ int ui_handle_event(struct ui *ui, struct ui_state *st, const SDL_Event *e, int6
 	switch (e->type) {
 	case SDL_QUIT:
 		return 1;
-	case SDL_FINGERDOWN:
-		/* touch screens: coordinates are 0..1 of the window */
-		ui_sm_tap(st, (int)(e->tfinger.x * w), (int)(e->tfinger.y * h), w, h, now);
+	case SDL_FINGERDOWN: {
+		/* touch screens: coordinates are 0..1 of the window. A press on a list waits:
+		 * it may be the start of a drag that scrolls the list */
+		struct ui_dlist *dl = malloc(sizeof *dl);
+		const struct ui_item *it = NULL;
+		int x = (int)(e->tfinger.x * w), y = (int)(e->tfinger.y * h);
+		if (dl) {
+			ui_sm_layout(st, w, h, dl);
+			it = ui_dlist_hit(dl, x, y);
+		}
+		ui->touch_down = 1;
+		ui->touch_moved = 0;
+		ui->touch_x = e->tfinger.x;
+		ui->touch_y = ui->touch_last_y = e->tfinger.y;
+		ui->touch_name[0] = '\0';
+		if (it && (it->flags & UI_SCROLLS))
+			snprintf(ui->touch_name, sizeof ui->touch_name, "%s", it->name);
+		else if (dl && dl->scroll_max > 0 && !it)
+			; /* a drag on the list's empty space: nothing to tap */
+		else
+			ui_sm_tap(st, x, y, w, h, now);
+		free(dl);
+		break;
+	}
+	case SDL_FINGERMOTION:
+		if (ui->touch_down) {
+			int dy = (int)((e->tfinger.y - ui->touch_last_y) * h);
+			if (fabsf(e->tfinger.y - ui->touch_y) * h > 12 || fabsf(e->tfinger.x - ui->touch_x) * w > 12)
+				ui->touch_moved = 1;
+			if (ui->touch_moved && dy) {
+				ui_sm_drag(st, dy, w, h, now);
+				ui->touch_last_y = e->tfinger.y;
+			}
+		}
+		break;
+	case SDL_FINGERUP:
+		if (ui->touch_down && !ui->touch_moved && ui->touch_name[0])
+			ui_sm_button(st, ui->touch_name, now);
+		ui->touch_down = 0;
+		ui->touch_name[0] = '\0';
+		break;
+	case SDL_MOUSEWHEEL:
+		ui_sm_drag(st, e->wheel.y * 40, w, h, now);
 		break;
 	case SDL_MOUSEBUTTONDOWN:
 		/* a touch screen also sends a mouse click for each tap: take the finger only */

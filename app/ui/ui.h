@@ -48,6 +48,20 @@ double ui_ink(struct ui *ui, struct ui_rect r, uint32_t bg);
 /* The size in pixels a text item was drawn at in the last frame (0 when not drawn):
  * texts shrink to fit, never below their min_px. */
 int ui_drawn_px(struct ui *ui, int item);
+/* How a text item (or a button's label) of the last frame was drawn: its size, the
+ * rectangle its lines cover, whether it had to be cut ("…"). */
+struct ui_drawn {
+	int px;               /* 0 = nothing drawn */
+	int cut;
+	int lines;
+	struct ui_rect ink;   /* the lines' extent, as placed */
+};
+/* Fills out for item of the last ui_draw(); returns its px (0 when nothing was drawn). */
+int ui_drawn(struct ui *ui, int item, struct ui_drawn *out);
+/* The sound (enum ui_sound) last played for a display list's sound_id; 0 = none yet.
+ * Played only when the list asks (ui.sound on) and only once per id; without an audio
+ * device nothing is heard and nothing fails. */
+int ui_last_sound(struct ui *ui);
 
 /* Feeds one SDL event to the state machine (finger and mouse taps, keys, typed text,
  * window size changes). Returns 1 when the window was asked to close. */

@@ -32,7 +32,7 @@ q revoke "$revoked"
 sed -e "s|@FORGED@|$forged|" -e "s|@REVOKED@|$revoked|" "$SC/ui-door.scenario" > "$W/ui.scenario"
 
 run_vk --db "$DB" run --headless --scenario "$W/ui.scenario" --out "$W/out"
-sed 's/^/# /' "$T/out" | tail -40
+grep -n "!!" "$T/out" | sed "s/^/# /"; sed "s/^/# /" "$T/out" | tail -40
 expect_rc "the touch-screen scenario runs with every expectation met" 0
 has "every expectation is met" "$T/out" " 0 not met"
 no_crash "the screens run clean under the sanitizers"
@@ -46,7 +46,7 @@ for who in Ганна Олександр Соломія; do
 	hasnt "the door's log has no name ($who)" "$L" "$who"
 done
 has "the account on stdout names who came in" "$T/out" "admitted          Ганна"
-for s in welcome greeting refused find confirm walkin pin organizer clock; do
+for s in welcome greeting refused find confirm verify walkin pin organizer clock; do
 	has "the $s screen was shown and logged" "$S" "\"screen\": \"$s\""
 done
 n=$(ls "$W/out/screens" 2>/dev/null | grep -c '\.png$')
@@ -59,7 +59,8 @@ want = {  # key screens and a text each must show
     "welcome": "Show the QR code", "greeting": "Олександр Скалозуб", "refused-already": "already",
     "refused-unknown": "could not find", "find": "Ганна", "confirm": "Is this you?",
     "walkin": "Register", "organizer": "Checked in", "welcome-uk": "Покажіть",
-    "greeting-printer-held": "персонал уже викликано", "pin-locked": "Too many wrong PINs",
+    "greeting-printer-held": "Бейдж чекає на принтер", "refused-repeat": "printed at",
+    "verify": "last 3 digits", "pin-locked": "Too many wrong PINs",
 }
 seen = set()
 for line in open(log, encoding="utf-8"):
@@ -92,7 +93,7 @@ run_vk --db "$DB" run --headless --scenario "$W/bad.scenario" --out "$W/out2"
 expect_rc "tapping a missing button is an error" 2
 has "the error names the screen" "$T/err" "no button 'nope' on the welcome screen"
 # a tap by position goes through SDL's finger events
-printf 'tap 600 378\nexpect-screen find\ntap 5 5\nexpect-screen find\n' > "$W/xy.scenario"
+printf 'tap 600 420\nexpect-screen find\ntap 5 5\nexpect-screen find\n' > "$W/xy.scenario"
 run_vk --db "$DB" run --headless --scenario "$W/xy.scenario" --out "$W/out3"
 expect_rc "a finger tap at x y presses the button under it" 0
 [ -n "${UI_KEEP_SHOTS:-}" ] && cp -r "$W/out/screens/." "$UI_KEEP_SHOTS/"

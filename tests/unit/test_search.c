@@ -62,6 +62,10 @@ static int setup(void **state)
 	person(f->d, ev.id, "Ган", "Лі", "", 0);                                    /* 7 */
 	person(f->d, ev.id, "Ярослав", "Ґудзь", "", 1);                            /* 8, cancelled */
 	person(f->d, ev.id, "Анна-Марія", "Шевченко", "", 0);                      /* 9 */
+	person(f->d, ev.id, "Jürgen", "Müller", "TU München", 0);                   /* 10 */
+	person(f->d, ev.id, "Chloé", "Dubois", "", 0);                             /* 11 */
+	person(f->d, ev.id, "Tomáš", "Novák", "", 0);                              /* 12 */
+	person(f->d, ev.id, "Łukasz", "Wałęsa", "", 0);                            /* 13 */
 	if (search_open(f->d, ev.id, &f->s))
 		return -1;
 	*state = f;
@@ -176,17 +180,65 @@ static void test_edges(void **state)
 	big[sizeof big - 1] = '\0';
 	assert_true(search_find(f->s, big, h, 3) >= 0);
 	assert_true(search_find(f->s, "\xff\xfe'; DROP", h, 3) >= 0);
-	assert_int_equal(search_count(f->s), 9);
+	assert_int_equal(search_count(f->s), 13);
 	/* a walk-in joins the index at once */
 	struct db_registration r;
 	memset(&r, 0, sizeof r);
-	r.number = 10;
+	r.number = 14;
 	snprintf(r.given, sizeof r.given, "Богдан");
 	snprintf(r.family, sizeof r.family, "Литвин");
 	snprintf(r.display, sizeof r.display, "Богдан Литвин");
 	assert_int_equal(search_put(f->s, &r), VK_OK);
 	assert_int_equal(search_find(f->s, "Lytvyn", h, 3), 1);
-	assert_int_equal(search_count(f->s), 10);
+	assert_int_equal(search_count(f->s), 14);
+}
+
+/* Latin letters with diacritics are found typed without them, and with them. */
+static void test_latin_diacritics(void **state)
+{
+	struct fx *f = *state;
+	static const struct { const char *q; int64_t number; } cases[] = {
+		{ "muller", 10 }, { "Müller", 10 }, { "MULLER", 10 }, { "jurgen", 10 }, { "chloe", 11 },
+		{ "Chloé", 11 }, { "novak", 12 }, { "tomas novak", 12 }, { "lukasz", 13 }, { "walesa", 13 },
+	};
+	struct search_hit h[8];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int n = search_find(f->s, cases[i].q, h, 8);
+		if (n < 1 || h[0].number != cases[i].number)
+			fail_msg("'%s' did not find registration %lld first", cases[i].q, (long long)cases[i].number);
+	}
+	/* Cyrillic й and ї keep their marks: "ижакевич" is not "їжакевич" folded away */
+	assert_int_equal(search_find(f->s, "їжак", h, 8), 1);
+}
+
+/* Whether each person is checked in: read from the log when the index is built, and
+ * told later by whoever admits or undoes. */
+static void test_admitted_state(void **state)
+{
+	struct fx *f = *state;
+	struct search *s2;
+	struct search_hit h[8];
+	struct db_checkin ci;
+	memset(&ci, 0, sizeof ci);
+	ci.event_id = f->ev;
+	ci.number = 2;
+	ci.kind = DB_CI_ENTRY;
+	ci.wall_ms = 1796112000000;
+	ci.hlc = ci.wall_ms << 16;
+	assert_int_equal(db_checkin_append(f->d, &ci), VK_OK);
+	assert_int_equal(search_open(f->d, f->ev, &s2), VK_OK);
+	assert_int_equal(search_find(s2, "мʼясоїд", h, 8), 1);
+	assert_true(h[0].admitted);
+	assert_int_equal(search_find(s2, "скалозуб", h, 8), 1);
+	assert_false(h[0].admitted);
+	assert_int_equal(search_set_admitted(s2, 1, 1), VK_OK);
+	assert_int_equal(search_set_admitted(s2, 2, 0), VK_OK);
+	assert_int_equal(search_set_admitted(s2, 999, 1), VK_ERR_NOT_FOUND);
+	assert_int_equal(search_find(s2, "скалозуб", h, 8), 1);
+	assert_true(h[0].admitted);
+	assert_int_equal(search_find(s2, "мʼясоїд", h, 8), 1);
+	assert_false(h[0].admitted);
+	search_free(s2);
 }
 
 int main(void)
@@ -197,6 +249,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ranking_and_namesakes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_typos, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latin_diacritics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admitted_state, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

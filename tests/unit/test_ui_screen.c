@@ -16,33 +16,89 @@
 #include "core/err.h"
 #include "ui/catalog.h"
 #include "ui/keyboard.h"
+#include "ui/palette.h"
 #include "ui/screen.h"
 
-/* A fake name index: two namesakes and one more. */
+/* A fake name index: two namesakes and one more; "many" finds 40 people, "мар" and
+ * "z..." nobody. */
 static int fake_find(void *ctx, const char *q, struct search_hit *hits, int max)
 {
-	static const struct { int64_t n; const char *name, *org; } people[] = {
-		{ 1, "Олександр Скалозуб", "ГО «Вхід»" },
-		{ 2, "Олександр Скалозуб", "Львівська міська рада" },
-		{ 3, "Ганна Мʼясоїд", "Фонд" },
+	static const struct { int64_t n; const char *name, *org, *email; } people[] = {
+		{ 1, "Олександр Скалозуб", "ГО «Вхід»", "oleksandr@ukr.net" },
+		{ 2, "Олександр Скалозуб", "Львівська міська рада", "skalozub@city.lviv.ua" },
+		{ 3, "Ганна Мʼясоїд", "Фонд", "" },
 	};
 	int n = 0;
 	int *calls = ctx;
 	(*calls)++;
+	if (strcmp(q, "many") == 0) {
+		for (n = 0; n < 40 && n < max; n++) {
+			memset(&hits[n], 0, sizeof hits[n]);
+			hits[n].number = 100 + n;
+			snprintf(hits[n].display, sizeof hits[n].display, "Олена Мельник %d", n);
+			snprintf(hits[n].organization, sizeof hits[n].organization, "Школа №%d", n);
+		}
+		return n;
+	}
 	for (size_t i = 0; i < 3 && n < max; i++) {
 		if ((q[0] == 'o' || strncmp(q, "о", 2) == 0) && people[i].n > 2)
 			continue;
 		if (q[0] == 'h' && people[i].n != 3)
 			continue;
-		if (q[0] == 'z')
+		if (q[0] == 'z' || strncmp(q, "мар", strlen("мар")) == 0)
 			continue;
 		memset(&hits[n], 0, sizeof hits[n]);
 		hits[n].number = people[i].n;
 		snprintf(hits[n].display, sizeof hits[n].display, "%s", people[i].name);
 		snprintf(hits[n].organization, sizeof hits[n].organization, "%s", people[i].org);
+		snprintf(hits[n].email, sizeof hits[n].email, "%s", people[i].email);
 		n++;
 	}
 	return n;
+}
+
+/* The texts of the current screen at w x h, joined by " | ", in a static buffer. */
+static const char *screen_text(const struct ui_state *st, int w, int h)
+{
+	static char all[16384];
+	struct ui_dlist *dl = malloc(sizeof *dl);
+	assert_non_null(dl);
+	ui_sm_layout(st, w, h, dl);
+	all[0] = '\0';
+	for (int i = 0; i < dl->n; i++)
+		if (dl->item[i].text[0] && strlen(all) + strlen(dl->item[i].text) + 4 < sizeof all) {
+			strcat(all, dl->item[i].text);
+			strcat(all, " | ");
+		}
+	free(dl);
+	return all;
+}
+
+/* The item of the current screen whose text contains needle (copied into *out). */
+static int find_item(const struct ui_state *st, int w, int h, const char *needle, struct ui_item *out)
+{
+	struct ui_dlist *dl = malloc(sizeof *dl);
+	int found = 0;
+	assert_non_null(dl);
+	ui_sm_layout(st, w, h, dl);
+	for (int i = 0; i < dl->n && !found; i++)
+		if (strstr(dl->item[i].text, needle)) {
+			*out = dl->item[i];
+			found = 1;
+		}
+	free(dl);
+	return found;
+}
+
+static int has_button(const struct ui_state *st, int w, int h, const char *name)
+{
+	struct ui_dlist *dl = malloc(sizeof *dl);
+	int found;
+	assert_non_null(dl);
+	ui_sm_layout(st, w, h, dl);
+	found = ui_dlist_find(dl, name) != NULL;
+	free(dl);
+	return found;
 }
 
 static int calls;
@@ -138,14 +194,91 @@ static void find_me_pick_confirm_requests_checkin(void **state)
 	assert_string_equal(st->query, "олекс");
 	assert_int_equal(st->n_hits, 2); /* namesakes, told apart by organization */
 	assert_string_not_equal(st->hits[0].organization, st->hits[1].organization);
+	/* the namesakes' masked e-mails tell them apart too, never the whole address */
+	assert_non_null(strstr(screen_text(st, 800, 480), "o…@ukr.net"));
+	assert_null(strstr(screen_text(st, 800, 480), "oleksandr@"));
 	assert_true(ui_sm_button(st, "hit-1", 1400));
 	assert_int_equal(st->screen, UI_CONFIRM);
 	assert_false(ui_sm_next_request(st, &rq));
 	assert_true(ui_sm_button(st, "yes", 1500));
+	/* not a public directory: something only the person knows comes first */
+	assert_int_equal(st->screen, UI_VERIFY);
+	assert_false(ui_sm_next_request(st, &rq));
+	ui_sm_text(st, "001", 1510); /* the other Олександр's number */
+	ui_sm_key(st, UI_KEY_ENTER, 1520);
+	assert_false(ui_sm_next_request(st, &rq));
+	assert_int_equal(st->verify_wrong, 1);
+	ui_sm_text(st, "002", 1530);
+	assert_true(ui_sm_button(st, "verify-ok", 1540));
 	assert_true(ui_sm_next_request(st, &rq));
 	assert_int_equal(rq.kind, UI_REQ_CHECKIN);
 	assert_int_equal(rq.number, 2);
 	free(st);
+}
+
+static void find_me_verify_by_email_and_off(void **state)
+{
+	struct ui_state *st = new_state(0);
+	struct ui_request rq;
+	(void)state;
+	ui_sm_button(st, "find", 1100);
+	ui_sm_text(st, "олекс", 1200);
+	ui_sm_button(st, "hit-0", 1300);
+	ui_sm_button(st, "yes", 1400);
+	ui_sm_text(st, "OLE", 1410); /* the first letters of the e-mail, any case */
+	ui_sm_key(st, UI_KEY_ENTER, 1420);
+	assert_true(ui_sm_next_request(st, &rq));
+	assert_int_equal(rq.number, 1);
+	/* three wrong answers: back to the start, nothing printed */
+	ui_sm_key(st, UI_KEY_ESCAPE, 1500);
+	ui_sm_key(st, UI_KEY_ESCAPE, 1500);
+	ui_sm_button(st, "find", 1600);
+	ui_sm_text(st, "олекс", 1610);
+	ui_sm_button(st, "hit-1", 1620);
+	ui_sm_button(st, "yes", 1630);
+	for (int i = 0; i < UI_VERIFY_TRIES; i++) {
+		ui_sm_text(st, "ole", 1640 + i); /* person 2's e-mail starts with "ska" */
+		ui_sm_key(st, UI_KEY_ENTER, 1640 + i);
+	}
+	assert_int_equal(st->screen, UI_WELCOME);
+	assert_false(ui_sm_next_request(st, &rq));
+	/* an open event turns it off: Yes prints at once */
+	assert_true(ui_sm_setting(st, "ui.findme_verify", "off"));
+	ui_sm_button(st, "find", 1700);
+	ui_sm_text(st, "олекс", 1710);
+	ui_sm_button(st, "hit-1", 1720);
+	ui_sm_button(st, "yes", 1730);
+	assert_true(ui_sm_next_request(st, &rq));
+	assert_int_equal(rq.kind, UI_REQ_CHECKIN);
+	assert_int_equal(rq.number, 2);
+	free(st);
+}
+
+static void find_me_never_hides_a_person(void **state)
+{
+	static const int sizes[][2] = { { 800, 480 }, { 1280, 720 }, { 1080, 1920 } };
+	(void)state;
+	for (size_t k = 0; k < 3; k++) {
+		struct ui_state *st = new_state(0);
+		int w = sizes[k][0], h = sizes[k][1], seen_last = 0;
+		ui_sm_button(st, "find", 1100);
+		ui_sm_text(st, "many", 1200);
+		assert_int_equal(st->n_hits, 40);
+		assert_true(has_button(st, w, h, "hit-0"));
+		assert_false(has_button(st, w, h, "hit-39"));
+		/* the screen says how many more there are and what to do */
+		assert_non_null(strstr(screen_text(st, w, h), "more: scroll, or type more of the name"));
+		/* a finger drags the list up until the last person shows */
+		for (int i = 0; i < 200 && !seen_last; i++) {
+			ui_sm_drag(st, -(h / 8), w, h, 1300 + i);
+			seen_last = has_button(st, w, h, "hit-39");
+		}
+		assert_true(seen_last);
+		assert_false(has_button(st, w, h, "hit-0"));
+		ui_sm_drag(st, 100 * h, w, h, 1600);
+		assert_true(has_button(st, w, h, "hit-0"));
+		free(st);
+	}
 }
 
 static void find_me_backspace_apostrophe_and_idle(void **state)
@@ -177,6 +310,12 @@ static void walkin_only_when_allowed(void **state)
 	ui_sm_button(st, "find", 1100);
 	assert_false(ui_sm_button(st, "walkin", 1200));
 	ui_sm_button(w, "find", 1100);
+	/* registering is offered only once a search found nobody */
+	assert_false(ui_sm_button(w, "walkin", 1110));
+	ui_sm_text(w, "олекс", 1120);
+	assert_false(ui_sm_button(w, "walkin", 1130));
+	for (int i = 0; i < 10; i++)
+		ui_sm_key(w, UI_KEY_BACKSPACE, 1140);
 	ui_sm_text(w, "марта коваль", 1150);
 	assert_true(ui_sm_button(w, "walkin", 1200));
 	assert_int_equal(w->screen, UI_WALKIN);
@@ -257,7 +396,18 @@ static void organizer_actions(void **state)
 	assert_int_equal(rq.number, 3);
 	assert_int_equal(st->screen, UI_ORG);
 	ui_sm_done(st, UI_REQ_REPRINT, VK_OK, "Ганна Мʼясоїд", 1340);
-	assert_non_null(strstr(st->org_message, "Ганна"));
+	{
+		char msg[400];
+		struct ui_item it;
+		ui_sm_org_text(st, st->lang, msg, sizeof msg);
+		assert_non_null(strstr(msg, "Ганна"));
+		assert_true(find_item(st, 800, 480, "Ганна", &it));
+		assert_int_equal(it.fg, UI_OK);
+		/* a failure is not shown in success green */
+		ui_sm_done(st, UI_REQ_REPRINT, VK_ERR_NOT_FOUND, "Ганна Мʼясоїд", 1345);
+		assert_true(find_item(st, 800, 480, "Ганна", &it));
+		assert_int_equal(it.fg, UI_DANGER);
+	}
 	/* undo the same way */
 	ui_sm_button(st, "undo", 1400);
 	ui_sm_text(st, "h", 1410);
@@ -290,7 +440,28 @@ static void organizer_actions(void **state)
 	ui_sm_button(st, "org", 1800);
 	ui_sm_text(st, UI_DEFAULT_PIN, 1810);
 	ui_sm_key(st, UI_KEY_ENTER, 1810);
+	/* Close asks first, and is nowhere near Refresh */
+	{
+		struct ui_dlist *dl = malloc(sizeof *dl);
+		const struct ui_item *q, *r;
+		assert_non_null(dl);
+		ui_sm_layout(st, 800, 480, dl);
+		q = ui_dlist_find(dl, "quit");
+		r = ui_dlist_find(dl, "refresh");
+		assert_non_null(q);
+		assert_non_null(r);
+		assert_true(abs(q->r.y - r->r.y) > 3 * r->r.h);
+		free(dl);
+	}
+	while (ui_sm_next_request(st, &rq))
+		;
 	ui_sm_button(st, "quit", 1820);
+	assert_false(st->quit);
+	assert_false(ui_sm_next_request(st, &rq));
+	assert_true(ui_sm_button(st, "quit-no", 1825));
+	assert_false(st->quit);
+	ui_sm_button(st, "quit", 1830);
+	assert_true(ui_sm_button(st, "quit-yes", 1835));
 	assert_true(st->quit);
 	/* organizer mode locks itself when left alone */
 	ui_sm_button(st, "org", 1900);
@@ -307,7 +478,7 @@ static void outcome_in_organizer_mode_stays(void **state)
 	ui_sm_key(st, UI_KEY_ENTER, 1200);
 	ui_sm_outcome(st, r, 0, 1300);
 	assert_int_equal(st->screen, UI_ORG);
-	assert_non_null(strstr(st->org_message, "Олександр"));
+	assert_non_null(strstr(screen_text(st, 800, 480), "Олександр"));
 	ui_sm_tick(st, 1300 + UI_ORG_IDLE_MS + 1);
 	assert_int_equal(st->screen, UI_WELCOME);
 	free(r);
@@ -343,6 +514,189 @@ static void taps_by_position(void **state)
 	free(st);
 }
 
+/* Nothing claims that staff were called: nothing calls them (yet). */
+static void says_only_what_is_true(void **state)
+{
+	static const int langs[] = { VK_LANG_EN, VK_LANG_UK };
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		struct ui_state *st = new_state(0);
+		struct checkin_result *r = result(CI_ADMITTED, 4, "Ганна");
+		const char *t;
+		st->lang = st->default_lang = langs[k];
+		ui_sm_printer(st, PRINTER_NO_MEDIA, 0, 0, NULL, 1050);
+		t = screen_text(st, 800, 480);
+		assert_null(strstr(t, "called"));
+		assert_null(strstr(t, "викликано"));
+		assert_null(strstr(t, "staff are fixing"));
+		ui_sm_outcome(st, r, 0, 2000);
+		ui_sm_held(st, 4, PRINTER_NO_MEDIA, 2100);
+		t = screen_text(st, 800, 480);
+		assert_null(strstr(t, "called"));
+		assert_null(strstr(t, "викликано"));
+		free(r);
+		free(st);
+	}
+}
+
+/* The same ticket again a minute later: the badge is in the tray, nobody need come. */
+static void second_scan_says_where_the_badge_is(void **state)
+{
+	struct ui_state *st = new_state(0);
+	struct checkin_result *r = result(CI_ADMITTED, 5, "Соломія Федорів");
+	struct checkin_result *again = result(CI_ALREADY_ADMITTED, 5, "Соломія Федорів");
+	int64_t wall = (int64_t)1796112000000; /* 2026-12-01 10:00 UTC */
+	const char *t;
+	(void)state;
+	ui_sm_wall(st, wall, 1);
+	ui_sm_outcome(st, r, wall, 2000);
+	ui_sm_printed(st, 5, 4000);
+	again->first.wall_ms = wall;
+	snprintf(again->first.kiosk, sizeof again->first.kiosk, "k1");
+	ui_sm_outcome(st, again, wall + 60000, 62000);
+	assert_int_equal(st->screen, UI_REFUSED);
+	assert_true(st->repeat);
+	t = screen_text(st, 800, 480);
+	assert_non_null(strstr(t, "Your badge was printed at"));
+	assert_null(strstr(t, "call a staff member"));
+	assert_int_equal(st->n_problems, 0); /* nothing for the organizer to act on */
+	/* half an hour later it is a real second entry: staff should look */
+	ui_sm_outcome(st, again, wall + 30 * 60000, 30 * 60000 + 2000);
+	assert_false(st->repeat);
+	assert_non_null(strstr(screen_text(st, 800, 480), "call a staff member"));
+	free(r);
+	free(again);
+	free(st);
+}
+
+/* No picture for a few seconds: the welcome screen stops asking for a code, offers Find
+ * me, and the organizer sees the problem (resolved when the camera comes back). */
+static void no_camera_is_told(void **state)
+{
+	struct ui_state *st = new_state(0);
+	struct ui_item it;
+	(void)state;
+	ui_sm_scanner(st, UI_SCANNER_NONE, 1000);
+	ui_sm_tick(st, 2000);
+	assert_non_null(strstr(screen_text(st, 800, 480), "Starting the camera"));
+	ui_sm_tick(st, 1000 + UI_CAMERA_WAIT_MS + 1);
+	assert_null(strstr(screen_text(st, 800, 480), "Show the QR code"));
+	assert_non_null(strstr(screen_text(st, 800, 480), "The camera is not working"));
+	assert_true(has_button(st, 800, 480, "find"));
+	assert_int_equal(st->n_problems, 1);
+	assert_int_equal(st->problems[0].kind, UI_PB_CAMERA_NONE);
+	assert_false(st->problems[0].resolved);
+	ui_sm_scanner(st, UI_SCANNER_OK, 9000);
+	assert_true(st->problems[0].resolved);
+	assert_non_null(strstr(screen_text(st, 800, 480), "Show the QR code"));
+	/* the organizer's log has a heading and says it was resolved */
+	ui_sm_button(st, "org", 9100);
+	ui_sm_text(st, UI_DEFAULT_PIN, 9200);
+	ui_sm_key(st, UI_KEY_ENTER, 9200);
+	assert_true(find_item(st, 800, 480, "Problems", &it));
+	assert_true(find_item(st, 800, 480, "resolved", &it));
+	free(st);
+}
+
+/* During a lockout the keys look disabled; the tries left are never shown. */
+static void pin_screen_tells_no_secrets(void **state)
+{
+	struct ui_state *st = new_state(0);
+	struct ui_dlist *dl = malloc(sizeof *dl);
+	const struct ui_item *k;
+	char tries[32];
+	(void)state;
+	ui_sm_button(st, "org", 1100);
+	ui_sm_text(st, "1111", 1200);
+	ui_sm_key(st, UI_KEY_ENTER, 1200);
+	snprintf(tries, sizeof tries, "%d", UI_PIN_TRIES - 1);
+	assert_non_null(strstr(screen_text(st, 800, 480), "Wrong PIN"));
+	assert_null(strstr(screen_text(st, 800, 480), "Tries left"));
+	for (int i = 0; i < UI_PIN_TRIES; i++) {
+		ui_sm_text(st, "1111", 1300 + i);
+		ui_sm_key(st, UI_KEY_ENTER, 1300 + i);
+	}
+	ui_sm_layout(st, 800, 480, dl);
+	k = ui_dlist_find(dl, "pin-5");
+	assert_non_null(k);
+	assert_true(k->flags & UI_DISABLED);
+	assert_int_equal(k->bg, UI_DISABLED_BG);
+	assert_int_equal(k->fg, UI_MUTED);
+	free(dl);
+	free(st);
+}
+
+/* Category colours are the organizer's (or readable defaults), never from the name's
+ * letters; English guests read the category's English name. */
+static void category_colours_and_names(void **state)
+{
+	struct ui_state *st = new_state(0);
+	(void)state;
+	assert_int_not_equal(ui_category_color(st, "Спікер"), ui_category_color(st, "Волонтер"));
+	assert_int_not_equal(ui_category_color(st, "Speaker"), UI_DANGER);
+	assert_int_not_equal(ui_category_color(st, "Volunteer"), UI_DANGER);
+	assert_int_equal(ui_category_color(st, "Щось нове"), UI_BAR);
+	assert_true(ui_sm_setting(st, "ui.category_colors", "Спікер=#1E88E5; Волонтер = #fb8c00"));
+	assert_int_equal(ui_category_color(st, "Спікер"), 0x1E88E5);
+	assert_int_equal(ui_category_color(st, "Волонтер"), 0xFB8C00);
+	assert_string_equal(ui_category_name(st, "Волонтер", VK_LANG_EN), "Volunteer"); /* usual */
+	assert_string_equal(ui_category_name(st, "Спікер", VK_LANG_EN), "Speaker");
+	assert_true(ui_sm_setting(st, "ui.category_en", "Спікер=Keynote speaker"));
+	assert_string_equal(ui_category_name(st, "Спікер", VK_LANG_EN), "Keynote speaker");
+	assert_string_equal(ui_category_name(st, "Ментор", VK_LANG_EN), "Ментор");
+	assert_string_equal(ui_category_name(st, "Спікер", VK_LANG_UK), "Спікер");
+	assert_false(ui_sm_setting(st, "ui.nope", "1"));
+	free(st);
+}
+
+/* The organizer's screen keeps its turnout current, and stays in the organizer's
+ * language when the attendees' default changes. */
+static void organizer_screen_is_live(void **state)
+{
+	struct ui_state *st = new_state(0);
+	struct ui_request rq;
+	int stats = 0;
+	(void)state;
+	ui_sm_button(st, "org", 1100);
+	ui_sm_text(st, UI_DEFAULT_PIN, 1200);
+	ui_sm_key(st, UI_KEY_ENTER, 1200);
+	while (ui_sm_next_request(st, &rq))
+		;
+	for (int64_t t = 1200; t <= 1200 + 3 * UI_STATS_MS; t += 500)
+		ui_sm_tick(st, t);
+	while (ui_sm_next_request(st, &rq))
+		stats += rq.kind == UI_REQ_STATS;
+	assert_int_equal(stats, 3);
+	if (ui_lang_count() > 1) {
+		int before = st->lang;
+		ui_sm_button(st, "default-lang", 20000);
+		assert_int_equal(st->lang, before);
+		assert_int_not_equal(st->default_lang, before);
+	}
+	free(st);
+}
+
+/* Walk-in: Shift types one capital; names start with capitals by themselves. */
+static void walkin_keyboard_shift(void **state)
+{
+	struct ui_state *w = new_state(1);
+	(void)state;
+	ui_sm_button(w, "find", 1100);
+	ui_sm_text(w, "zz", 1110);
+	ui_sm_button(w, "walkin", 1120);
+	ui_sm_button(w, "field-org", 1130);
+	w->kbd = UI_KBD_EN;
+	ui_sm_button(w, "key:shift", 1140);
+	ui_sm_button(w, "key:a", 1150);
+	ui_sm_button(w, "key:b", 1160);
+	assert_string_equal(w->field[1], "Ab");
+	ui_sm_button(w, "key:123", 1170);
+	assert_true(ui_sm_button(w, "key:«", 1180));
+	assert_true(ui_sm_button(w, "key:7", 1190));
+	assert_string_equal(w->field[1], "Ab«7");
+	free(w);
+}
+
 /* Puts the state machine on every screen and checks each layout at each size. */
 static void check_layout(const struct ui_state *st, int w, int h)
 {
@@ -358,9 +712,15 @@ static void check_layout(const struct ui_state *st, int w, int h)
 			if (it->r.x < 0 || it->r.y < 0 || it->r.x + it->r.w > w || it->r.y + it->r.h > h)
 				fail_msg("%s %dx%d: button %s outside the window", ui_screen_name(st->screen), w, h,
 					 it->name);
-			if (it->r.w < 24 || it->r.h < 24)
-				fail_msg("%s %dx%d: button %s too small to touch", ui_screen_name(st->screen), w, h,
-					 it->name);
+			/* a narrow portrait keyboard: 12 letters and Shift share 480 px, half a finger */
+			double minw = 48 * dl->scale * (h > w && strncmp(it->name, "key:", 4) == 0 ? 0.5 : 1);
+			if (it->r.w < minw - 0.5 || it->r.h < 48 * dl->scale - 0.5)
+				fail_msg("%s %dx%d: button %s is %dx%d, smaller than a finger (48 px at 800x480)",
+					 ui_screen_name(st->screen), w, h, it->name, it->r.w, it->r.h);
+			if (strncmp(it->name, "key:", 4) == 0 && h > w && it->r.h > it->r.w * 17 / 10
+			    && strcmp(it->name, "key:back") && strcmp(it->name, "key:space"))
+				fail_msg("%s %dx%d: key %s is a sliver (%dx%d)", ui_screen_name(st->screen), w, h,
+					 it->name, it->r.w, it->r.h);
 		}
 		if ((it->kind == UI_IT_TEXT || it->kind == UI_IT_BUTTON) && it->text[0]) {
 			texts++;
@@ -442,6 +802,15 @@ int main(void)
 		cmocka_unit_test(printer_problem_on_greeting),
 		cmocka_unit_test(every_refusal_times_out),
 		cmocka_unit_test(find_me_pick_confirm_requests_checkin),
+		cmocka_unit_test(find_me_verify_by_email_and_off),
+		cmocka_unit_test(find_me_never_hides_a_person),
+		cmocka_unit_test(says_only_what_is_true),
+		cmocka_unit_test(second_scan_says_where_the_badge_is),
+		cmocka_unit_test(no_camera_is_told),
+		cmocka_unit_test(pin_screen_tells_no_secrets),
+		cmocka_unit_test(category_colours_and_names),
+		cmocka_unit_test(organizer_screen_is_live),
+		cmocka_unit_test(walkin_keyboard_shift),
 		cmocka_unit_test(find_me_backspace_apostrophe_and_idle),
 		cmocka_unit_test(walkin_only_when_allowed),
 		cmocka_unit_test(pin_lockout),
