@@ -23,6 +23,7 @@
 #include "camera/camera.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "core/service.h"
 #include "core/search.h"
 #include "door/door.h"
 #include "ui/catalog.h"
@@ -196,11 +197,19 @@ static void on_door(void *ctx, const struct door_note *n)
 static void *door_main(void *arg)
 {
 	struct app *a = arg;
+	double last_ping = 0;
 
 	while (!atomic_load(&a->door_stop)) {
 		struct ui_request rq;
 		double t0 = clock_mono_ms(), spent;
 		int rc;
+
+		/* systemd's watchdog (board/systemd/vkhid.service, WatchdogSec): pinged from the
+		 * door loop, so a door stuck in a camera or the database restarts the kiosk */
+		if (t0 - last_ping >= 1000) {
+			service_watchdog();
+			last_ping = t0;
+		}
 
 		while (take_request(a, &rq)) {
 			struct msg *m = calloc(1, sizeof *m);
@@ -428,7 +437,10 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 		if (stats->frames > 0 && gap > stats->worst_frame_ms)
 			stats->worst_frame_ms = gap;
 		last_frame = now_ms;
-		stats->frames++;
+		if (stats->frames++ == 0)
+			/* the screen is drawn, the database open, the door thread looking at the
+			 * camera: systemd may count the kiosk as started (Type=notify) */
+			service_ready(_("The kiosk is open"));
 		if (cfg->exit_after_ms > 0 && now_ms - t_start >= cfg->exit_after_ms)
 			break;
 		/* without vsync (offscreen) a frame every 16 ms is plenty */
@@ -444,6 +456,7 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	}
 	rc = VK_OK;
 out:
+	service_stopping();
 	if (door_started) {
 		atomic_store(&a.door_stop, 1);
 		pthread_join(door, NULL);
