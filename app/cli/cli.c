@@ -56,7 +56,8 @@ const struct cli_command cli_commands[] = {
 	  "[KEY [VALUE]]" },
 	{ "run", cmd_run, N_("run the kiosk: the touch screen, or headless driven by a scenario"),
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
-	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]" },
+	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]\n"
+	  "       [--light gpiod:CHIP:green=N,red=N,amber=N,buzzer=N|sim|none] [--config FILE]" },
 	{ "demo", cmd_demo, N_("build a demo event and run the kiosk over a demo scenario"),
 	  "[--out DIR]" },
 	{ "hub", cmd_hub, N_("run the venue's hub (sync over HTTPS); enroll, list or revoke kiosks"),

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/config.h"
 #include "cli/opt.h"
 #include "core/err.h"
 #include "core/i18n.h"
@@ -40,11 +41,11 @@ static int parse_size(const char *s, int *w, int *h)
 /* The kiosk with a screen: the threaded app. */
 static int run_window(struct cli *c, const char *cam, const char *prn, const char *out,
 		      const char *size, int fullscreen, const char *exit_after, const char *shot,
-		      int headless)
+		      int headless, const char *light)
 {
 	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "v4l2:/dev/video0",
 				  .printer_spec = prn ? prn : "usb", .out_dir = out, .headless = headless,
-				  .fullscreen = fullscreen, .screenshot = shot };
+				  .fullscreen = fullscreen, .screenshot = shot, .light_spec = light };
 	struct app_stats *st = calloc(1, sizeof *st);
 	char why[1024] = "";
 	int rc;
@@ -110,7 +111,7 @@ static int summary(struct cli *c, const struct scenario *s)
 int cmd_run(struct cli *c, int argc, char **argv)
 {
 	const char *scen = NULL, *out = NULL, *cam = NULL, *prn = NULL, *pos[1], *size = NULL;
-	const char *exit_after = NULL, *shot = NULL;
+	const char *exit_after = NULL, *shot = NULL, *light = NULL, *conf = NULL;
 	int headless = 0, np = 0, rc, quiet = 0, fullscreen = 0, no_screens = 0, sw = 0, sh = 0;
 	struct opt_spec spec[] = {
 		{ "--headless", OPT_FLAG, &headless }, { "--scenario", OPT_VALUE, &scen },
@@ -118,7 +119,8 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		{ "--printer", OPT_VALUE, &prn }, { "--quiet", OPT_FLAG, &quiet },
 		{ "--size", OPT_VALUE, &size }, { "--fullscreen", OPT_FLAG, &fullscreen },
 		{ "--no-screens", OPT_FLAG, &no_screens }, { "--exit-after", OPT_VALUE, &exit_after },
-		{ "--screenshot", OPT_VALUE, &shot }, { NULL, 0, NULL },
+		{ "--screenshot", OPT_VALUE, &shot }, { "--light", OPT_VALUE, &light },
+		{ "--config", OPT_VALUE, &conf }, { NULL, 0, NULL },
 	};
 	struct door_config cfg;
 	struct scenario *s;
@@ -128,15 +130,48 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
 	if (!headless) {
+		/* the kiosk at a door: /etc/vkhid/vkhid.conf (or --config) says what the flags do
+		 * not; a mistake there is reported with its line and that setting keeps its
+		 * default, so a typo never keeps the kiosk from starting */
+		static struct config kc;
+		struct config_report rep;
+		char wh[32];
+		int lrc;
+		config_defaults(&kc);
+		memset(&rep, 0, sizeof rep);
+		lrc = config_load(conf ? conf : CONFIG_PATH, &kc, &rep);
+		if (lrc == VK_ERR_NOT_FOUND && conf) {
+			fprintf(c->err, _("vkhid: no such settings file: %s\n"), conf);
+			return 2;
+		}
+		config_report_print(&rep, conf ? conf : CONFIG_PATH, c->err);
+		if (lrc == 0) {
+			/* only a file that exists speaks: without one, the flags' own defaults */
+			if (!cam)
+				cam = kc.camera;
+			if (!prn)
+				prn = kc.printer;
+			if (!light && kc.light[0])
+				light = kc.light;
+			if (!size && kc.width > 0 && kc.height > 0) {
+				snprintf(wh, sizeof wh, "%dx%d", kc.portrait && kc.width > kc.height ? kc.height : kc.width,
+					 kc.portrait && kc.width > kc.height ? kc.width : kc.height);
+				size = wh;
+			}
+			if (!fullscreen && kc.fullscreen)
+				fullscreen = 1;
+			if (kc.language[0] && i18n_lang_find(kc.language) >= 0 && !getenv("VKHID_LANG"))
+				i18n_set_lang(i18n_lang_find(kc.language));
+		}
 		if (!cli_db(c, 0))
 			return 2;
-		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0);
+		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0, light);
 	}
 	if (!scen && exit_after) {
 		/* the threaded kiosk offscreen for a while: tests and benchmarks of the real threads */
 		if (!cli_db(c, 0))
 			return 2;
-		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1);
+		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1, light);
 	}
 	if (size && parse_size(size, &sw, &sh)) {
 		fputs(_("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n"), c->err);
@@ -163,6 +198,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	cfg.out_dir = out;
 	cfg.headless = 1;
 	cfg.frame_ms = 33;
+	cfg.light_spec = light;
 	rc = door_open(&cfg, scenario_note, s, &k, why, sizeof why);
 	if (rc) {
 		fprintf(c->err, _("vkhid: the kiosk cannot start: %s\n"), why);

@@ -75,10 +75,66 @@ static int64_t door_now(struct door *d)
 	return now;
 }
 
+/* ---- the status light ------------------------------------------------------------------
+ * What a person at the door sees without reading: green while ready, a green flash and a
+ * short beep on admission, red and two beeps on a refusal, amber blinking while the kiosk
+ * needs staff (a printer that cannot print, a camera lost). Fed from door_report, which
+ * every outcome and printer note passes through, so it says the same in every mode. */
+static uint64_t light_now(struct door *d)
+{
+	/* headless: the virtual clock, so a scenario sees the same light on every machine */
+	return d->cfg.headless ? (uint64_t)d->desk.clock.virtual_ms : (uint64_t)clock_mono_ms();
+}
+
+static void light_note(struct door *d, const struct door_note *n)
+{
+	uint64_t now;
+	if (!d->signal)
+		return;
+	pthread_mutex_lock(&d->light_lock);
+	now = light_now(d);
+	switch (n->kind) {
+	case DOOR_OUTCOME:
+		gpio_signal_event(d->signal, n->result && n->result->outcome == CI_ADMITTED
+						     ? GPIO_EVENT_ADMITTED : GPIO_EVENT_REFUSED, now);
+		break;
+	case DOOR_PRINTED:
+	case DOOR_PRINT_ASSUMED:
+		d->printer_trouble = 0;
+		break;
+	case DOOR_PRINT_HELD:
+		d->printer_trouble = n->printer_state != PRINTER_READY;
+		break;
+	case DOOR_CAMERA:
+		d->camera_trouble = n->camera_state == DOOR_CAMERA_NONE || n->camera_state == DOOR_CAMERA_GONE;
+		break;
+	case DOOR_PROBLEM:
+		if (n->problem == DOOR_PROBLEM_PRINTER)
+			d->printer_trouble = 1;
+		break;
+	default:
+		break;
+	}
+	gpio_signal_mood(d->signal, d->printer_trouble || d->camera_trouble ? GPIO_MOOD_NEEDS_STAFF
+									: GPIO_MOOD_READY, now);
+	gpio_signal_tick(d->signal, now);
+	pthread_mutex_unlock(&d->light_lock);
+}
+
+static void light_tick(struct door *d)
+{
+	if (!d->signal)
+		return;
+	pthread_mutex_lock(&d->light_lock);
+	gpio_signal_tick(d->signal, light_now(d));
+	pthread_mutex_unlock(&d->light_lock);
+}
+
 void door_report(struct door *d, struct door_note *n)
 {
 	n->wall_ms = door_now(d);
 	door_log_note(d->log, n);
+	light_note(d, n);
 	if (d->fn)
 		d->fn(d->ctx, n);
 }
@@ -132,7 +188,22 @@ int door_open(const struct door_config *cfg, door_note_fn fn, void *ctx, struct 
 	if (!d)
 		return VK_ERR_NOMEM;
 	pthread_mutex_init(&d->clock_lock, NULL);
+	pthread_mutex_init(&d->light_lock, NULL);
 	d->cfg = *cfg;
+	if (cfg->light_spec && *cfg->light_spec && strcmp(cfg->light_spec, "none") != 0) {
+		if (gpio_open(cfg->light_spec, &d->gpio, reason, sizeof reason) != GPIO_OK) {
+			snprintf(why, why_len, _("status light %s: %s"), cfg->light_spec, reason);
+			rc = VK_ERR_DEVICE;
+			goto fail;
+		}
+		d->signal = gpio_signal_new(d->gpio);
+		if (!d->signal) {
+			rc = VK_ERR_NOMEM;
+			goto fail;
+		}
+		gpio_signal_mood(d->signal, GPIO_MOOD_READY, 0);
+		gpio_signal_tick(d->signal, 0); /* green from the start: the kiosk is ready */
+	}
 	d->fn = fn;
 	d->ctx = ctx;
 	d->cam_state = -1;
@@ -243,6 +314,9 @@ void door_close(struct door *d)
 	if (d->decider)
 		d->decider->close(d->decider_state);
 	db_close(d->db);
+	gpio_signal_free(d->signal);
+	gpio_close(d->gpio);
+	pthread_mutex_destroy(&d->light_lock);
 	pthread_mutex_destroy(&d->clock_lock);
 	free(d);
 }
@@ -323,6 +397,7 @@ int door_step(struct door *d, int advance_ms)
 
 	if (d->cfg.headless)
 		d->desk.clock.virtual_ms += advance_ms > 0 ? advance_ms : d->cfg.frame_ms;
+	light_tick(d);
 	if (!d->cam) {
 		double now = clock_mono_ms();
 		if (now < d->next_open)
@@ -444,6 +519,11 @@ void door_advance_clock(struct door *d, int64_t ms)
 	pthread_mutex_lock(&d->clock_lock);
 	d->desk.clock.offset_ms += ms;
 	pthread_mutex_unlock(&d->clock_lock);
+}
+
+struct gpio *door_light(struct door *d)
+{
+	return d->gpio;
 }
 
 struct camera *door_camera(struct door *d)

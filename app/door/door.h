@@ -40,6 +40,8 @@ struct door_config {
 	const char *printer_spec;  /* "file:OUT/badges" by default (OUT/badges when out_dir) */
 	const char *out_dir;       /* log.jsonl goes here (created, mode 0600); NULL = no log */
 	const char *decider;       /* who decides admissions: "local" (default) */
+	const char *light_spec;    /* status light and buzzer (firmware/gpio: "gpiod:...",
+				    * "sim", "none"); NULL or "" = none */
 	int headless;              /* 1: virtual clock moved by door_step, badges printed in the
 				    * caller's thread, a camera that fails to open is an error;
 				    * 0: the threaded kiosk: wall clock, printer worker thread,
@@ -188,6 +190,9 @@ void door_advance_clock(struct door *d, int64_t ms);
 /* The camera and the first printer, for the simulated devices' hooks (scenarios, tests);
  * the camera is NULL while the threaded kiosk has none. */
 struct camera *door_camera(struct door *d);
+/* The status light's outputs (the simulated twin answers gpio_sim_level()); NULL when the
+ * kiosk has none. */
+struct gpio *door_light(struct door *d);
 struct printer *door_printer(struct door *d);
 
 /* Settings the UI keeps in the database. */

@@ -8,6 +8,7 @@
 
 #include "door/decide.h"
 #include "door/door.h"
+#include "gpio/gpio.h"
 #include "door/log.h"
 #include "scan/scan.h"
 
@@ -32,6 +33,12 @@ struct door {
 	void *ctx;
 	/* The printer's worker reads the clock while the door's thread may shift it. */
 	pthread_mutex_t clock_lock;
+	/* The status light and buzzer (firmware/gpio): NULL when the kiosk has none. The
+	 * printer's worker reports too, so light_lock guards the signal layer. */
+	struct gpio *gpio;
+	struct gpio_signal *signal;
+	pthread_mutex_t light_lock;
+	int printer_trouble, camera_trouble; /* what makes the amber light blink */
 };
 
 /* Stamps n with the door's clock, writes its log line and calls the callback. */

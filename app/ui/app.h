@@ -16,6 +16,7 @@
 struct app_config {
 	const char *database;        /* the kiosk's database file */
 	const char *camera_spec;     /* "v4l2:/dev/video0", "files:DIR", ... */
+	const char *light_spec;      /* status light and buzzer ("gpiod:...", "sim"), NULL none */
 	const char *printer_spec;    /* "usb", "file:DIR", ... */
 	const char *out_dir;         /* log.jsonl goes here; NULL = no log */
 	int headless;                /* offscreen window, software renderer (benchmarks) */

@@ -22,6 +22,7 @@
 #include "badge/qr.h"
 #include "badge/reprint.h"
 #include "camera/camera.h"
+#include "gpio/gpio.h"
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -636,7 +637,7 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		return staff(s, arg, cmd[0] == 'u');
 	}
 	if (!s->sm && (strcmp(cmd, "tap") == 0 || strcmp(cmd, "type") == 0 || strcmp(cmd, "key") == 0
-		       || strcmp(cmd, "screenshot") == 0 || strncmp(cmd, "expect-", 7) == 0
+		       || strcmp(cmd, "screenshot") == 0 || (strncmp(cmd, "expect-", 7) == 0 && strcmp(cmd, "expect-light") != 0)
 		       || strcmp(cmd, "size") == 0 || strcmp(cmd, "screen") == 0 || strcmp(cmd, "drag") == 0)) {
 		snprintf(why, why_len, _("line %d: '%s' needs the kiosk's screens, and this run has none"), line, cmd);
 		return VK_ERR_INVALID;
@@ -660,6 +661,28 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 			snprintf(why, why_len, _("line %d: no button '%s' on the %s screen (`screen` lists them)"),
 				 line, arg, ui_screen_name(s->sm->screen));
 			return VK_ERR_INVALID;
+		}
+		return VK_OK;
+	}
+	if (strcmp(cmd, "expect-light") == 0 && *arg) {
+		/* expect-light OUTPUT on|off: the simulated status light (--light sim) now */
+		char outw[16], want[8], extra;
+		int o, level;
+		if (sscanf(arg, "%15s %7s %c", outw, want, &extra) != 2 || (o = gpio_output_parse(outw)) < 0
+		    || (strcmp(want, "on") != 0 && strcmp(want, "off") != 0))
+			goto bad;
+		level = gpio_sim_level(door_light(s->door), (enum gpio_output)o);
+		if (level < 0) {
+			snprintf(why, why_len, _("line %d: expect-light needs the simulated light (--light sim)"), line);
+			return VK_ERR_INVALID;
+		}
+		if (level == (want[1] == 'n')) {
+			s->expect_passed++;
+		} else {
+			s->expect_failed++;
+			if (s->account)
+				fprintf(s->account, _("    !! line %d: expected the %s light %s, it is %s\n"), line, outw,
+					want, level ? "on" : "off");
 		}
 		return VK_OK;
 	}

@@ -11,6 +11,8 @@
  *                        or none when no code was read), for a name containing NAME
  *   printer STATE        the simulated printer turns STATE (ready, no-media, unplugged...)
  *   advance SECONDS      move the kiosk's clock forward (days pass: 86400 a day)
+ *   expect-light OUT on|off  the simulated status light (--light sim): green, red, amber
+ *                        or buzzer is now on or off
  *   undo TEXT / reprint TEXT   staff actions on a code
  *
  * With the screens (scenario_screens_open), the kiosk's touch screen too:

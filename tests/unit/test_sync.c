@@ -389,7 +389,7 @@ static void test_property_converge(void **state)
 		for (int i = 0; i < NREP; i++) {
 			db_close(r[i].d);
 			unlink(r[i].path);
-			char x[200];
+			char x[sizeof r[i].path + 8];
 			snprintf(x, sizeof x, "%s-wal", r[i].path);
 			unlink(x);
 			snprintf(x, sizeof x, "%s-shm", r[i].path);
