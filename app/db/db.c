@@ -103,6 +103,10 @@ static const char *const migrations[] = {
 	" SELECT event_id, number, MAX(created_ms), MAX(reason) FROM revocation WHERE nonce = 0"
 	" GROUP BY event_id, number;"
 	"DELETE FROM revocation WHERE nonce = 0;",
+
+	/* 3 -> 4: every append reads the highest hybrid clock value inside its transaction
+	 * (so its row sorts after every other process's); an index keeps that one step. */
+	"CREATE INDEX checkin_hlc ON checkin(hlc);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
@@ -112,7 +116,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 /* The statements, by name: the names appear in VKHID_DEBUG=sql traces. */
 #define QUERIES(X) \
 	X(Q_SETTING_GET) X(Q_SETTING_SET) \
-	X(Q_EVENT_INS) X(Q_EVENT_GET) X(Q_EVENT_ALL) \
+	X(Q_EVENT_INS) X(Q_EVENT_GET) X(Q_EVENT_ALL) X(Q_EVENT_UPD) \
 	X(Q_KEY_INS) X(Q_KEY_GET) X(Q_KEY_LATEST) X(Q_KEY_NEXT) \
 	X(Q_REG_BY_EXT) X(Q_REG_BY_EMAIL) X(Q_REG_BY_CODE_EV) X(Q_REG_INS) X(Q_REG_UPD) \
 	X(Q_REG_GET) X(Q_REG_BY_ID) X(Q_REG_BY_CODE) X(Q_REG_SET_VK) X(Q_REG_ALL) \
@@ -161,6 +165,8 @@ static const char *const sql_text[Q_COUNT] = {
 			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 	[Q_EVENT_GET] = "SELECT id, name, starts, ends, timezone, walkins FROM event WHERE id = ?1",
 	[Q_EVENT_ALL] = "SELECT id, name, starts, ends, timezone, walkins FROM event ORDER BY rowid",
+	[Q_EVENT_UPD] = "UPDATE event SET name = ?2, starts = ?3, ends = ?4, timezone = ?5,"
+			" walkins = ?6 WHERE id = ?1",
 	[Q_KEY_INS] = "INSERT INTO event_key(key_id, event_id, pk, created)"
 		      " VALUES(?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 	[Q_KEY_GET] = "SELECT event_id, key_id, pk, revoked FROM event_key WHERE key_id = ?1",
@@ -665,6 +671,24 @@ int db_event_create(db *d, struct db_event *ev)
 			return rc;
 	}
 	return DB_ERR_SQL;
+}
+
+int db_event_update(db *d, const struct db_event *ev)
+{
+	sqlite3_stmt *s = stmt(d, Q_EVENT_UPD);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, ev->id);
+	bind_text(s, 2, ev->name);
+	bind_text(s, 3, ev->starts);
+	bind_text(s, 4, ev->starts[0] && !ev->ends[0] ? ev->starts : ev->ends);
+	bind_text(s, 5, ev->timezone[0] ? ev->timezone : "Europe/Kyiv");
+	sqlite3_bind_int(s, 6, ev->walkins);
+	rc = step_done(s);
+	if (rc == VK_OK && sqlite3_changes(d->h) == 0)
+		rc = VK_ERR_NOT_FOUND;
+	return rc;
 }
 
 int db_event_get(db *d, int64_t id, struct db_event *ev)

@@ -21,7 +21,7 @@
 
 typedef struct db db;
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* The database layer's own codes, in its range -100 .. -199 (see core/err.h). */
 enum db_err {
@@ -76,6 +76,9 @@ struct db_event {
 /* Creates an event with a fresh random id written back into ev->id. */
 int db_event_create(db *d, struct db_event *ev);
 int db_event_get(db *d, int64_t id, struct db_event *ev);
+/* Rewrites the event ev->id's name, dates, time zone and walk-in flag; VK_ERR_NOT_FOUND
+ * when there is no such event. */
+int db_event_update(db *d, const struct db_event *ev);
 /* The current event (setting "event"); VK_ERR_NOT_FOUND when none was created. */
 int db_event_current(db *d, struct db_event *ev);
 int db_event_set_current(db *d, int64_t id);
