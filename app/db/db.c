@@ -428,6 +428,14 @@ static int migrate(db *d, char *why, size_t why_len)
 		char *err = NULL;
 		char pragma[128];
 		rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		/* Another process may have upgraded the file between our first look and our
+		 * write lock: read the version again under the lock and skip what it did. */
+		if (rc == SQLITE_OK)
+			rc = pragma_int(d->h, "PRAGMA user_version", &ver);
+		if (rc == SQLITE_OK && ver >= DB_SCHEMA_VERSION) {
+			sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+			break;
+		}
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(d->h, migrations[ver], NULL, NULL, &err);
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %" PRId64 ";"
