@@ -134,7 +134,7 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!cli_db(c, 0) || cli_event(c, &x.ev))
+	if (!cli_db(c, 0) || cli_event(c, &x.ev) || cli_refuse_on_kiosk(c, "tickets"))
 		return 2;
 	if (db_key_latest(c->d, x.ev.id, &key) != VK_OK) {
 		fprintf(c->err, _("vkhid: the event has no signing key yet. Create one:\n"
@@ -144,6 +144,12 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 	if (!keyfile) {
 		cli_key_path(c, x.ev.id, key.key_id, path, sizeof path);
 		keyfile = path;
+	}
+	if (ticket_key_exposed(keyfile)) {
+		fprintf(c->err, _("vkhid: the secret key %s can be read by other users of this "
+				   "computer; anyone who copies it can make tickets. Make it private and "
+				   "try again:\n  chmod 600 %s\n"), keyfile, keyfile);
+		return 2;
 	}
 	rc = ticket_key_load(keyfile, &key_event, &x.key_id, x.sk);
 	if (rc != VK_OK || key_event != x.ev.id) {

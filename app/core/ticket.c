@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,4 +524,10 @@ out:
 	sodium_memzero(key, sizeof(key));
 	sodium_memzero(text, sizeof(text));
 	return rc;
+}
+
+int ticket_key_exposed(const char *path)
+{
+	struct stat st;
+	return path && stat(path, &st) == 0 && (st.st_mode & 077) != 0;
 }

@@ -85,5 +85,8 @@ int ticket_valid_on(const struct ticket *t, int day);
 int ticket_key_save(const char *path, int64_t event_id, int key_id, const uint8_t sk[64]);
 /* Returns VK_OK, VK_ERR_NOT_FOUND (no file), VK_ERR_INVALID (not a key file). */
 int ticket_key_load(const char *path, int64_t *event_id, int *key_id, uint8_t sk[64]);
+/* 1 when the key file at path exists and its group or others may read or write it (the
+ * callers refuse it: "chmod 600"); 0 otherwise (also when it does not exist). */
+int ticket_key_exposed(const char *path);
 
 #endif

@@ -240,6 +240,7 @@ static const char *const sql_text[Q_COUNT] = {
 struct db {
 	sqlite3 *h;
 	char *path;
+	int readonly;
 	char kiosk[16];
 	sqlite3_stmt *st[Q_COUNT];
 };
@@ -266,6 +267,11 @@ static int db_err(int rc)
 	case SQLITE_NOTADB: return DB_ERR_FOREIGN;
 	case SQLITE_CONSTRAINT: return VK_ERR_EXISTS;
 	case SQLITE_CANTOPEN: return VK_ERR_IO;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return DB_ERR_BUSY;
+	case SQLITE_FULL: return DB_ERR_FULL;
+	case SQLITE_READONLY: case SQLITE_PERM: return DB_ERR_READONLY;
+	case SQLITE_CORRUPT: return DB_ERR_CORRUPT;
+	case SQLITE_IOERR: return DB_ERR_DISK;
 	default: return DB_ERR_SQL;
 	}
 }
@@ -397,7 +403,7 @@ static int pragma_int(sqlite3 *h, const char *sql, int64_t *out)
 }
 
 /* Brings the schema to DB_SCHEMA_VERSION, one migration per transaction. */
-static int migrate(db *d, char *why, size_t why_len)
+static int migrate(db *d, int create, char *why, size_t why_len)
 {
 	int64_t ver = 0, appid = 0, ntables = 0;
 	char msg[512];
@@ -407,10 +413,17 @@ static int migrate(db *d, char *why, size_t why_len)
 	if (rc == SQLITE_OK)
 		rc = pragma_int(d->h, "SELECT COUNT(*) FROM sqlite_master", &ntables);
 	if (rc != SQLITE_OK) {
-		snprintf(msg, sizeof msg, "%s is not a vkhid database (%s)", d->path,
-			 sqlite3_errmsg(d->h));
+		int e = db_err(rc);
+		snprintf(msg, sizeof msg, e == DB_ERR_FOREIGN ? "%s is not a vkhid database (%s)"
+			 : "%s cannot be read (%s)", d->path, sqlite3_errmsg(d->h));
 		say(why, why_len, msg);
-		return db_err(rc) == DB_ERR_FOREIGN ? DB_ERR_FOREIGN : db_err(rc);
+		return e;
+	}
+	if (ver == 0 && ntables == 0 && !create) {
+		/* an empty file (or an empty SQLite file): only "create" makes a database here */
+		snprintf(msg, sizeof msg, "%s is empty, not a vkhid database", d->path);
+		say(why, why_len, msg);
+		return DB_ERR_EMPTY;
 	}
 	if (appid != APP_ID && (ntables > 0 || ver != 0)) {
 		snprintf(msg, sizeof msg, "%s is an SQLite database of another program, not vkhid",
@@ -424,7 +437,9 @@ static int migrate(db *d, char *why, size_t why_len)
 		say(why, why_len, msg);
 		return DB_ERR_NEWER;
 	}
-	while (ver < DB_SCHEMA_VERSION) {
+	/* a read-only connection reads an older schema as it is (every schema has the tables
+	 * the reading commands use) and never upgrades it */
+	while (!d->readonly && ver < DB_SCHEMA_VERSION) {
 		char *err = NULL;
 		char pragma[128];
 		rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -447,6 +462,8 @@ static int migrate(db *d, char *why, size_t why_len)
 		if (rc != SQLITE_OK) {
 			snprintf(msg, sizeof msg, "cannot upgrade %s to schema %" PRId64 ": %s",
 				 d->path, ver + 1, err ? err : sqlite3_errmsg(d->h));
+			if (rc == SQLITE_OK)
+				rc = sqlite3_errcode(d->h);
 			say(why, why_len, msg);
 			sqlite3_free(err);
 			sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
@@ -495,10 +512,59 @@ static int sqlite_profile(unsigned what, void *ctx, void *p, void *x)
 	return 0;
 }
 
+/* A "file:" URI for path with immutable=1: SQLite then reads the file as it is, with no
+ * -wal or -shm beside it (a read-only folder cannot hold them). Only for read-only opens of
+ * a file nobody can be writing (its folder is not writable). malloc'd, NULL on no memory. */
+static char *immutable_uri(const char *path)
+{
+	size_t n = strlen(path);
+	char *uri = malloc(3 * n + 32), *o = uri;
+	if (!uri)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			o += sprintf(o, "%%%02X", (unsigned char)*p);
+		else
+			*o++ = *p;
+	}
+	sprintf(o, "?immutable=1");
+	return uri;
+}
+
+/* 1 when the folder holding path can be written (SQLite needs it for -wal and -shm). */
+static int folder_writable(const char *path)
+{
+	char *copy = strdup(path), *slash;
+	int ok;
+	if (!copy)
+		return 0;
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	ok = access(slash ? copy : ".", W_OK) == 0;
+	free(copy);
+	return ok;
+}
+
+/* Opens the SQLite handle for d with oflags (uri when not NULL). SQLite code. */
+static int open_handle(db *d, const char *name, int oflags)
+{
+	int rc = sqlite3_open_v2(name, &d->h, oflags, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_busy_timeout(d->h, 5000);
+	sqlite3_extended_result_codes(d->h, 0);
+	return SQLITE_OK;
+}
+
 int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 {
 	char msg[512];
 	int rc, oflags;
+	const char *limit;
 	db *d;
 
 	*out = NULL;
@@ -521,10 +587,23 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 		free(d);
 		return VK_ERR_NOMEM;
 	}
-	oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE;
-	if (flags & DB_CREATE)
+	d->readonly = (flags & DB_READONLY) != 0;
+	oflags = SQLITE_OPEN_NOMUTEX | (d->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if ((flags & DB_CREATE) && !d->readonly)
 		oflags |= SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &d->h, oflags, NULL);
+	if (d->readonly && !folder_writable(path) && access(path, F_OK) == 0) {
+		/* A copy in a read-only folder (a mounted backup, a folder of another user): no
+		 * -shm can be made beside it, so read it as an immutable file. */
+		char *uri = immutable_uri(path);
+		if (!uri) {
+			rc = VK_ERR_NOMEM;
+			goto fail;
+		}
+		rc = open_handle(d, uri, oflags | SQLITE_OPEN_URI);
+		free(uri);
+	} else {
+		rc = open_handle(d, path, oflags);
+	}
 	if (rc != SQLITE_OK) {
 		snprintf(msg, sizeof msg, "cannot open %s: %s", path,
 			 d->h ? sqlite3_errmsg(d->h) : "out of memory");
@@ -532,21 +611,30 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 		rc = db_err(rc);
 		goto fail;
 	}
-	sqlite3_busy_timeout(d->h, 5000);
-	sqlite3_extended_result_codes(d->h, 0);
 	if (vk_trace_on(VK_TRACE_SQL)) {
-		vk_trace_write(VK_TRACE_SQL, "open %s", path);
+		vk_trace_write(VK_TRACE_SQL, "open %s%s", path, d->readonly ? " (read-only)" : "");
 		sqlite3_trace_v2(d->h, SQLITE_TRACE_PROFILE, sqlite_profile, d);
 	}
-	rc = migrate(d, why, why_len);
+	limit = getenv("VKHID_DB_MAX_PAGES");
+	if (limit && *limit) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA max_page_count = %ld", strtol(limit, NULL, 10));
+		sqlite3_exec(d->h, pragma, NULL, NULL, NULL);
+	}
+	rc = migrate(d, (flags & DB_CREATE) != 0, why, why_len);
 	if (rc)
 		goto fail;
+	if (d->readonly) {
+		*out = d;
+		return VK_OK;
+	}
 	/* WAL + FULL: a commit that returned is on disk even if power fails right after. */
-	if (sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			 " PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+	rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			  " PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
 		snprintf(msg, sizeof msg, "cannot set up %s: %s", path, sqlite3_errmsg(d->h));
 		say(why, why_len, msg);
-		rc = DB_ERR_SQL;
+		rc = db_err(rc);
 		goto fail;
 	}
 	*out = d;
@@ -554,6 +642,38 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 fail:
 	db_close(d);
 	return rc;
+}
+
+int db_check(db *d, char *why, size_t why_len)
+{
+	sqlite3_stmt *s;
+	char msg[512];
+	int rc = sqlite3_prepare_v2(d->h, "PRAGMA quick_check", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(d->h));
+		say(why, why_len, msg);
+		return db_err(rc) == DB_ERR_SQL ? DB_ERR_CORRUPT : db_err(rc);
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *res = (const char *)sqlite3_column_text(s, 0);
+		int fine = res && strcmp(res, "ok") == 0;
+		snprintf(msg, sizeof msg, "%s", res ? res : "no answer");
+		say(why, why_len, msg);
+		sqlite3_finalize(s);
+		return fine ? VK_OK : DB_ERR_CORRUPT;
+	}
+	snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(d->h));
+	say(why, why_len, msg);
+	sqlite3_finalize(s);
+	rc = db_err(rc);
+	/* a page SQLite cannot even parse is damage too */
+	return rc == DB_ERR_SQL || rc == DB_ERR_FOREIGN ? DB_ERR_CORRUPT : rc;
+}
+
+int db_readonly(const db *d)
+{
+	return d->readonly;
 }
 
 void db_close(db *d)

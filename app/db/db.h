@@ -28,6 +28,12 @@ enum db_err {
 	DB_ERR_SQL = -100,     /* SQLite failed (disk full, locked, corrupt) */
 	DB_ERR_FOREIGN = -101, /* the file is not a vkhid database */
 	DB_ERR_NEWER = -102,   /* the database comes from a newer vkhid */
+	DB_ERR_BUSY = -103,    /* another process held the database too long (retry) */
+	DB_ERR_FULL = -104,    /* the disk (or the database's size limit) is full */
+	DB_ERR_READONLY = -105,/* the file or its folder cannot be written */
+	DB_ERR_CORRUPT = -106, /* the file is damaged (failed its integrity check) */
+	DB_ERR_DISK = -107,    /* the operating system reported an input/output error */
+	DB_ERR_EMPTY = -108,   /* the file is empty: not a database (yet) */
 };
 /* The names these codes had when they were part of the core's enum. */
 #define VK_ERR_DB DB_ERR_SQL
@@ -36,16 +42,26 @@ enum db_err {
 
 enum db_open_flags {
 	DB_CREATE = 1,   /* create the file when it does not exist */
-	DB_READONLY = 2, /* open for reading only (stats, export) */
+	DB_READONLY = 2, /* open for reading only (stats, export, find): never writes,
+			  * never migrates; works on a read-only file in a read-only folder */
 };
 
 /* Opens (and, with DB_CREATE, creates) the database at path, migrating an older schema.
- * On failure returns VK_ERR_DB_FOREIGN (not SQLite, or SQLite but not ours),
- * VK_ERR_DB_NEWER, VK_ERR_NOT_FOUND (no file and no DB_CREATE) or VK_ERR_DB, and writes a
- * one-line English reason into why (may be NULL). The handle must be freed with
- * db_close(). */
+ * Only DB_CREATE turns an empty file into a database; without it an empty file is
+ * DB_ERR_EMPTY and stays empty. On failure returns VK_ERR_DB_FOREIGN (not SQLite, or SQLite
+ * but not ours), VK_ERR_DB_NEWER, VK_ERR_NOT_FOUND (no file and no DB_CREATE),
+ * DB_ERR_EMPTY, DB_ERR_READONLY, DB_ERR_FULL, DB_ERR_CORRUPT, DB_ERR_DISK, DB_ERR_BUSY or
+ * VK_ERR_DB, and writes a one-line English reason into why (may be NULL). The handle must
+ * be freed with db_close(). The environment variable VKHID_DB_MAX_PAGES (tests only)
+ * limits the file's size in pages, to see what a full disk does. */
 int db_open(const char *path, int flags, db **out, char *why, size_t why_len);
 void db_close(db *d);
+/* The file's integrity (PRAGMA quick_check): VK_OK, DB_ERR_CORRUPT (damaged: why holds
+ * SQLite's first finding) or another error. Reads every page: run it at kiosk start, in
+ * `vkhid doctor` and before a command writes, not per check-in. */
+int db_check(db *d, char *why, size_t why_len);
+/* 1 when the database was opened read-only. */
+int db_readonly(const db *d);
 const char *db_path(const db *d);
 
 /* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback ignores errors. */
