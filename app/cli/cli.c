@@ -206,6 +206,12 @@ db *cli_db(struct cli *c, int mode)
 	if (rc == VK_OK && mode != CLI_DB_READ) {
 		/* never write into a damaged file: the check reads every page, once per command */
 		rc = db_check(c->d, why, sizeof why);
+		/* an import that died half-way (killed, power cut) is undone before anything
+		 * else writes: imports are all or nothing (db.h) */
+		int undone = 0;
+		if (rc == VK_OK && db_import_recover(c->d, &undone) == VK_OK && undone)
+			fprintf(c->err, _("vkhid: an import that was interrupted has been undone (%d); "
+					   "run it again.\n"), undone);
 		if (rc) {
 			db_close(c->d);
 			c->d = NULL;

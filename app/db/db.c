@@ -17,6 +17,8 @@
 #include "db/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -106,7 +108,16 @@ static const char *const migrations[] = {
 
 	/* 3 -> 4: every append reads the highest hybrid clock value inside its transaction
 	 * (so its row sorts after every other process's); an index keeps that one step. */
-	"CREATE INDEX checkin_hlc ON checkin(hlc);",
+	"CREATE INDEX checkin_hlc ON checkin(hlc);"
+	/* An import is applied in short transactions (the door keeps admitting meanwhile) and
+	 * stays all-or-nothing: import_undo keeps what each of its rows was before, until the
+	 * import's last transaction drops it; an import that fails or dies is undone from it. */
+	"CREATE TABLE import_batch(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
+	" started_ms INTEGER NOT NULL);"
+	"CREATE TABLE import_undo(batch INTEGER NOT NULL, id INTEGER NOT NULL,"
+	" inserted INTEGER NOT NULL, external_id TEXT, ticket_code TEXT, vk_code TEXT,"
+	" given TEXT, family TEXT, display TEXT, organization TEXT, category TEXT, email TEXT,"
+	" lang TEXT, status INTEGER, search_key TEXT, updated TEXT, PRIMARY KEY(batch, id));",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
@@ -124,7 +135,9 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 	X(Q_TICKET_ISSUED) X(Q_REVOKE) X(Q_REVOKE_BEFORE) X(Q_IS_REVOKED) \
 	X(Q_CI_INS) X(Q_CI_NEXT_SEQ) X(Q_CI_ADMISSION) X(Q_CI_COUNT) X(Q_CI_ALL) \
 	X(Q_CI_MAX_HLC) \
-	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT)
+	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT) \
+	X(Q_IMP_BEGIN) X(Q_IMP_NOTE_INS) X(Q_IMP_NOTE_UPD) X(Q_IMP_DROP_UNDO) X(Q_IMP_DROP) \
+	X(Q_IMP_RESTORE) X(Q_IMP_DELETE_NEW) X(Q_IMP_PENDING)
 #define Q_ENUM(n) n,
 #define Q_NAME(n) [n] = #n,
 enum q { QUERIES(Q_ENUM) Q_COUNT };
@@ -235,12 +248,32 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_JOB_CLAIM] = "UPDATE print_job SET state = {JOB_PRINTING}, last_error = ?2,"
 			" attempts = attempts + 1 WHERE id = ?1 AND state = {JOB_QUEUED}",
 	[Q_JOB_COUNT] = "SELECT COUNT(*) FROM print_job WHERE state = ?1",
+	[Q_IMP_BEGIN] = "INSERT INTO import_batch(event_id, started_ms) VALUES(?1, ?2)",
+	[Q_IMP_NOTE_INS] = "INSERT OR IGNORE INTO import_undo(batch, id, inserted) VALUES(?1, ?2, 1)",
+	[Q_IMP_NOTE_UPD] = "INSERT OR IGNORE INTO import_undo(batch, id, inserted, external_id,"
+			   " ticket_code, vk_code, given, family, display, organization, category,"
+			   " email, lang, status, search_key, updated) SELECT ?1, id, 0, external_id,"
+			   " ticket_code, vk_code, given, family, display, organization, category,"
+			   " email, lang, status, search_key, updated FROM registration WHERE id = ?2",
+	[Q_IMP_DROP_UNDO] = "DELETE FROM import_undo WHERE batch = ?1",
+	[Q_IMP_DROP] = "DELETE FROM import_batch WHERE id = ?1",
+	[Q_IMP_RESTORE] = "UPDATE registration SET (external_id, ticket_code, vk_code, given,"
+			  " family, display, organization, category, email, lang, status,"
+			  " search_key, updated) = (SELECT external_id, ticket_code, vk_code, given,"
+			  " family, display, organization, category, email, lang, status,"
+			  " search_key, updated FROM import_undo u WHERE u.batch = ?1"
+			  " AND u.id = registration.id) WHERE id IN (SELECT id FROM import_undo"
+			  " WHERE batch = ?1 AND inserted = 0)",
+	[Q_IMP_DELETE_NEW] = "DELETE FROM registration WHERE id IN (SELECT id FROM import_undo"
+			     " WHERE batch = ?1 AND inserted = 1)",
+	[Q_IMP_PENDING] = "SELECT id FROM import_batch ORDER BY id LIMIT 1",
 };
 
 struct db {
 	sqlite3 *h;
 	char *path;
 	int readonly;
+	int import_fd;         /* the import lock held while this connection imports, or 0 */
 	char kiosk[16];
 	sqlite3_stmt *st[Q_COUNT];
 };
@@ -549,13 +582,29 @@ static int folder_writable(const char *path)
 	return ok;
 }
 
+/* Waiting for another connection's write lock. SQLite's own busy timeout sleeps up to
+ * 100 ms between tries, so a writer that takes the lock again a few milliseconds after
+ * each commit (an import in chunks) could starve the door. This tries every millisecond
+ * for the first 50 ms and every 5 ms after, so the door gets in at the first gap between
+ * chunks, and gives up after DB_BUSY_MS. */
+#define DB_BUSY_MS 10000
+static int busy_wait(void *ctx, int tries)
+{
+	(void)ctx;
+	int slept = tries < 50 ? tries : 50 + (tries - 50) * 5;
+	if (slept >= DB_BUSY_MS)
+		return 0;
+	usleep(tries < 50 ? 1000 : 5000);
+	return 1;
+}
+
 /* Opens the SQLite handle for d with oflags (uri when not NULL). SQLite code. */
 static int open_handle(db *d, const char *name, int oflags)
 {
 	int rc = sqlite3_open_v2(name, &d->h, oflags, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
-	sqlite3_busy_timeout(d->h, 5000);
+	sqlite3_busy_handler(d->h, busy_wait, NULL);
 	sqlite3_extended_result_codes(d->h, 0);
 	return SQLITE_OK;
 }
@@ -682,6 +731,7 @@ void db_close(db *d)
 		return;
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(d->st[i]);
+	db_import_done(d);
 	sqlite3_close(d->h);
 	free(d->path);
 	free(d);
@@ -1494,4 +1544,118 @@ void db_stats_free(struct db_stats *st)
 	free(st->hour);
 	st->category = st->hour = NULL;
 	st->n_category = st->n_hour = 0;
+}
+
+/* ---- 9. imports in short transactions ------------------------------------------------------ */
+int db_import_begin(db *d, int64_t event_id, int64_t *batch)
+{
+	sqlite3_stmt *s = stmt(d, Q_IMP_BEGIN);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, now_ms());
+	rc = step_done(s);
+	if (rc == VK_OK)
+		*batch = sqlite3_last_insert_rowid(d->h);
+	return rc;
+}
+
+int db_import_note(db *d, int64_t batch, int64_t reg_id, int inserted)
+{
+	sqlite3_stmt *s = stmt(d, inserted ? Q_IMP_NOTE_INS : Q_IMP_NOTE_UPD);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, batch);
+	sqlite3_bind_int64(s, 2, reg_id);
+	return step_done(s);
+}
+
+/* Runs q with the batch bound as ?1. */
+static int batch_step(db *d, enum q q, int64_t batch)
+{
+	sqlite3_stmt *s = stmt(d, q);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, batch);
+	return step_done(s);
+}
+
+int db_import_finish(db *d, int64_t batch)
+{
+	int rc = batch_step(d, Q_IMP_DROP_UNDO, batch);
+	return rc ? rc : batch_step(d, Q_IMP_DROP, batch);
+}
+
+int db_import_undo(db *d, int64_t batch)
+{
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	/* check-ins of the undone rows stay in the log (it is append-only): they count as
+	 * admitted tickets whose registration is not here, as for an unsynced kiosk */
+	rc = batch_step(d, Q_IMP_RESTORE, batch);
+	if (rc == VK_OK)
+		rc = batch_step(d, Q_IMP_DELETE_NEW, batch);
+	if (rc == VK_OK)
+		rc = db_import_finish(d, batch);
+	if (rc == VK_OK)
+		rc = db_commit(d);
+	if (rc)
+		db_rollback(d);
+	return rc;
+}
+
+/* The lock file that tells a running import from a dead one: every import holds a shared
+ * flock on it while it runs; whoever gets it exclusively knows no import is running. */
+static int import_lock(db *d, int how)
+{
+	char path[1100];
+	int fd;
+	snprintf(path, sizeof path, "%s-import.lock", d->path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, how | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int db_import_running(db *d)
+{
+	int fd = import_lock(d, LOCK_SH);
+	if (fd >= 0)
+		d->import_fd = fd;
+	return fd >= 0 ? VK_OK : VK_ERR_IO;
+}
+
+void db_import_done(db *d)
+{
+	if (d->import_fd > 0)
+		close(d->import_fd);
+	d->import_fd = 0;
+}
+
+int db_import_recover(db *d, int *undone)
+{
+	int fd, rc = VK_OK;
+	*undone = 0;
+	if (d->readonly)
+		return VK_OK;
+	fd = import_lock(d, LOCK_EX);
+	if (fd < 0)
+		return VK_OK; /* an import is running (or the folder is read-only): leave it */
+	for (;;) {
+		int64_t batch = query_int(d, stmt(d, Q_IMP_PENDING), 0);
+		if (!batch)
+			break;
+		rc = db_import_undo(d, batch);
+		if (rc)
+			break;
+		(*undone)++;
+	}
+	close(fd);
+	return rc;
 }

@@ -263,6 +263,30 @@ struct db_stats {
 int db_stats(db *d, int64_t event_id, struct db_stats *st);
 void db_stats_free(struct db_stats *st);
 
+/* ---- imports in short transactions ---------------------------------------------------- */
+/* An import writes in chunks of a few hundred rows, one short transaction each, so the
+ * door's check-ins get in between; it stays all-or-nothing as a whole:
+ *   db_import_running  before the first chunk: holds the import lock (shared) so nobody
+ *                      takes this import for a dead one; released by db_import_done or
+ *                      db_close;
+ *   db_import_begin    in the first chunk: a new batch;
+ *   db_import_note     before updating (inserted 0) or after inserting (1) a registration:
+ *                      remembers what the row was;
+ *   db_import_finish   in the last chunk's transaction: the import stands, its notes go;
+ *   db_import_undo     after a failure: every row of the batch back as it was (one
+ *                      transaction);
+ *   db_import_recover  when a writing command starts: undoes the batches of imports that
+ *                      died (no process holds the import lock); *undone counts them.
+ * Meanwhile the rows already applied are visible (a kiosk can find and admit them); an
+ * import that is undone removes them again, and their check-ins stay in the log. */
+int db_import_running(db *d);
+void db_import_done(db *d);
+int db_import_begin(db *d, int64_t event_id, int64_t *batch);
+int db_import_note(db *d, int64_t batch, int64_t reg_id, int inserted);
+int db_import_finish(db *d, int64_t batch);
+int db_import_undo(db *d, int64_t batch);
+int db_import_recover(db *d, int *undone);
+
 /* Raw escape hatch for tests and benchmarks: runs SQL text with no result rows. */
 int db_exec(db *d, const char *sql);
 
