@@ -57,6 +57,9 @@ const struct cli_command cli_commands[] = {
 	{ "run", cmd_run, N_("run the kiosk: the touch screen, or headless driven by a scenario"),
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
 	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]" },
+	{ "purge", cmd_purge,
+	  N_("remove the personal data of events that ended before a date (counts stay)"),
+	  "--before YYYY-MM-DD [--yes]" },
 	{ "doctor", cmd_doctor,
 	  N_("check the kiosk: database integrity, free space, event, key, roster"), "[--json]" },
 	{ "demo", cmd_demo, N_("build a demo event and run the kiosk over a demo scenario"),

@@ -137,7 +137,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 	X(Q_CI_MAX_HLC) \
 	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT) \
 	X(Q_IMP_BEGIN) X(Q_IMP_NOTE_INS) X(Q_IMP_NOTE_UPD) X(Q_IMP_DROP_UNDO) X(Q_IMP_DROP) \
-	X(Q_IMP_RESTORE) X(Q_IMP_DELETE_NEW) X(Q_IMP_PENDING)
+	X(Q_IMP_RESTORE) X(Q_IMP_DELETE_NEW) X(Q_IMP_PENDING) X(Q_PURGE_REG) X(Q_PURGE_UNDO)
 #define Q_ENUM(n) n,
 #define Q_NAME(n) [n] = #n,
 enum q { QUERIES(Q_ENUM) Q_COUNT };
@@ -267,6 +267,16 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_IMP_DELETE_NEW] = "DELETE FROM registration WHERE id IN (SELECT id FROM import_undo"
 			     " WHERE batch = ?1 AND inserted = 1)",
 	[Q_IMP_PENDING] = "SELECT id FROM import_batch ORDER BY id LIMIT 1",
+	/* what stays: event, number, category and status, so the turnout by category and by
+	 * hour (from the log, which holds no personal data) is computed as before */
+	[Q_PURGE_REG] = "UPDATE registration SET external_id = '', ticket_code = '', vk_code = '',"
+			" given = '', family = '', display = '#' || number, organization = '',"
+			" email = '', lang = '', search_key = '', updated = ?2 WHERE event_id = ?1"
+			" AND (display <> '#' || number OR given <> '' OR family <> '' OR email <> ''"
+			" OR organization <> '' OR ticket_code <> '' OR vk_code <> ''"
+			" OR external_id <> '' OR search_key <> '')",
+	[Q_PURGE_UNDO] = "DELETE FROM import_undo WHERE batch IN (SELECT id FROM import_batch"
+			 " WHERE event_id = ?1)",
 };
 
 struct db {
@@ -1658,4 +1668,47 @@ int db_import_recover(db *d, int *undone)
 	}
 	close(fd);
 	return rc;
+}
+
+/* ---- 10. purge ----------------------------------------------------------------------------- */
+int db_purge_event(db *d, int64_t event_id, int64_t *rows)
+{
+	sqlite3_stmt *s;
+	char now[32];
+	int rc;
+	*rows = 0;
+	/* freed pages are overwritten with zeroes, not left for a file carver */
+	sqlite3_exec(d->h, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
+	rc = db_begin(d);
+	if (rc)
+		return rc;
+	s = stmt(d, Q_PURGE_REG);
+	if (!s) {
+		db_rollback(d);
+		return DB_ERR_SQL;
+	}
+	iso_now(now);
+	sqlite3_bind_int64(s, 1, event_id);
+	bind_text(s, 2, now);
+	rc = step_done(s);
+	if (rc == VK_OK)
+		*rows = sqlite3_changes(d->h);
+	/* an undo journal of that event's imports would keep the old names */
+	if (rc == VK_OK)
+		rc = batch_step(d, Q_PURGE_UNDO, event_id);
+	if (rc == VK_OK)
+		rc = db_commit(d);
+	if (rc)
+		db_rollback(d);
+	return rc;
+}
+
+int db_compact(db *d)
+{
+	/* VACUUM rewrites the file from the live rows only; the checkpoint then empties the
+	 * write-ahead log, which still held the old pages */
+	int rc = sqlite3_exec(d->h, "VACUUM", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(d->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	return db_err(rc);
 }

@@ -287,6 +287,16 @@ int db_import_finish(db *d, int64_t batch);
 int db_import_undo(db *d, int64_t batch);
 int db_import_recover(db *d, int *undone);
 
+/* ---- purge ---------------------------------------------------------------------------- */
+/* Removes the personal data of every registration of the event (names, e-mails,
+ * organizations, ids, ticket codes, search keys; the display becomes "#NUMBER") and keeps
+ * event, number, category and status, so the turnout stays the same; the check-in log
+ * holds no personal data and is not touched. *rows counts the registrations changed. */
+int db_purge_event(db *d, int64_t event_id, int64_t *rows);
+/* Rewrites the file from its live rows (VACUUM) and empties the write-ahead log, so no
+ * removed value is left in a free page. Needs free space about the file's size. */
+int db_compact(db *d);
+
 /* Raw escape hatch for tests and benchmarks: runs SQL text with no result rows. */
 int db_exec(db *d, const char *sql);
 

@@ -103,4 +103,29 @@ has "keygen refusal says kiosks hold no signing key" "$T/err" "hub"
 run_vk --db "$T/kiosk.db" tickets --out "$T/t3" --key "$key"
 expect_rc "tickets refused on a kiosk enrolled to a hub" 2
 
+# ---- purge: personal data of past events goes, the counts stay ------------------------
+P=$T/purge.db
+vp() { run_vk --db "$P" "$@"; }
+vp event create --name "Минулий форум" --starts 2025-05-01 --ends 2025-05-02
+vp import "$FIX/people.csv"
+vp checkin 3nq8wz5ytv7kcr2mbj4hxg6p
+vp stats --json
+sed 's/"event_id": [0-9]*, //' "$T/out" >"$T/stats.before"
+vp purge --before 2026-01-01
+[ "$rc" != 0 ] && ok "purge without --yes removes nothing" || bad "purge without --yes" "exit $rc"
+has "purge says what it would remove" "$T/out" "Минулий форум"
+has "purge offers the export first" "$T/out" "export attendance"
+vp find Скалозуб
+has "before --yes the names are still there" "$T/out" "Скалозуб"
+vp purge --before 2025-05-01 --yes
+has "an event that ended after the date is kept" "$T/out" "nothing to remove"
+vp purge --before 2026-01-01 --yes
+expect_rc "purge --yes succeeds" 0
+vp stats --json
+sed 's/"event_id": [0-9]*, //' "$T/out" >"$T/stats.after"
+if cmp -s "$T/stats.before" "$T/stats.after"; then ok "stats show the same counts after the purge"; else bad "stats changed" "$(cat "$T/stats.before")" "$(cat "$T/stats.after")"; fi
+vp find Скалозуб --json
+hasnt "find finds nobody after the purge" "$T/out" "Скалозуб"
+if cat "$P" "$P-wal" 2>/dev/null | grep -qaE "Скалозуб|Novák|@example"; then bad "a name or e-mail is still in the database file"; else ok "no name or e-mail remains in the file"; fi
+
 done_testing
