@@ -118,7 +118,7 @@ static enum verdict check_roster(struct doctor *dr, char *text, size_t cap)
 		snprintf(text, cap, "%s", _("nobody registered yet: import the list with `vkhid import`"));
 		return V_WARN;
 	}
-	snprintf(text, cap, _("%" PRId64 " registered"), n);
+	snprintf(text, cap, _("%lld registered"), (long long)n);
 	return V_OK;
 }
 

@@ -40,8 +40,8 @@ static int one_event(void *ctx, const struct db_event *ev)
 	n = db_reg_count(p->c->d, ev->id, 0);
 	p->found++;
 	if (!p->yes) {
-		fprintf(p->c->out, _("  %s (ended %s): personal data of %" PRId64 " registrations\n"),
-			ev->name, last, n);
+		fprintf(p->c->out, _("  %s (ended %s): personal data of %lld registrations\n"),
+			ev->name, last, (long long)n);
 		return 0;
 	}
 	if (db_purge_event(p->c->d, ev->id, &n) != VK_OK) {
@@ -49,8 +49,8 @@ static int one_event(void *ctx, const struct db_event *ev)
 		return 1;
 	}
 	p->rows += n;
-	fprintf(p->c->out, _("  %s (ended %s): personal data removed from %" PRId64
-			     " registrations\n"), ev->name, last, n);
+	fprintf(p->c->out, _("  %s (ended %s): personal data removed from %lld "
+			     "registrations\n"), ev->name, last, (long long)n);
 	return 0;
 }
 
