@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -347,9 +348,11 @@ static void test_upgrade_nonce0_revocation(void **state)
 	struct fx *f = *state;
 	char why[256], pragma[64];
 	int64_t ev = f->ev.id;
-	/* back to schema 2: what migration 2 -> 3 made is removed, the old row written */
+	/* back to schema 2: what migrations 2 -> 3 and 3 -> 4 made is removed, the old row
+	 * written */
 	assert_int_equal(db_exec(f->d, "DROP TABLE ticket_issue; DROP TABLE revocation_before;"
-				       " DROP INDEX checkin_hlc; PRAGMA user_version = 2"), VK_OK);
+				       " DROP INDEX checkin_hlc; DROP TABLE import_batch;"
+				       " DROP TABLE import_undo; PRAGMA user_version = 2"), VK_OK);
 	snprintf(pragma, sizeof pragma, "INSERT INTO revocation VALUES(%lld, 9, 0, 'all', 5000)",
 		 (long long)ev);
 	assert_int_equal(db_exec(f->d, pragma), VK_OK);
@@ -479,6 +482,36 @@ static void test_concurrent_upgrade(void **state)
 	free(sql);
 }
 
+/* DB_READONLY reads and never writes; an empty file is not made a database without
+ * DB_CREATE; a sound file passes db_check and a damaged one fails it. */
+static void test_readonly_empty_check(void **state)
+{
+	struct fx *f = *state;
+	char p[200], why[512];
+	struct db_event ev;
+	struct stat st;
+	db *d = NULL;
+	FILE *t;
+	add_reg(f->d, f->ev.id, "Олена", NULL);
+	assert_int_equal(db_check(f->d, why, sizeof why), VK_OK);
+	assert_int_equal(db_open(f->path, DB_READONLY, &d, why, sizeof why), VK_OK);
+	assert_true(db_readonly(d));
+	assert_int_equal(db_event_current(d, &ev), VK_OK);
+	assert_int_equal(db_reg_count(d, f->ev.id, 0), 1);
+	assert_int_equal(db_setting_set(d, "x", "y"), DB_ERR_READONLY);
+	db_close(d);
+
+	snprintf(p, sizeof p, "%s/empty.db", f->dir);
+	t = fopen(p, "w");
+	assert_non_null(t);
+	fclose(t);
+	assert_int_equal(db_open(p, DB_READONLY, &d, why, sizeof why), DB_ERR_EMPTY);
+	assert_int_equal(db_open(p, 0, &d, why, sizeof why), DB_ERR_EMPTY);
+	assert_null(d);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_size, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +529,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_revoke_issued_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_nonce0_revocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_empty_check, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
