@@ -58,6 +58,11 @@ const struct cli_command cli_commands[] = {
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
 	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]\n"
 	  "       [--light gpiod:CHIP:green=N,red=N,amber=N,buzzer=N|sim|none] [--config FILE]" },
+	{ "purge", cmd_purge,
+	  N_("remove the personal data of events that ended before a date (counts stay)"),
+	  "--before YYYY-MM-DD [--yes]" },
+	{ "doctor", cmd_doctor,
+	  N_("check the kiosk: database integrity, free space, event, key, roster"), "[--json]" },
 	{ "demo", cmd_demo, N_("build a demo event and run the kiosk over a demo scenario"),
 	  "[--out DIR]" },
 	{ "hub", cmd_hub, N_("run the venue's hub (sync over HTTPS); enroll, list or revoke kiosks"),
@@ -176,17 +181,54 @@ static void make_parent(const char *path)
 	free(copy);
 }
 
-db *cli_db(struct cli *c, int create)
+const char *cli_db_advice(int rc)
+{
+	switch (rc) {
+	case DB_ERR_BUSY:
+		return _("Another program kept the database busy (a long import?). Try again in a moment.");
+	case DB_ERR_FULL:
+		return _("The disk is full. Free some space (or move the database to a larger disk) "
+			 "and try again.");
+	case DB_ERR_READONLY:
+		return _("The database or its folder is read-only. Fix the permissions, or copy it to "
+			 "a writable folder.");
+	case DB_ERR_CORRUPT:
+		return _("The database is damaged. Restore the last backup (or the hub's copy) and "
+			 "check it with `vkhid doctor`.");
+	case DB_ERR_DISK:
+		return _("The disk reported an error; it may be failing. Run `vkhid doctor` and "
+			 "restore the last backup onto a good disk.");
+	default:
+		return _("Try again; if it happens again, run `vkhid doctor`.");
+	}
+}
+
+db *cli_db(struct cli *c, int mode)
 {
 	char why[600];
 	struct db_event ev;
-	int rc;
+	int rc, create = mode == CLI_DB_CREATE;
 
 	if (c->d)
 		return c->d;
 	if (create && strcmp(c->db_path, DEFAULT_DB) == 0)
 		make_parent(c->db_path);
-	rc = db_open(c->db_path, create ? DB_CREATE : 0, &c->d, why, sizeof why);
+	rc = db_open(c->db_path, create ? DB_CREATE : mode == CLI_DB_READ ? DB_READONLY : 0, &c->d,
+		     why, sizeof why);
+	if (rc == VK_OK && mode != CLI_DB_READ) {
+		/* never write into a damaged file: the check reads every page, once per command */
+		rc = db_check(c->d, why, sizeof why);
+		/* an import that died half-way (killed, power cut) is undone before anything
+		 * else writes: imports are all or nothing (db.h) */
+		int undone = 0;
+		if (rc == VK_OK && db_import_recover(c->d, &undone) == VK_OK && undone)
+			fprintf(c->err, _("vkhid: an import that was interrupted has been undone (%d); "
+					   "run it again.\n"), undone);
+		if (rc) {
+			db_close(c->d);
+			c->d = NULL;
+		}
+	}
 	if (rc == VK_OK) {
 		if (db_event_current(c->d, &ev) == VK_OK)
 			cli_set_timezone(ev.timezone);
@@ -198,6 +240,10 @@ db *cli_db(struct cli *c, int create)
 				   "  vkhid --db %s event create --name \"My event\"\n"),
 			c->db_path, c->db_path);
 		break;
+	case DB_ERR_EMPTY:
+		fprintf(c->err, _("vkhid: %s is an empty file, not a vkhid database. Check the --db "
+				   "path; the file was not changed.\n"), c->db_path);
+		break;
 	case VK_ERR_DB_FOREIGN:
 		fprintf(c->err, _("vkhid: %s is not a vkhid database (%s). Check the --db path; "
 				   "nothing was changed in that file.\n"), c->db_path, why);
@@ -205,12 +251,37 @@ db *cli_db(struct cli *c, int create)
 	case VK_ERR_DB_NEWER:
 		fprintf(c->err, _("vkhid: %s. Install the newer vkhid; the file was not changed.\n"), why);
 		break;
+	case DB_ERR_CORRUPT:
+		fprintf(c->err, _("vkhid: the database %s is damaged (%s). Nothing was written to it. "
+				   "Restore the last backup, or the hub's copy, and check it with:\n"
+				   "  vkhid --db FILE doctor\n"), c->db_path, why);
+		break;
+	case DB_ERR_READONLY:
+		fprintf(c->err, _("vkhid: the database %s is read-only (%s). Reading commands (stats, "
+				   "export, find, doctor) still work; to record anything, fix the "
+				   "permissions or copy it to a writable folder.\n"), c->db_path, why);
+		break;
+	case DB_ERR_FULL:
+		fprintf(c->err, _("vkhid: the disk holding %s is full (%s). Free some space and try "
+				   "again; nothing recorded was lost.\n"), c->db_path, why);
+		break;
 	default:
-		fprintf(c->err, _("vkhid: cannot open the database: %s. Check that the folder exists "
-				   "and is writable (or pass --db FILE).\n"), why);
+		fprintf(c->err, _("vkhid: cannot open the database %s: %s. %s\n"), c->db_path, why,
+			cli_db_advice(rc));
 	}
 	c->d = NULL;
 	return NULL;
+}
+
+int cli_refuse_on_kiosk(struct cli *c, const char *what)
+{
+	char url[512];
+	if (db_setting_get(c->d, "sync.url", url, sizeof url) != VK_OK)
+		return 0;
+	fprintf(c->err, _("vkhid: %s refused: this database is a kiosk enrolled to the hub %s, and "
+			   "kiosks never hold a signing key (a stolen kiosk must not make tickets). "
+			   "Run it on the organizer's computer.\n"), what, url);
+	return 1;
 }
 
 int cli_event(struct cli *c, struct db_event *ev)

@@ -33,9 +33,19 @@ extern const struct cli_command cli_commands[];
 /* Runs the vkhid command line (argv[0] is the program name). Returns the exit status. */
 int cli_main(int argc, char **argv, FILE *out, FILE *err);
 
-/* Opens c->db_path (creating it when create) and sets the process time zone to the
- * current event's. Prints a clear message and returns NULL on failure. */
-db *cli_db(struct cli *c, int create);
+/* Opens c->db_path and sets the process time zone to the current event's. CLI_DB_READ
+ * opens read-only (never writes, works on a read-only copy); CLI_DB_WRITE and CLI_DB_CREATE
+ * (which may make a new file) first check the file's integrity and refuse a damaged one.
+ * Prints a clear message and returns NULL on failure. */
+enum { CLI_DB_WRITE = 0, CLI_DB_CREATE = 1, CLI_DB_READ = 2 };
+db *cli_db(struct cli *c, int mode);
+/* What to do about a database error rc (enum db_err) met while working, in the user's
+ * language: one or two sentences that never blame the disk for a busy database. */
+const char *cli_db_advice(int rc);
+/* 1 (after printing why) when c->d is a kiosk enrolled to a hub (setting sync.url): the
+ * commands that need a secret signing key (keygen, tickets) refuse there. what names the
+ * command for the message. */
+int cli_refuse_on_kiosk(struct cli *c, const char *what);
 /* The current event, or prints how to create one and returns nonzero. */
 int cli_event(struct cli *c, struct db_event *ev);
 /* Makes the process's local time the event's time zone (TZ), for dates and hours. */
@@ -79,6 +89,8 @@ int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_doctor(struct cli *c, int argc, char **argv);
+int cmd_purge(struct cli *c, int argc, char **argv);
 int cmd_badge(struct cli *c, int argc, char **argv);
 int cmd_printers(struct cli *c, int argc, char **argv);
 int cmd_print_test(struct cli *c, int argc, char **argv);

@@ -116,7 +116,7 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 	free(buf);
 	if (rc) {
 		fprintf(c->err, _("vkhid: the check-in could not be saved (%s); nothing was recorded. "
-				   "Check the disk and try again.\n"), vk_strerror(rc));
+				   "%s\n"), vk_strerror(rc), cli_db_advice(rc));
 		return 2;
 	}
 	cli_print_result(c, &res, json);

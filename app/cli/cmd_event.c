@@ -65,7 +65,7 @@ static int event_create(struct cli *c, int argc, char **argv)
 		fprintf(c->err, _("vkhid: unknown time zone '%s' (use a name like Europe/Kyiv)\n"), tz);
 		return 2;
 	}
-	if (!cli_db(c, 1))
+	if (!cli_db(c, CLI_DB_CREATE))
 		return 2;
 	memset(&ev, 0, sizeof ev);
 	text_copy(ev.name, sizeof ev.name, name);
@@ -91,7 +91,7 @@ int cmd_event(struct cli *c, int argc, char **argv)
 	if (strcmp(argv[0], "create") == 0)
 		return event_create(c, argc - 1, argv + 1);
 	if (strcmp(argv[0], "list") == 0) {
-		if (!cli_db(c, 0))
+		if (!cli_db(c, CLI_DB_READ))
 			return 2;
 		return db_event_each(c->d, print_event, c) == VK_OK ? 0 : 2;
 	}
@@ -125,7 +125,7 @@ int cmd_keygen(struct cli *c, int argc, char **argv)
 
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
-	if (!cli_db(c, 0) || cli_event(c, &ev))
+	if (!cli_db(c, 0) || cli_event(c, &ev) || cli_refuse_on_kiosk(c, "keygen"))
 		return 2;
 	memset(&key, 0, sizeof key);
 	key.event_id = ev.id;

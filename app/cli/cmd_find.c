@@ -33,7 +33,7 @@ int cmd_find(struct cli *c, int argc, char **argv)
 			strncat(query, " ", sizeof query - strlen(query) - 1);
 		strncat(query, pos[i], sizeof query - strlen(query) - 1);
 	}
-	if (!cli_db(c, 0) || cli_event(c, &ev))
+	if (!cli_db(c, CLI_DB_READ) || cli_event(c, &ev))
 		return 2;
 	if (search_open(c->d, ev.id, &s) != VK_OK) {
 		fprintf(c->err, "%s", _("vkhid: could not read the participant list\n"));

@@ -38,7 +38,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
-	if (!cli_db(c, 0) || cli_event(c, &ev))
+	if (!cli_db(c, CLI_DB_READ) || cli_event(c, &ev))
 		return 2;
 	if (db_stats(c->d, ev.id, &st) != VK_OK) {
 		fprintf(c->err, "%s", _("vkhid: could not read the turnout\n"));
@@ -176,7 +176,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		cli_usage(c, "export");
 		return 2;
 	}
-	if (!cli_db(c, 0) || cli_event(c, &ev))
+	if (!cli_db(c, CLI_DB_READ) || cli_event(c, &ev))
 		return 2;
 	/* a temporary file renamed at the end: a half-written export never looks complete */
 	snprintf(tmp, sizeof tmp, "%s.tmp", out);

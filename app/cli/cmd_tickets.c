@@ -28,7 +28,7 @@ struct tickets_ctx {
 	struct db_event ev;
 	int key_id;
 	uint8_t sk[64];
-	int valid_from, valid_days; /* 0 days: no window */
+	int version, valid_from, valid_days; /* 0 days: no window */
 	int64_t reissue;
 	int64_t written, issued, failed;
 };
@@ -37,7 +37,7 @@ struct tickets_ctx {
 static int issue(struct tickets_ctx *x, const struct db_registration *r, char *code, size_t cap)
 {
 	struct ticket t = {
-		.version = 1, .key_id = (uint16_t)x->key_id, .event_id = (uint32_t)x->ev.id,
+		.version = (uint8_t)(x->version ? x->version : TICKET_VERSION_DAYS), .key_id = (uint16_t)x->key_id, .event_id = (uint32_t)x->ev.id,
 		.number = (uint32_t)r->number, .valid_from = (uint16_t)x->valid_from,
 		.valid_days = (uint8_t)x->valid_days,
 	};
@@ -134,7 +134,7 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!cli_db(c, 0) || cli_event(c, &x.ev))
+	if (!cli_db(c, 0) || cli_event(c, &x.ev) || cli_refuse_on_kiosk(c, "tickets"))
 		return 2;
 	if (db_key_latest(c->d, x.ev.id, &key) != VK_OK) {
 		fprintf(c->err, _("vkhid: the event has no signing key yet. Create one:\n"
@@ -144,6 +144,12 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 	if (!keyfile) {
 		cli_key_path(c, x.ev.id, key.key_id, path, sizeof path);
 		keyfile = path;
+	}
+	if (ticket_key_exposed(keyfile)) {
+		fprintf(c->err, _("vkhid: the secret key %s can be read by other users of this "
+				   "computer; anyone who copies it can make tickets. Make it private and "
+				   "try again:\n  chmod 600 %s\n"), keyfile, keyfile);
+		return 2;
 	}
 	rc = ticket_key_load(keyfile, &key_event, &x.key_id, x.sk);
 	if (rc != VK_OK || key_event != x.ev.id) {
@@ -157,8 +163,13 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 	if (x.ev.starts[0]) {
 		int from = ticket_day_from_date(x.ev.starts);
 		int to = x.ev.ends[0] ? ticket_day_from_date(x.ev.ends) : from;
-		x.valid_from = from;
-		x.valid_days = to - from + 1 > 255 ? 255 : to - from + 1;
+		struct ticket w;
+		/* a window longer than 255 days becomes "until the event ends" (version 2) */
+		if (ticket_window(from, to, &w) == VK_OK) {
+			x.version = w.version;
+			x.valid_from = w.valid_from;
+			x.valid_days = w.valid_days;
+		}
 	}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(c->err, _("vkhid: cannot create the folder %s: %s\n"), dir, strerror(errno));

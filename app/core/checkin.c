@@ -201,29 +201,36 @@ static int resolve(struct checkin_desk *desk, const char *code, size_t len,
 	res->signed_ticket = 1;
 	res->event_id = ts.t.event_id;
 	res->number = ts.t.number;
+	if ((int64_t)ts.t.event_id != desk->event.id) {
+		/* Key ids start at 1 in every database, so another event's ticket names a key id
+		 * that may be ours: never weigh it against a key of another event. Only when this
+		 * database holds that event's own key can we tell its forgeries; otherwise it is
+		 * simply "another event" (it can get into nothing here either way). */
+		rc = db_key_get(desk->d, ts.t.key_id, &key);
+		if (rc && rc != VK_ERR_NOT_FOUND)
+			return rc;
+		if (rc == VK_OK && key.event_id == (int64_t)ts.t.event_id &&
+		    ticket_verify(&ts, key.pk) != VK_OK) {
+			res->outcome = CI_FORGED;
+			return VK_OK;
+		}
+		/* show whose ticket it is, so staff can help them find the right one */
+		name_other_event(desk, ts.t.event_id, res);
+		res->have_reg = rc == VK_OK && key.event_id == (int64_t)ts.t.event_id &&
+				db_reg_get(desk->d, ts.t.event_id, ts.t.number, &res->reg) == VK_OK;
+		res->outcome = CI_WRONG_EVENT;
+		return VK_OK;
+	}
+	/* It claims our event: it must be signed by a key of our event. */
 	rc = db_key_get(desk->d, ts.t.key_id, &key);
 	if (rc && rc != VK_ERR_NOT_FOUND)
 		return rc;
 	if (rc == VK_ERR_NOT_FOUND || key.event_id != (int64_t)ts.t.event_id) {
-		/* No key of ours signed it. A ticket of some other event is only "other event";
-		 * one that claims this event without our key is a forgery. */
-		if ((int64_t)ts.t.event_id != desk->event.id && rc == VK_ERR_NOT_FOUND) {
-			name_other_event(desk, ts.t.event_id, res);
-			res->outcome = CI_WRONG_EVENT;
-		} else {
-			res->outcome = CI_FORGED;
-		}
+		res->outcome = CI_FORGED;
 		return VK_OK;
 	}
 	if (ticket_verify(&ts, key.pk) != VK_OK) {
 		res->outcome = CI_FORGED;
-		return VK_OK;
-	}
-	if ((int64_t)ts.t.event_id != desk->event.id) {
-		/* show whose ticket it is, so staff can help them find the right one */
-		name_other_event(desk, ts.t.event_id, res);
-		res->have_reg = db_reg_get(desk->d, ts.t.event_id, ts.t.number, &res->reg) == VK_OK;
-		res->outcome = CI_WRONG_EVENT;
 		return VK_OK;
 	}
 	rc = db_is_revoked(desk->d, ts.t.event_id, ts.t.number, ts.t.nonce);
@@ -233,9 +240,12 @@ static int resolve(struct checkin_desk *desk, const char *code, size_t len,
 		res->outcome = CI_REVOKED;
 		return VK_OK;
 	}
-	if (!ticket_valid_on(&ts.t, clock_today(&desk->clock))) {
+	int last = desk->event.ends[0] ? ticket_day_from_date(desk->event.ends) : -1;
+	if (!ticket_valid_on_event(&ts.t, clock_today(&desk->clock), last)) {
 		res->valid_from_day = ts.t.valid_from;
 		res->valid_days = ts.t.valid_days;
+		if (ts.t.version == TICKET_VERSION_EVENT && ts.t.valid_days == TICKET_TO_EVENT_END)
+			res->valid_days = last >= ts.t.valid_from ? last - ts.t.valid_from + 1 : 0;
 		res->outcome = CI_NOT_VALID_NOW;
 		return VK_OK;
 	}
@@ -271,6 +281,11 @@ static int append(struct checkin_desk *desk, struct checkin_result *res, int kin
 	out->kind = kind;
 	out->method = method;
 	out->wall_ms = clock_now_ms(&desk->clock);
+	/* Another process (the command line, another kiosk thread) may have written a later
+	 * value since this desk last looked, with a clock ahead of ours: inside the write
+	 * transaction nobody can add one now, so after this read our row sorts last. The
+	 * order of the log never depends on two processes' clocks agreeing. */
+	clock_observe(&desk->clock, db_checkin_max_hlc(desk->d));
 	out->hlc = clock_hlc_next(&desk->clock);
 	out->clock_trusted = clock_trusted(&desk->clock);
 	rc = db_checkin_append(desk->d, out);

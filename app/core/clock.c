@@ -46,6 +46,12 @@ int64_t clock_hlc_next(struct vk_clock *c)
 	return c->hlc_last;
 }
 
+void clock_observe(struct vk_clock *c, int64_t hlc)
+{
+	if (hlc > c->hlc_last)
+		c->hlc_last = hlc;
+}
+
 int clock_today(const struct vk_clock *c)
 {
 	time_t t = (time_t)(clock_now_ms(c) / 1000);

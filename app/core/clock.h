@@ -27,6 +27,9 @@ int64_t clock_now_ms(const struct vk_clock *c);
 int clock_trusted(const struct vk_clock *c);
 /* The next hybrid logical clock value: (ms << 16) | counter, strictly increasing. */
 int64_t clock_hlc_next(struct vk_clock *c);
+/* Moves the hybrid clock past hlc (a value another process wrote), so the next value
+ * sorts after it whatever this process's wall clock says. */
+void clock_observe(struct vk_clock *c, int64_t hlc);
 /* Milliseconds of a hybrid value. */
 static inline int64_t clock_hlc_ms(int64_t hlc) { return hlc >> 16; }
 /* Today's day number at the event (days since 2020-01-01 in local time; the process TZ

@@ -52,6 +52,12 @@ const char *vk_error_name(int err)
 	NAME(DB_ERR_SQL);
 	NAME(DB_ERR_FOREIGN);
 	NAME(DB_ERR_NEWER);
+	NAME(DB_ERR_BUSY);
+	NAME(DB_ERR_FULL);
+	NAME(DB_ERR_READONLY);
+	NAME(DB_ERR_CORRUPT);
+	NAME(DB_ERR_DISK);
+	NAME(DB_ERR_EMPTY);
 	NAME(PRINTER_ERR_IO);
 	NAME(PRINTER_ERR_NOMEM);
 	NAME(PRINTER_ERR_INVALID);
@@ -95,6 +101,12 @@ const char *vk_strerror(int err)
 	case DB_ERR_SQL: return "database error";
 	case DB_ERR_FOREIGN: return "not a vkhid database";
 	case DB_ERR_NEWER: return "database made by a newer vkhid";
+	case DB_ERR_BUSY: return "database busy";
+	case DB_ERR_FULL: return "disk full";
+	case DB_ERR_READONLY: return "database is read-only";
+	case DB_ERR_CORRUPT: return "database damaged";
+	case DB_ERR_DISK: return "disk input/output error";
+	case DB_ERR_EMPTY: return "empty file, not a database";
 	}
 	return "unknown error";
 }

@@ -373,6 +373,8 @@ struct imp {
 	int forced_fmt;       /* 0 = guess */
 	int need_fix;         /* the text may hold bad UTF-8 or NUL bytes */
 	int in_tx;
+	int64_t batch;        /* the import's batch (db_import_begin), 0 in a dry run */
+	int chunk_rows;       /* rows written in the current short transaction */
 	char now[32];
 
 	/* the text being parsed and libcsv */
@@ -953,16 +955,58 @@ static void header_row(struct imp *im)
 		if (h[0])
 			list_add(im->rep->unmapped, sizeof im->rep->unmapped, h);
 	}
-	int rc = db_begin(im->d);
+	/* A real import writes in short transactions (see write_chunk) and holds the import
+	 * lock meanwhile, so no other process takes it for a dead import and undoes it. */
+	int rc = im->o->dry_run ? VK_OK : db_import_running(im->d);
+	if (rc == VK_OK)
+		rc = db_begin(im->d);
 	if (rc) {
 		db_failed(im, rc);
 		return;
 	}
 	im->in_tx = 1;
-	/* Read inside the transaction: BEGIN IMMEDIATE keeps other writers out until
-	 * the commit, so "empty" stays true while we rely on it. */
-	im->fresh = db_reg_count(im->d, im->o->event_id, 0) == 0;
+	if (!im->o->dry_run) {
+		rc = db_import_begin(im->d, im->o->event_id, &im->batch);
+		if (rc) {
+			db_failed(im, rc);
+			return;
+		}
+		/* other writers (walk-ins at the door) may add registrations between our
+		 * chunks: no shortcut that assumes the event holds only what we wrote */
+		im->fresh = 0;
+	} else {
+		/* A dry run is one transaction, rolled back: "empty" stays true inside it. */
+		im->fresh = db_reg_count(im->d, im->o->event_id, 0) == 0;
+	}
 	im->next_number = 1;
+}
+
+/* Rows per short transaction of a real import: a few hundred keep each one to some tens
+ * of milliseconds, which is all a check-in at the door may have to wait. */
+#define IMP_CHUNK 400
+
+/* Ends the current short transaction after IMP_CHUNK rows and begins the next one. The
+ * pause between them gives a waiting check-in the lock: SQLite's locks are not a fair
+ * queue, and an importer that begins again at once would win every time. */
+static void write_chunk(struct imp *im)
+{
+	int rc;
+	if (!im->batch || im->rc || ++im->chunk_rows < IMP_CHUNK)
+		return;
+	im->chunk_rows = 0;
+	rc = db_commit(im->d);
+	if (rc) {
+		db_failed(im, rc);
+		return;
+	}
+	im->in_tx = 0;
+	usleep(4000);
+	rc = db_begin(im->d);
+	if (rc) {
+		db_failed(im, rc);
+		return;
+	}
+	im->in_tx = 1;
 }
 
 /* ---- 6. a data row ------------------------------------------------------------------------ */
@@ -1338,7 +1382,12 @@ static void write_row(struct imp *im)
 	 * order, what db_reg_insert would look up with a query per row. */
 	if (!found)
 		r->number = im->fresh ? im->next_number++ : 0;
-	rc = found ? db_reg_update(im->d, r) : db_reg_insert(im->d, r);
+	/* what the row was, so a failed import can put it back */
+	rc = found && im->batch ? db_import_note(im->d, im->batch, r->id, 0) : VK_OK;
+	if (rc == VK_OK)
+		rc = found ? db_reg_update(im->d, r) : db_reg_insert(im->d, r);
+	if (rc == VK_OK && !found && im->batch)
+		rc = db_import_note(im->d, im->batch, r->id, 1);
 	if (rc) {
 		db_failed(im, rc);
 		return;
@@ -1383,6 +1432,7 @@ static void data_row(struct imp *im)
 	if (row_to_registration(im))
 		return;
 	write_row(im);
+	write_chunk(im);
 }
 
 /* ---- 7. driving libcsv ------------------------------------------------------------------- */
@@ -1794,7 +1844,10 @@ int import_csv_buffer(db *d, const char *data, size_t len, const struct import_o
 	}
 	if (im->in_tx) {
 		if (!rc && !o->dry_run) {
-			rc = db_commit(d);
+			/* the last short transaction also drops the undo notes: the import stands */
+			rc = db_import_finish(d, im->batch);
+			if (rc == VK_OK)
+				rc = db_commit(d);
 			if (rc) {
 				db_rollback(d);
 				say(why, why_len, _("Database error while saving (%s): nothing was"
@@ -1805,6 +1858,14 @@ int import_csv_buffer(db *d, const char *data, size_t len, const struct import_o
 			db_rollback(d);
 		}
 	}
+	if (rc && im->batch) {
+		/* All or nothing: the chunks already committed are put back as they were. If
+		 * even that fails (the disk is gone), the next command that opens the database
+		 * for writing does it (db_import_recover). */
+		db_import_undo(d, im->batch);
+	}
+	if (im->batch || !o->dry_run)
+		db_import_done(d);
 out:
 	if (parser_ok)
 		csv_free(&im->parser);

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,6 @@
 
 #define PREFIX_LEN (sizeof(TICKET_PREFIX) - 1)
 #define RAW_LEN (TICKET_PAYLOAD_LEN + TICKET_SIG_LEN)
-#define TICKET_VERSION 1
 #define NONCE_MAX 0xFFFFu
 
 /* ---- libsodium start ------------------------------------------------------------------ */
@@ -106,7 +106,8 @@ int ticket_sign(const struct ticket *t, const uint8_t sk[64], char *out, size_t 
 	if (!t || !sk || !out || out_len < TICKET_CODE_LEN + 1)
 		return VK_ERR_INVALID;
 	/* nonces start at 1: a 0 once meant "every ticket" to the revocation list */
-	if (t->version != TICKET_VERSION || t->nonce == 0 || t->nonce > NONCE_MAX)
+	if ((t->version != TICKET_VERSION_DAYS && t->version != TICKET_VERSION_EVENT) ||
+	    t->nonce == 0 || t->nonce > NONCE_MAX)
 		return VK_ERR_INVALID;
 	if (sodium_start() < 0)
 		return VK_ERR_CRYPTO;
@@ -137,7 +138,7 @@ enum ticket_decode_result ticket_decode(const char *code, size_t len, struct tic
 	if (base45_decode(code + PREFIX_LEN, len - PREFIX_LEN, raw, sizeof(raw)) != RAW_LEN)
 		return TICKET_MALFORMED;
 	/* A later format gets a new prefix or version; guessing at one would misread it. */
-	if (raw[0] != TICKET_VERSION)
+	if (raw[0] != TICKET_VERSION_DAYS && raw[0] != TICKET_VERSION_EVENT)
 		return TICKET_MALFORMED;
 	unpack(raw, &ts->t);
 	memcpy(ts->msg, TICKET_PREFIX, PREFIX_LEN);
@@ -268,8 +269,33 @@ void ticket_date_from_day(int day, char out[11])
 	out[10] = '\0';
 }
 
+int ticket_window(int from, int to, struct ticket *t)
+{
+	memset(t, 0, sizeof *t);
+	if (from < 0 || to < from || from > 0xffff)
+		return VK_ERR_INVALID;
+	t->valid_from = (uint16_t)from;
+	if (to - from + 1 <= 255) {
+		t->version = TICKET_VERSION_DAYS;
+		t->valid_days = (uint8_t)(to - from + 1);
+	} else {
+		t->version = TICKET_VERSION_EVENT;
+		t->valid_days = TICKET_TO_EVENT_END;
+	}
+	return VK_OK;
+}
+
+int ticket_valid_on_event(const struct ticket *t, int day, int last_day)
+{
+	if (t->version == TICKET_VERSION_EVENT && t->valid_days == TICKET_TO_EVENT_END)
+		return day >= t->valid_from && (last_day < 0 || day <= last_day);
+	return ticket_valid_on(t, day);
+}
+
 int ticket_valid_on(const struct ticket *t, int day)
 {
+	if (t->version == TICKET_VERSION_EVENT && t->valid_days == TICKET_TO_EVENT_END)
+		return day >= t->valid_from;
 	/* A window of 0 days means the ticket carries none; day 0 (2020-01-01) is a day. */
 	if (t->valid_days == 0)
 		return 1;
@@ -498,4 +524,10 @@ out:
 	sodium_memzero(key, sizeof(key));
 	sodium_memzero(text, sizeof(text));
 	return rc;
+}
+
+int ticket_key_exposed(const char *path)
+{
+	struct stat st;
+	return path && stat(path, &st) == 0 && (st.st_mode & 077) != 0;
 }

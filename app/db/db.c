@@ -10,13 +10,18 @@
  *   6. the check-in log
  *   7. print jobs
  *   8. turnout
- * Every SQL statement of vkhid is in this file. Statements name the enum constants of
+ *   9. imports in short transactions
+ *  10. the connection itself, for the sync replica and the hub
+ * Every SQL statement on the kiosk's own tables is in this file (app/sync and app/hub run
+ * theirs on their own tables, over db_sqlite()). Statements name the enum constants of
  * db.h in braces ("kind = {CI_UNDO}"); the braces are replaced by the constants' values
  * when a statement is prepared (sql_expand), so no number of an enum is written twice,
  * and a misspelt name fails to prepare (braces are not SQL). */
 #include "db/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -103,6 +108,19 @@ static const char *const migrations[] = {
 	" SELECT event_id, number, MAX(created_ms), MAX(reason) FROM revocation WHERE nonce = 0"
 	" GROUP BY event_id, number;"
 	"DELETE FROM revocation WHERE nonce = 0;",
+
+	/* 3 -> 4: every append reads the highest hybrid clock value inside its transaction
+	 * (so its row sorts after every other process's); an index keeps that one step. */
+	"CREATE INDEX checkin_hlc ON checkin(hlc);"
+	/* An import is applied in short transactions (the door keeps admitting meanwhile) and
+	 * stays all-or-nothing: import_undo keeps what each of its rows was before, until the
+	 * import's last transaction drops it; an import that fails or dies is undone from it. */
+	"CREATE TABLE import_batch(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
+	" started_ms INTEGER NOT NULL);"
+	"CREATE TABLE import_undo(batch INTEGER NOT NULL, id INTEGER NOT NULL,"
+	" inserted INTEGER NOT NULL, external_id TEXT, ticket_code TEXT, vk_code TEXT,"
+	" given TEXT, family TEXT, display TEXT, organization TEXT, category TEXT, email TEXT,"
+	" lang TEXT, status INTEGER, search_key TEXT, updated TEXT, PRIMARY KEY(batch, id));",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
@@ -112,7 +130,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 /* The statements, by name: the names appear in VKHID_DEBUG=sql traces. */
 #define QUERIES(X) \
 	X(Q_SETTING_GET) X(Q_SETTING_SET) \
-	X(Q_EVENT_INS) X(Q_EVENT_GET) X(Q_EVENT_ALL) \
+	X(Q_EVENT_INS) X(Q_EVENT_GET) X(Q_EVENT_ALL) X(Q_EVENT_UPD) \
 	X(Q_KEY_INS) X(Q_KEY_GET) X(Q_KEY_LATEST) X(Q_KEY_NEXT) \
 	X(Q_REG_BY_EXT) X(Q_REG_BY_EMAIL) X(Q_REG_BY_CODE_EV) X(Q_REG_INS) X(Q_REG_UPD) \
 	X(Q_REG_GET) X(Q_REG_BY_ID) X(Q_REG_BY_CODE) X(Q_REG_SET_VK) X(Q_REG_ALL) \
@@ -120,7 +138,9 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 	X(Q_TICKET_ISSUED) X(Q_REVOKE) X(Q_REVOKE_BEFORE) X(Q_IS_REVOKED) \
 	X(Q_CI_INS) X(Q_CI_NEXT_SEQ) X(Q_CI_ADMISSION) X(Q_CI_COUNT) X(Q_CI_ALL) \
 	X(Q_CI_MAX_HLC) \
-	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT)
+	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT) \
+	X(Q_IMP_BEGIN) X(Q_IMP_NOTE_INS) X(Q_IMP_NOTE_UPD) X(Q_IMP_DROP_UNDO) X(Q_IMP_DROP) \
+	X(Q_IMP_RESTORE) X(Q_IMP_DELETE_NEW) X(Q_IMP_PENDING) X(Q_PURGE_REG) X(Q_PURGE_UNDO)
 #define Q_ENUM(n) n,
 #define Q_NAME(n) [n] = #n,
 enum q { QUERIES(Q_ENUM) Q_COUNT };
@@ -161,6 +181,8 @@ static const char *const sql_text[Q_COUNT] = {
 			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 	[Q_EVENT_GET] = "SELECT id, name, starts, ends, timezone, walkins FROM event WHERE id = ?1",
 	[Q_EVENT_ALL] = "SELECT id, name, starts, ends, timezone, walkins FROM event ORDER BY rowid",
+	[Q_EVENT_UPD] = "UPDATE event SET name = ?2, starts = ?3, ends = ?4, timezone = ?5,"
+			" walkins = ?6 WHERE id = ?1",
 	[Q_KEY_INS] = "INSERT INTO event_key(key_id, event_id, pk, created)"
 		      " VALUES(?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 	[Q_KEY_GET] = "SELECT event_id, key_id, pk, revoked FROM event_key WHERE key_id = ?1",
@@ -229,11 +251,42 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_JOB_CLAIM] = "UPDATE print_job SET state = {JOB_PRINTING}, last_error = ?2,"
 			" attempts = attempts + 1 WHERE id = ?1 AND state = {JOB_QUEUED}",
 	[Q_JOB_COUNT] = "SELECT COUNT(*) FROM print_job WHERE state = ?1",
+	[Q_IMP_BEGIN] = "INSERT INTO import_batch(event_id, started_ms) VALUES(?1, ?2)",
+	[Q_IMP_NOTE_INS] = "INSERT OR IGNORE INTO import_undo(batch, id, inserted) VALUES(?1, ?2, 1)",
+	[Q_IMP_NOTE_UPD] = "INSERT OR IGNORE INTO import_undo(batch, id, inserted, external_id,"
+			   " ticket_code, vk_code, given, family, display, organization, category,"
+			   " email, lang, status, search_key, updated) SELECT ?1, id, 0, external_id,"
+			   " ticket_code, vk_code, given, family, display, organization, category,"
+			   " email, lang, status, search_key, updated FROM registration WHERE id = ?2",
+	[Q_IMP_DROP_UNDO] = "DELETE FROM import_undo WHERE batch = ?1",
+	[Q_IMP_DROP] = "DELETE FROM import_batch WHERE id = ?1",
+	[Q_IMP_RESTORE] = "UPDATE registration SET (external_id, ticket_code, vk_code, given,"
+			  " family, display, organization, category, email, lang, status,"
+			  " search_key, updated) = (SELECT external_id, ticket_code, vk_code, given,"
+			  " family, display, organization, category, email, lang, status,"
+			  " search_key, updated FROM import_undo u WHERE u.batch = ?1"
+			  " AND u.id = registration.id) WHERE id IN (SELECT id FROM import_undo"
+			  " WHERE batch = ?1 AND inserted = 0)",
+	[Q_IMP_DELETE_NEW] = "DELETE FROM registration WHERE id IN (SELECT id FROM import_undo"
+			     " WHERE batch = ?1 AND inserted = 1)",
+	[Q_IMP_PENDING] = "SELECT id FROM import_batch ORDER BY id LIMIT 1",
+	/* what stays: event, number, category and status, so the turnout by category and by
+	 * hour (from the log, which holds no personal data) is computed as before */
+	[Q_PURGE_REG] = "UPDATE registration SET external_id = '', ticket_code = '', vk_code = '',"
+			" given = '', family = '', display = '#' || number, organization = '',"
+			" email = '', lang = '', search_key = '', updated = ?2 WHERE event_id = ?1"
+			" AND (display <> '#' || number OR given <> '' OR family <> '' OR email <> ''"
+			" OR organization <> '' OR ticket_code <> '' OR vk_code <> ''"
+			" OR external_id <> '' OR search_key <> '')",
+	[Q_PURGE_UNDO] = "DELETE FROM import_undo WHERE batch IN (SELECT id FROM import_batch"
+			 " WHERE event_id = ?1)",
 };
 
 struct db {
 	sqlite3 *h;
 	char *path;
+	int readonly;
+	int import_fd;         /* the import lock held while this connection imports, or 0 */
 	char kiosk[16];
 	sqlite3_stmt *st[Q_COUNT];
 };
@@ -260,6 +313,11 @@ static int db_err(int rc)
 	case SQLITE_NOTADB: return DB_ERR_FOREIGN;
 	case SQLITE_CONSTRAINT: return VK_ERR_EXISTS;
 	case SQLITE_CANTOPEN: return VK_ERR_IO;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return DB_ERR_BUSY;
+	case SQLITE_FULL: return DB_ERR_FULL;
+	case SQLITE_READONLY: case SQLITE_PERM: return DB_ERR_READONLY;
+	case SQLITE_CORRUPT: return DB_ERR_CORRUPT;
+	case SQLITE_IOERR: return DB_ERR_DISK;
 	default: return DB_ERR_SQL;
 	}
 }
@@ -391,7 +449,7 @@ static int pragma_int(sqlite3 *h, const char *sql, int64_t *out)
 }
 
 /* Brings the schema to DB_SCHEMA_VERSION, one migration per transaction. */
-static int migrate(db *d, char *why, size_t why_len)
+static int migrate(db *d, int create, char *why, size_t why_len)
 {
 	int64_t ver = 0, appid = 0, ntables = 0;
 	char msg[512];
@@ -401,10 +459,17 @@ static int migrate(db *d, char *why, size_t why_len)
 	if (rc == SQLITE_OK)
 		rc = pragma_int(d->h, "SELECT COUNT(*) FROM sqlite_master", &ntables);
 	if (rc != SQLITE_OK) {
-		snprintf(msg, sizeof msg, "%s is not a vkhid database (%s)", d->path,
-			 sqlite3_errmsg(d->h));
+		int e = db_err(rc);
+		snprintf(msg, sizeof msg, e == DB_ERR_FOREIGN ? "%s is not a vkhid database (%s)"
+			 : "%s cannot be read (%s)", d->path, sqlite3_errmsg(d->h));
 		say(why, why_len, msg);
-		return db_err(rc) == DB_ERR_FOREIGN ? DB_ERR_FOREIGN : db_err(rc);
+		return e;
+	}
+	if (ver == 0 && ntables == 0 && !create) {
+		/* an empty file (or an empty SQLite file): only "create" makes a database here */
+		snprintf(msg, sizeof msg, "%s is empty, not a vkhid database", d->path);
+		say(why, why_len, msg);
+		return DB_ERR_EMPTY;
 	}
 	if (appid != APP_ID && (ntables > 0 || ver != 0)) {
 		snprintf(msg, sizeof msg, "%s is an SQLite database of another program, not vkhid",
@@ -418,10 +483,20 @@ static int migrate(db *d, char *why, size_t why_len)
 		say(why, why_len, msg);
 		return DB_ERR_NEWER;
 	}
-	while (ver < DB_SCHEMA_VERSION) {
+	/* a read-only connection reads an older schema as it is (every schema has the tables
+	 * the reading commands use) and never upgrades it */
+	while (!d->readonly && ver < DB_SCHEMA_VERSION) {
 		char *err = NULL;
 		char pragma[128];
 		rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		/* Another process may have upgraded the file between our first look and our
+		 * write lock: read the version again under the lock and skip what it did. */
+		if (rc == SQLITE_OK)
+			rc = pragma_int(d->h, "PRAGMA user_version", &ver);
+		if (rc == SQLITE_OK && ver >= DB_SCHEMA_VERSION) {
+			sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+			break;
+		}
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(d->h, migrations[ver], NULL, NULL, &err);
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %" PRId64 ";"
@@ -433,6 +508,8 @@ static int migrate(db *d, char *why, size_t why_len)
 		if (rc != SQLITE_OK) {
 			snprintf(msg, sizeof msg, "cannot upgrade %s to schema %" PRId64 ": %s",
 				 d->path, ver + 1, err ? err : sqlite3_errmsg(d->h));
+			if (rc == SQLITE_OK)
+				rc = sqlite3_errcode(d->h);
 			say(why, why_len, msg);
 			sqlite3_free(err);
 			sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
@@ -481,10 +558,75 @@ static int sqlite_profile(unsigned what, void *ctx, void *p, void *x)
 	return 0;
 }
 
+/* A "file:" URI for path with immutable=1: SQLite then reads the file as it is, with no
+ * -wal or -shm beside it (a read-only folder cannot hold them). Only for read-only opens of
+ * a file nobody can be writing (its folder is not writable). malloc'd, NULL on no memory. */
+static char *immutable_uri(const char *path)
+{
+	size_t n = strlen(path);
+	char *uri = malloc(3 * n + 32), *o = uri;
+	if (!uri)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			o += sprintf(o, "%%%02X", (unsigned char)*p);
+		else
+			*o++ = *p;
+	}
+	sprintf(o, "?immutable=1");
+	return uri;
+}
+
+/* 1 when the folder holding path can be written (SQLite needs it for -wal and -shm). */
+static int folder_writable(const char *path)
+{
+	char *copy = strdup(path), *slash;
+	int ok;
+	if (!copy)
+		return 0;
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	ok = access(slash ? copy : ".", W_OK) == 0;
+	free(copy);
+	return ok;
+}
+
+/* Waiting for another connection's write lock. SQLite's own busy timeout sleeps up to
+ * 100 ms between tries, so a writer that takes the lock again a few milliseconds after
+ * each commit (an import in chunks) could starve the door. This tries every millisecond
+ * for the first 50 ms and every 5 ms after, so the door gets in at the first gap between
+ * chunks, and gives up after DB_BUSY_MS. */
+#define DB_BUSY_MS 10000
+static int busy_wait(void *ctx, int tries)
+{
+	(void)ctx;
+	int slept = tries < 50 ? tries : 50 + (tries - 50) * 5;
+	if (slept >= DB_BUSY_MS)
+		return 0;
+	usleep(tries < 50 ? 1000 : 5000);
+	return 1;
+}
+
+/* Opens the SQLite handle for d with oflags (uri when not NULL). SQLite code. */
+static int open_handle(db *d, const char *name, int oflags)
+{
+	int rc = sqlite3_open_v2(name, &d->h, oflags, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_busy_handler(d->h, busy_wait, NULL);
+	sqlite3_extended_result_codes(d->h, 0);
+	return SQLITE_OK;
+}
+
 int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 {
 	char msg[512];
 	int rc, oflags;
+	const char *limit;
 	db *d;
 
 	*out = NULL;
@@ -507,10 +649,23 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 		free(d);
 		return VK_ERR_NOMEM;
 	}
-	oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE;
-	if (flags & DB_CREATE)
+	d->readonly = (flags & DB_READONLY) != 0;
+	oflags = SQLITE_OPEN_NOMUTEX | (d->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if ((flags & DB_CREATE) && !d->readonly)
 		oflags |= SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &d->h, oflags, NULL);
+	if (d->readonly && !folder_writable(path) && access(path, F_OK) == 0) {
+		/* A copy in a read-only folder (a mounted backup, a folder of another user): no
+		 * -shm can be made beside it, so read it as an immutable file. */
+		char *uri = immutable_uri(path);
+		if (!uri) {
+			rc = VK_ERR_NOMEM;
+			goto fail;
+		}
+		rc = open_handle(d, uri, oflags | SQLITE_OPEN_URI);
+		free(uri);
+	} else {
+		rc = open_handle(d, path, oflags);
+	}
 	if (rc != SQLITE_OK) {
 		snprintf(msg, sizeof msg, "cannot open %s: %s", path,
 			 d->h ? sqlite3_errmsg(d->h) : "out of memory");
@@ -518,21 +673,30 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 		rc = db_err(rc);
 		goto fail;
 	}
-	sqlite3_busy_timeout(d->h, 5000);
-	sqlite3_extended_result_codes(d->h, 0);
 	if (vk_trace_on(VK_TRACE_SQL)) {
-		vk_trace_write(VK_TRACE_SQL, "open %s", path);
+		vk_trace_write(VK_TRACE_SQL, "open %s%s", path, d->readonly ? " (read-only)" : "");
 		sqlite3_trace_v2(d->h, SQLITE_TRACE_PROFILE, sqlite_profile, d);
 	}
-	rc = migrate(d, why, why_len);
+	limit = getenv("VKHID_DB_MAX_PAGES");
+	if (limit && *limit) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA max_page_count = %ld", strtol(limit, NULL, 10));
+		sqlite3_exec(d->h, pragma, NULL, NULL, NULL);
+	}
+	rc = migrate(d, (flags & DB_CREATE) != 0, why, why_len);
 	if (rc)
 		goto fail;
+	if (d->readonly) {
+		*out = d;
+		return VK_OK;
+	}
 	/* WAL + FULL: a commit that returned is on disk even if power fails right after. */
-	if (sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			 " PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+	rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			  " PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
 		snprintf(msg, sizeof msg, "cannot set up %s: %s", path, sqlite3_errmsg(d->h));
 		say(why, why_len, msg);
-		rc = DB_ERR_SQL;
+		rc = db_err(rc);
 		goto fail;
 	}
 	*out = d;
@@ -542,12 +706,45 @@ fail:
 	return rc;
 }
 
+int db_check(db *d, char *why, size_t why_len)
+{
+	sqlite3_stmt *s;
+	char msg[512];
+	int rc = sqlite3_prepare_v2(d->h, "PRAGMA quick_check", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(d->h));
+		say(why, why_len, msg);
+		return db_err(rc) == DB_ERR_SQL ? DB_ERR_CORRUPT : db_err(rc);
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *res = (const char *)sqlite3_column_text(s, 0);
+		int fine = res && strcmp(res, "ok") == 0;
+		snprintf(msg, sizeof msg, "%s", res ? res : "no answer");
+		say(why, why_len, msg);
+		sqlite3_finalize(s);
+		return fine ? VK_OK : DB_ERR_CORRUPT;
+	}
+	snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(d->h));
+	say(why, why_len, msg);
+	sqlite3_finalize(s);
+	rc = db_err(rc);
+	/* a page SQLite cannot even parse is damage too */
+	return rc == DB_ERR_SQL || rc == DB_ERR_FOREIGN ? DB_ERR_CORRUPT : rc;
+}
+
+int db_readonly(const db *d)
+{
+	return d->readonly;
+}
+
 void db_close(db *d)
 {
 	if (!d)
 		return;
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(d->st[i]);
+	db_import_done(d);
 	sqlite3_close(d->h);
 	free(d->path);
 	free(d);
@@ -665,6 +862,24 @@ int db_event_create(db *d, struct db_event *ev)
 			return rc;
 	}
 	return DB_ERR_SQL;
+}
+
+int db_event_update(db *d, const struct db_event *ev)
+{
+	sqlite3_stmt *s = stmt(d, Q_EVENT_UPD);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, ev->id);
+	bind_text(s, 2, ev->name);
+	bind_text(s, 3, ev->starts);
+	bind_text(s, 4, ev->starts[0] && !ev->ends[0] ? ev->starts : ev->ends);
+	bind_text(s, 5, ev->timezone[0] ? ev->timezone : "Europe/Kyiv");
+	sqlite3_bind_int(s, 6, ev->walkins);
+	rc = step_done(s);
+	if (rc == VK_OK && sqlite3_changes(d->h) == 0)
+		rc = VK_ERR_NOT_FOUND;
+	return rc;
 }
 
 int db_event_get(db *d, int64_t id, struct db_event *ev)
@@ -1344,7 +1559,164 @@ void db_stats_free(struct db_stats *st)
 	st->n_category = st->n_hour = 0;
 }
 
-/* ---- 9. the connection itself, for the sync replica and the hub ---------------------------
+/* ---- 9. imports in short transactions ------------------------------------------------------ */
+int db_import_begin(db *d, int64_t event_id, int64_t *batch)
+{
+	sqlite3_stmt *s = stmt(d, Q_IMP_BEGIN);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, now_ms());
+	rc = step_done(s);
+	if (rc == VK_OK)
+		*batch = sqlite3_last_insert_rowid(d->h);
+	return rc;
+}
+
+int db_import_note(db *d, int64_t batch, int64_t reg_id, int inserted)
+{
+	sqlite3_stmt *s = stmt(d, inserted ? Q_IMP_NOTE_INS : Q_IMP_NOTE_UPD);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, batch);
+	sqlite3_bind_int64(s, 2, reg_id);
+	return step_done(s);
+}
+
+/* Runs q with the batch bound as ?1. */
+static int batch_step(db *d, enum q q, int64_t batch)
+{
+	sqlite3_stmt *s = stmt(d, q);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, batch);
+	return step_done(s);
+}
+
+int db_import_finish(db *d, int64_t batch)
+{
+	int rc = batch_step(d, Q_IMP_DROP_UNDO, batch);
+	return rc ? rc : batch_step(d, Q_IMP_DROP, batch);
+}
+
+int db_import_undo(db *d, int64_t batch)
+{
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	/* check-ins of the undone rows stay in the log (it is append-only): they count as
+	 * admitted tickets whose registration is not here, as for an unsynced kiosk */
+	rc = batch_step(d, Q_IMP_RESTORE, batch);
+	if (rc == VK_OK)
+		rc = batch_step(d, Q_IMP_DELETE_NEW, batch);
+	if (rc == VK_OK)
+		rc = db_import_finish(d, batch);
+	if (rc == VK_OK)
+		rc = db_commit(d);
+	if (rc)
+		db_rollback(d);
+	return rc;
+}
+
+/* The lock file that tells a running import from a dead one: every import holds a shared
+ * flock on it while it runs; whoever gets it exclusively knows no import is running. */
+static int import_lock(db *d, int how)
+{
+	char path[1100];
+	int fd;
+	snprintf(path, sizeof path, "%s-import.lock", d->path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, how | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int db_import_running(db *d)
+{
+	int fd = import_lock(d, LOCK_SH);
+	if (fd >= 0)
+		d->import_fd = fd;
+	return fd >= 0 ? VK_OK : VK_ERR_IO;
+}
+
+void db_import_done(db *d)
+{
+	if (d->import_fd > 0)
+		close(d->import_fd);
+	d->import_fd = 0;
+}
+
+int db_import_recover(db *d, int *undone)
+{
+	int fd, rc = VK_OK;
+	*undone = 0;
+	if (d->readonly)
+		return VK_OK;
+	fd = import_lock(d, LOCK_EX);
+	if (fd < 0)
+		return VK_OK; /* an import is running (or the folder is read-only): leave it */
+	for (;;) {
+		int64_t batch = query_int(d, stmt(d, Q_IMP_PENDING), 0);
+		if (!batch)
+			break;
+		rc = db_import_undo(d, batch);
+		if (rc)
+			break;
+		(*undone)++;
+	}
+	close(fd);
+	return rc;
+}
+
+/* ---- 10. purge ----------------------------------------------------------------------------- */
+int db_purge_event(db *d, int64_t event_id, int64_t *rows)
+{
+	sqlite3_stmt *s;
+	char now[32];
+	int rc;
+	*rows = 0;
+	/* freed pages are overwritten with zeroes, not left for a file carver */
+	sqlite3_exec(d->h, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
+	rc = db_begin(d);
+	if (rc)
+		return rc;
+	s = stmt(d, Q_PURGE_REG);
+	if (!s) {
+		db_rollback(d);
+		return DB_ERR_SQL;
+	}
+	iso_now(now);
+	sqlite3_bind_int64(s, 1, event_id);
+	bind_text(s, 2, now);
+	rc = step_done(s);
+	if (rc == VK_OK)
+		*rows = sqlite3_changes(d->h);
+	/* an undo journal of that event's imports would keep the old names */
+	if (rc == VK_OK)
+		rc = batch_step(d, Q_PURGE_UNDO, event_id);
+	if (rc == VK_OK)
+		rc = db_commit(d);
+	if (rc)
+		db_rollback(d);
+	return rc;
+}
+
+int db_compact(db *d)
+{
+	/* VACUUM rewrites the file from the live rows only; the checkpoint then empties the
+	 * write-ahead log, which still held the old pages */
+	int rc = sqlite3_exec(d->h, "VACUUM", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(d->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	return db_err(rc);
+}
+
+/* ---- 10. the connection itself, for the sync replica and the hub ---------------------------
  * app/sync and app/hub keep their own tables (with their own schema versions in `setting`)
  * in the same file and run their SQL on this connection, so a hub database stays a normal
  * vkhid database. */

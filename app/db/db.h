@@ -21,13 +21,19 @@
 
 typedef struct db db;
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* The database layer's own codes, in its range -100 .. -199 (see core/err.h). */
 enum db_err {
 	DB_ERR_SQL = -100,     /* SQLite failed (disk full, locked, corrupt) */
 	DB_ERR_FOREIGN = -101, /* the file is not a vkhid database */
 	DB_ERR_NEWER = -102,   /* the database comes from a newer vkhid */
+	DB_ERR_BUSY = -103,    /* another process held the database too long (retry) */
+	DB_ERR_FULL = -104,    /* the disk (or the database's size limit) is full */
+	DB_ERR_READONLY = -105,/* the file or its folder cannot be written */
+	DB_ERR_CORRUPT = -106, /* the file is damaged (failed its integrity check) */
+	DB_ERR_DISK = -107,    /* the operating system reported an input/output error */
+	DB_ERR_EMPTY = -108,   /* the file is empty: not a database (yet) */
 };
 /* The names these codes had when they were part of the core's enum. */
 #define VK_ERR_DB DB_ERR_SQL
@@ -36,16 +42,26 @@ enum db_err {
 
 enum db_open_flags {
 	DB_CREATE = 1,   /* create the file when it does not exist */
-	DB_READONLY = 2, /* open for reading only (stats, export) */
+	DB_READONLY = 2, /* open for reading only (stats, export, find): never writes,
+			  * never migrates; works on a read-only file in a read-only folder */
 };
 
 /* Opens (and, with DB_CREATE, creates) the database at path, migrating an older schema.
- * On failure returns VK_ERR_DB_FOREIGN (not SQLite, or SQLite but not ours),
- * VK_ERR_DB_NEWER, VK_ERR_NOT_FOUND (no file and no DB_CREATE) or VK_ERR_DB, and writes a
- * one-line English reason into why (may be NULL). The handle must be freed with
- * db_close(). */
+ * Only DB_CREATE turns an empty file into a database; without it an empty file is
+ * DB_ERR_EMPTY and stays empty. On failure returns VK_ERR_DB_FOREIGN (not SQLite, or SQLite
+ * but not ours), VK_ERR_DB_NEWER, VK_ERR_NOT_FOUND (no file and no DB_CREATE),
+ * DB_ERR_EMPTY, DB_ERR_READONLY, DB_ERR_FULL, DB_ERR_CORRUPT, DB_ERR_DISK, DB_ERR_BUSY or
+ * VK_ERR_DB, and writes a one-line English reason into why (may be NULL). The handle must
+ * be freed with db_close(). The environment variable VKHID_DB_MAX_PAGES (tests only)
+ * limits the file's size in pages, to see what a full disk does. */
 int db_open(const char *path, int flags, db **out, char *why, size_t why_len);
 void db_close(db *d);
+/* The file's integrity (PRAGMA quick_check): VK_OK, DB_ERR_CORRUPT (damaged: why holds
+ * SQLite's first finding) or another error. Reads every page: run it at kiosk start, in
+ * `vkhid doctor` and before a command writes, not per check-in. */
+int db_check(db *d, char *why, size_t why_len);
+/* 1 when the database was opened read-only. */
+int db_readonly(const db *d);
 const char *db_path(const db *d);
 
 /* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback ignores errors. */
@@ -76,6 +92,9 @@ struct db_event {
 /* Creates an event with a fresh random id written back into ev->id. */
 int db_event_create(db *d, struct db_event *ev);
 int db_event_get(db *d, int64_t id, struct db_event *ev);
+/* Rewrites the event ev->id's name, dates, time zone and walk-in flag; VK_ERR_NOT_FOUND
+ * when there is no such event. */
+int db_event_update(db *d, const struct db_event *ev);
 /* The current event (setting "event"); VK_ERR_NOT_FOUND when none was created. */
 int db_event_current(db *d, struct db_event *ev);
 int db_event_set_current(db *d, int64_t id);
@@ -243,6 +262,40 @@ struct db_stats {
 /* Fills st; free with db_stats_free(). */
 int db_stats(db *d, int64_t event_id, struct db_stats *st);
 void db_stats_free(struct db_stats *st);
+
+/* ---- imports in short transactions ---------------------------------------------------- */
+/* An import writes in chunks of a few hundred rows, one short transaction each, so the
+ * door's check-ins get in between; it stays all-or-nothing as a whole:
+ *   db_import_running  before the first chunk: holds the import lock (shared) so nobody
+ *                      takes this import for a dead one; released by db_import_done or
+ *                      db_close;
+ *   db_import_begin    in the first chunk: a new batch;
+ *   db_import_note     before updating (inserted 0) or after inserting (1) a registration:
+ *                      remembers what the row was;
+ *   db_import_finish   in the last chunk's transaction: the import stands, its notes go;
+ *   db_import_undo     after a failure: every row of the batch back as it was (one
+ *                      transaction);
+ *   db_import_recover  when a writing command starts: undoes the batches of imports that
+ *                      died (no process holds the import lock); *undone counts them.
+ * Meanwhile the rows already applied are visible (a kiosk can find and admit them); an
+ * import that is undone removes them again, and their check-ins stay in the log. */
+int db_import_running(db *d);
+void db_import_done(db *d);
+int db_import_begin(db *d, int64_t event_id, int64_t *batch);
+int db_import_note(db *d, int64_t batch, int64_t reg_id, int inserted);
+int db_import_finish(db *d, int64_t batch);
+int db_import_undo(db *d, int64_t batch);
+int db_import_recover(db *d, int *undone);
+
+/* ---- purge ---------------------------------------------------------------------------- */
+/* Removes the personal data of every registration of the event (names, e-mails,
+ * organizations, ids, ticket codes, search keys; the display becomes "#NUMBER") and keeps
+ * event, number, category and status, so the turnout stays the same; the check-in log
+ * holds no personal data and is not touched. *rows counts the registrations changed. */
+int db_purge_event(db *d, int64_t event_id, int64_t *rows);
+/* Rewrites the file from its live rows (VACUUM) and empties the write-ahead log, so no
+ * removed value is left in a free page. Needs free space about the file's size. */
+int db_compact(db *d);
 
 /* Raw escape hatch for tests and benchmarks: runs SQL text with no result rows. */
 int db_exec(db *d, const char *sql);

@@ -322,6 +322,8 @@ void door_close(struct door *d)
 }
 
 /* ---- presentations ---------------------------------------------------------------------- */
+#define DOOR_BUSY_RETRIES 2 /* after the first try, each waiting up to db.c's DB_BUSY_MS */
+
 int door_present(struct door *d, const struct door_ask *ask, enum door_source src, double t0,
 		 struct checkin_result *res)
 {
@@ -339,6 +341,10 @@ int door_present(struct door *d, const struct door_ask *ask, enum door_source sr
 		res = own;
 	}
 	rc = d->decider->decide(d->decider_state, &d->desk, ask, res, &n.mode);
+	/* A database kept busy past the wait (a long import, a backup) is transient: nothing
+	 * was recorded, so asking again is safe; only then is it a problem for staff. */
+	for (int again = 0; rc == DB_ERR_BUSY && again < DOOR_BUSY_RETRIES; again++)
+		rc = d->decider->decide(d->decider_state, &d->desk, ask, res, &n.mode);
 	if (rc) {
 		/* nothing was recorded: say so and keep serving the next person */
 		door_report_problem(d, DOOR_PROBLEM_DATABASE, rc);

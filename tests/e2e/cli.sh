@@ -217,7 +217,10 @@ if command -v sqlite3 >/dev/null; then
 	run_vk --db "$T/v1.db" stats --json
 	expect_rc "a schema-1 database opens" 0
 	has "its registrations are there" "$T/out" '"registered": 1'
-	[ "$(sqlite3 "$T/v1.db" 'pragma user_version')" = 3 ] && ok "it was migrated to schema 3" || bad "migration" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
+	# stats only reads (never writes, never upgrades); a writing command upgrades
+	[ "$(sqlite3 "$T/v1.db" "pragma user_version")" = 1 ] && ok "a reading command left the schema as it was" || bad "stats upgraded the file" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
+	run_vk --db "$T/v1.db" checkin NOPE-1
+	[ "$(sqlite3 "$T/v1.db" "pragma user_version")" = 4 ] && ok "a writing command migrated it to the current schema" || bad "migration" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
 fi
 run_vk --db "$T/missing.db" stats
 expect_rc "a missing database is an error" 2

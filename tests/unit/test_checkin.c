@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/checkin.h"
@@ -504,6 +505,103 @@ static void test_revocation_contract(void **state)
 	assert_int_equal(present(f, old, &r), CI_ADMITTED);
 }
 
+/* Defect 1: two desks on one database, the kiosk's clock a day behind the command line's.
+ * The command line undoes; the kiosk presents again: admitted once, then "already", and
+ * the turnout agrees, every round. Before the fix the kiosk's entries sorted before the
+ * undo (its clock floor was read once, at start) and the ticket was admitted every time. */
+static void test_undo_with_clock_behind(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_desk cli;
+	struct checkin_result r;
+	struct db_stats st;
+	char c[TICKET_CODE_LEN + 1], why[256];
+	db *d2;
+	assert_int_equal(db_open(f->path, 0, &d2, why, sizeof why), VK_OK);
+	assert_int_equal(checkin_desk_init(&cli, d2), VK_OK);
+	f->desk.clock.offset_ms = -24LL * 3600 * 1000; /* the kiosk is a day behind */
+	ticket(f, f->ev, f->key_id, f->sk, 21, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_ADMITTED);
+	for (int round = 0; round < 4; round++) {
+		assert_int_equal(checkin_undo(&cli, c, strlen(c), &r), VK_OK);
+		assert_int_equal(present(f, c, &r), CI_ADMITTED);
+		assert_int_equal(present(f, c, &r), CI_ALREADY_ADMITTED);
+		assert_int_equal(checkin_present(&cli, c, strlen(c), DB_CI_QR, &r), VK_OK);
+		assert_int_equal(r.outcome, CI_ALREADY_ADMITTED);
+		assert_int_equal(db_stats(f->d, f->ev, &st), VK_OK);
+		assert_int_equal(st.admitted, 1);
+		db_stats_free(&st);
+	}
+	db_close(d2);
+}
+
+/* Defect 3: a real ticket of another event, signed by that event's key 1, is presented at
+ * a kiosk whose own key is also 1: "another event", never "forged". A ticket that claims
+ * our event and fails our key stays forged. */
+static void test_other_database_ticket(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	char c[TICKET_CODE_LEN + 1], dir[64], path[128], why[256], cmd[128];
+	uint8_t sk2[64];
+	int key2;
+	db *d2;
+	snprintf(dir, sizeof dir, "/tmp/vkhid-test-ci2.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/other.db", dir);
+	assert_int_equal(db_open(path, DB_CREATE, &d2, why, sizeof why), VK_OK);
+	int64_t ev2 = add_event(d2, "Чужий захід", sk2, &key2);
+	db_close(d2);
+	/* both databases numbered their first key 1 */
+	assert_int_equal(key2, 1);
+	ticket(f, ev2, key2, sk2, 5, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_WRONG_EVENT);
+	/* the same key of theirs claiming our event: forged */
+	ticket(f, f->ev, key2, sk2, 5, 0, 0, 1, c);
+	assert_int_equal(present(f, c, &r), CI_FORGED);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Defect 4: an event from 2027-01-10 to 2028-06-30 (537 days) admits its tickets on any
+ * of its days and refuses them the day after it ends. */
+static void test_long_event(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	struct db_event ev;
+	struct ticket t;
+	char c[TICKET_CODE_LEN + 1];
+	int from = ticket_day_from_date("2027-01-10"), to = ticket_day_from_date("2028-06-30");
+	assert_int_equal(db_event_get(f->d, f->ev, &ev), VK_OK);
+	snprintf(ev.starts, sizeof ev.starts, "2027-01-10");
+	snprintf(ev.ends, sizeof ev.ends, "2028-06-30");
+	assert_int_equal(db_event_update(f->d, &ev), VK_OK);
+	assert_int_equal(checkin_desk_init(&f->desk, f->d), VK_OK);
+	assert_int_equal(ticket_window(from, to, &t), VK_OK);
+	t.key_id = (uint16_t)f->key_id;
+	t.event_id = (uint32_t)f->ev;
+	t.number = 30;
+	t.nonce = 1;
+	assert_int_equal(ticket_sign(&t, f->sk, c, sizeof c), VK_OK);
+	static const char *const days[] = { "2027-09-15", "2028-06-30", "2028-07-01", "2027-01-09" };
+	static const int want[] = { CI_ADMITTED, CI_ALREADY_ADMITTED, CI_NOT_VALID_NOW,
+				    CI_NOT_VALID_NOW };
+	for (int i = 0; i < 4; i++) {
+		char iso[32];
+		snprintf(iso, sizeof iso, "%sT12:00:00", days[i]);
+		struct tm tm = { 0 };
+		assert_non_null(strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm));
+		tm.tm_isdst = -1;
+		f->desk.clock.virtual_ms = (int64_t)mktime(&tm) * 1000;
+		assert_int_equal(present(f, c, &r), want[i]);
+	}
+	/* a short event's ticket keeps the first format (the test vector's) */
+	assert_int_equal(ticket_window(from, from + 2, &t), VK_OK);
+	assert_int_equal(t.version, 1);
+	assert_int_equal(t.valid_days, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +616,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reprint_limit_in_core, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reprint_attendee_and_organizer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revocation_contract, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undo_with_clock_behind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_database_ticket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_event, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,7 +173,7 @@ static void test_sign_rejects(void **state)
 	assert_int_equal(ticket_sign(&t, sk, NULL, sizeof(code)), VK_ERR_INVALID);
 	t.version = 0;
 	assert_int_equal(ticket_sign(&t, sk, code, sizeof(code)), VK_ERR_INVALID);
-	t.version = 2;
+	t.version = 3;
 	assert_int_equal(ticket_sign(&t, sk, code, sizeof(code)), VK_ERR_INVALID);
 	t = vector_ticket;
 	t.nonce = 0x10000;
@@ -332,7 +332,7 @@ static void test_decode_edges(void **state)
 	expect_decode(buf, TICKET_CODE_LEN, TICKET_MALFORMED);
 }
 
-/* A well-formed code of version 2, signed like a real one: still refused. */
+/* A well-formed code of version 3 (unknown), signed like a real one: still refused. */
 static void test_other_version(void **state)
 {
 	uint8_t pk[32], sk[64], msg[4 + TICKET_PAYLOAD_LEN];
@@ -342,7 +342,7 @@ static void test_other_version(void **state)
 	keys_from_seed(0, pk, sk);
 	assert_int_equal(sodium_hex2bin(raw, TICKET_PAYLOAD_LEN, VECTOR_PAYLOAD,
 					2 * TICKET_PAYLOAD_LEN, NULL, NULL, NULL), 0);
-	raw[0] = 2;
+	raw[0] = 3;
 	memcpy(msg, "VK1:", 4);
 	memcpy(msg + 4, raw, TICKET_PAYLOAD_LEN);
 	crypto_sign_detached(raw + TICKET_PAYLOAD_LEN, NULL, msg, sizeof(msg), sk);
@@ -539,6 +539,17 @@ static void test_valid_on(void **state)
 	assert_true(ticket_valid_on(&t, 65535 + 254));
 	assert_false(ticket_valid_on(&t, 65535 + 255));
 	assert_false(ticket_valid_on(&t, 65534));
+	/* Version 2 ends with the event: a window of 537 days is no longer cut at 255. */
+	assert_int_equal(ticket_window(2566, 3102, &t), VK_OK);
+	assert_int_equal(t.version, TICKET_VERSION_EVENT);
+	assert_true(ticket_valid_on_event(&t, 2566 + 300, 3102));
+	assert_true(ticket_valid_on_event(&t, 3102, 3102));
+	assert_false(ticket_valid_on_event(&t, 3103, 3102));
+	assert_false(ticket_valid_on_event(&t, 2565, 3102));
+	assert_int_equal(ticket_window(2566, 2566 + 254, &t), VK_OK);
+	assert_int_equal(t.version, TICKET_VERSION_DAYS);
+	assert_int_equal(t.valid_days, 255);
+	assert_int_equal(ticket_window(5, 4, &t), VK_ERR_INVALID);
 }
 
 /* ---- key files ------------------------------------------------------------------------ */
