@@ -101,8 +101,23 @@ static void sb_f(struct sb *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof tmp) {
+		sb_add(b, tmp, (size_t)n);
+		return;
+	}
+	/* longer than the stack buffer: format again into the right size */
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->oom = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb_add(b, big, (size_t)n);
+	free(big);
 }
 
 /* s as HTML text or an attribute's value: names come from imported lists */
@@ -1076,8 +1091,8 @@ static enum MHD_Result dash_page(struct web *w, struct MHD_Connection *c,
 		draw(&v, (int)i, &b, s->csrf);
 		sb_s(&b, "</div></section>");
 	}
-	sb_f(&b, "<section id=export><h2>%s</h2><p><a id=export-csv href=\"/dash/export.csv\" "
-	     "download>%s</a></p><p class=dim>%s</p></section></main>"
+	sb_f(&b, "<section id=export><h2>%s</h2><p><a id=export-csv href=\"/dash/export.csv\">"
+	     "%s</a></p><p class=dim>%s</p></section></main>"
 	     "<script src=\"/dash/app.js\"></script></body></html>",
 	     i18n_tr(lang, "Export"), i18n_tr(lang, "Attendance (CSV for Excel)"),
 	     i18n_tr(lang, "The same file as vkhid export attendance: who registered, who came, "
