@@ -654,7 +654,7 @@ static void sec_bykiosk(struct view *v, struct sb *b)
 /* Arrivals per 15 minutes as bars, at most the last 24 hours of them. */
 static void sec_chart(struct view *v, struct sb *b)
 {
-	enum { Q = 15 * 60 * 1000, MAXBINS = 96, W = 720, H = 180, TOP = 16, BOT = 24 };
+	enum { Q = 15 * 60 * 1000, MAXBINS = 96, W = 600, H = 150, TOP = 20, BOT = 26 };
 	long long lo = 0, hi = 0, bins[MAXBINS] = { 0 }, max = 0;
 	int nb;
 	if (!v->n_arr) {
@@ -694,12 +694,12 @@ static void sec_chart(struct view *v, struct sb *b)
 			     "fill=\"#2a6f97\"><title>%s: %lld</title></rect>", i * bw + 1,
 			     TOP + H - h, bw > 3 ? bw - 2 : bw, h, when, bins[i]);
 		if (bins[i] && (bw >= 24 || bins[i] == max))
-			sb_f(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=12 text-anchor=middle>%lld"
-			     "</text>", i * bw + bw / 2, TOP + H - h - 3, bins[i]);
+			sb_f(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=16 text-anchor=middle>%lld"
+			     "</text>", i * bw + bw / 2, TOP + H - h - 4, bins[i]);
 		/* a label each hour, or each bar when there are few */
 		if (nb <= 8 || (lo + i) % 4 == 0)
-			sb_f(b, "<text x=\"%.1f\" y=%d font-size=12 fill=\"#555\">%s</text>", i * bw + 2,
-			     TOP + H + 16, when);
+			sb_f(b, "<text x=\"%.1f\" y=%d font-size=15 fill=\"#555\">%s</text>", i * bw + 2,
+			     TOP + H + 20, when);
 	}
 	sb_s(b, "</svg>");
 }
@@ -1061,7 +1061,7 @@ static enum MHD_Result dash_page(struct web *w, struct MHD_Connection *c,
 		N_("Not arrived yet"), N_("Kiosks"), N_("Incidents"),
 	};
 	for (size_t i = 0; i < N_SECTIONS; i++) {
-		sb_f(&b, "<section id=%s%s><h2>%s</h2>", sections[i], i == 1 ? " class=wide" : "",
+		sb_f(&b, "<section id=%s%s><h2>%s</h2>", sections[i], i == 8 ? " class=wide" : "",
 		     i18n_tr(lang, titles[i]));
 		if (i == 5) {
 			sb_f(&b, "<form class=row method=get action=\"/dash/\"><input type=hidden "
