@@ -37,7 +37,7 @@ start "${VKHID_DEMO_PORT:-8443}"
 
 for k in A B; do
 	rm -f "$D/kiosk-$k.db"
-	code=$("$V" --db "$HUB" hub enroll-token --name "Entrance $k") || exit 2
+	code=$("$V" --db "$HUB" hub enroll-token --name "Entrance $k" 2>/dev/null) || exit 2
 	"$V" --db "$D/kiosk-$k.db" sync enroll "$code" >/dev/null || exit 2
 done
 echo "Two simulated kiosks enrolled: $D/kiosk-A.db (Entrance A), $D/kiosk-B.db (Entrance B)."
