@@ -379,6 +379,7 @@ struct view {
 	long long n_find, n_missing;
 	char qfold[256];
 	long long now;
+	char (*inc_name)[256];     /* the person of each incident, "" when not in the list */
 };
 
 static const struct arrival *arrival_of(const struct view *v, int64_t number)
@@ -489,6 +490,7 @@ static void view_free(struct view *v)
 	if (v->derived)
 		sync_derived_free(&v->d);
 	free(v->arr);
+	free(v->inc_name);
 	free(v->kio);
 	free(v->cats.t);
 	free(v->orgs.t);
@@ -572,6 +574,15 @@ static int view_load(struct web *w, struct view *v, int lang, const char *q, con
 		free(undo);
 		pthread_mutex_lock(w->lock);
 		rc = db_reg_each(w->store->ops->roster(w->store), v->ev.id, view_reg, v);
+		if (rc == VK_OK && v->d.n_inc &&
+		    !(v->inc_name = calloc(v->d.n_inc, sizeof *v->inc_name)))
+			rc = VK_ERR_NOMEM;
+		for (size_t i = 0; rc == VK_OK && i < v->d.n_inc; i++) {
+			struct db_registration r;
+			if (db_reg_get(w->store->ops->roster(w->store), v->d.inc[i].first.ci.event_id,
+				       v->d.inc[i].first.ci.number, &r) == VK_OK)
+				snprintf(v->inc_name[i], sizeof v->inc_name[i], "%s", r.display);
+		}
 		/* signed tickets admitted before their registration reached the hub */
 		for (size_t i = 0; rc == VK_OK && i < v->n_arr; i++) {
 			struct db_registration r;
@@ -805,9 +816,11 @@ static void sec_incidents(struct view *v, struct sb *b, const char *csrf)
 	     i18n_tr(v->lang, "to resolve"));
 	for (size_t i = 0; i < v->d.n_inc; i++) {
 		const struct sync_incident *x = &v->d.inc[i];
-		sb_f(b, "<li class=\"incident%s\" data-id=\"%s\"><b>#%" PRId64 "</b> ",
+		sb_f(b, "<li class=\"incident%s\" data-id=\"%s\"><b>#%" PRId64 " ",
 		     x->resolved ? " done" : "", x->id, x->first.ci.number);
-		(void)v;
+		if (v->inc_name)
+			sb_esc(b, v->inc_name[i]);
+		sb_s(b, "</b>");
 		side(v, b, i18n_tr(v->lang, "first:"), &x->first);
 		side(v, b, i18n_tr(v->lang, "again:"), &x->other);
 		if (x->order_uncertain)

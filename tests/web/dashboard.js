@@ -135,6 +135,9 @@ async function main() {
 		const note = process.env.INCIDENT_NOTE;
 		const open = await page.$$('#s-incidents form.resolve');
 		check('one incident waits to be resolved', open.length === 1, open.length);
+		const incText = await page.textContent('#s-incidents');
+		check('the incident names the person and both entrances', /Олена Бондар/.test(incText) &&
+			/Entrance A/.test(incText) && /Entrance B/.test(incText), incText);
 		if (open.length) {
 			await page.fill('#s-incidents input[name=note]', note);
 			await Promise.all([page.waitForNavigation(), page.click('#s-incidents form.resolve button')]);
