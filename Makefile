@@ -60,7 +60,7 @@ $(SANB)/locale:
 pot:
 	sh po/pot.sh > po/vkhid.pot.new && mv po/vkhid.pot.new po/vkhid.pot
 
-.PHONY: all run test check bench clean deps demo unit e2e pot fuzz fuzz-build tsan test-build tsan-build cross cross-build deb
+.PHONY: all run test check bench clean deps web-deps demo unit e2e pot fuzz fuzz-build tsan test-build tsan-build cross cross-build deb
 # keep object files of test programs between runs
 .SECONDARY:
 all: $(BUILD)/vkhid $(MO_OUT)
@@ -236,6 +236,15 @@ deb:
 deps:
 	@sh board/deps.sh
 
+# playwright-core for the dashboard's browser tests (tests/web), from the lock file; it
+# drives the system's Chromium and never downloads a browser
+web-deps:
+	@if command -v npm >/dev/null 2>&1 && [ ! tests/web/node_modules/.vkhid-ci -nt tests/web/package-lock.json ]; then \
+		echo "npm ci in tests/web (playwright-core for the dashboard's browser tests)"; \
+		(cd tests/web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) && \
+		touch tests/web/node_modules/.vkhid-ci || echo "npm ci failed: the dashboard's browser tests will be skipped (they fail under CI)"; \
+	fi
+
 run: deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(MO_OUT)
 	$(BUILD)/vkhid demo --out $(BUILD)/demo
@@ -245,12 +254,13 @@ run: deps
 			--camera "files:$$(ls $(BUILD)/demo/tickets/ticket-01*.png | head -12 | paste -sd,),$(BUILD)/demo/tickets/ticket-0001.png,$(BUILD)/demo/tickets/forged.png@90" \
 			--printer file:$(BUILD)/demo/window-badges --out $(BUILD)/demo/window; \
 	else echo "No display here: that was the headless kiosk. With a display, make run opens its window."; fi
+	@sh board/demo-hub.sh $(BUILD)/vkhid $(BUILD)/demo
 
 demo: $(BUILD)/vkhid
 	$(BUILD)/vkhid demo --out $(BUILD)/demo
 
 # One final line sums every part: tests/run.sh -p names the parts (see tests/run.sh).
-test: deps
+test: deps web-deps
 	@sh board/deps-cross.sh $(XB)/sysroot
 	@$(MAKE) --no-print-directory -j2 -O test-build tsan-build cross-build
 	@sh tests/run.sh -p unit,usb,e2e,tsan,arm64 $(SANB)
@@ -259,7 +269,7 @@ unit: deps
 	@$(MAKE) --no-print-directory -j2 -O $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale
 	@sh tests/run.sh -p unit,usb $(SANB)
 
-e2e: deps
+e2e: deps web-deps
 	@$(MAKE) --no-print-directory -j2 -O $(SANB)/vkhid $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
 	@sh tests/run.sh -p e2e $(SANB)
 
@@ -271,9 +281,10 @@ check: test
 
 test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
 
-bench: deps
+bench: deps web-deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)
 	@for b in $(BENCH_BIN); do VKHID_SHARED=$${VKHID_SHARED:-../shared} $$b --vkhid $(BUILD)/vkhid || exit 1; done
+	@VKHID=$(CURDIR)/$(BUILD)/vkhid sh tests/e2e/dashboard.sh --bench
 
 clean:
 	rm -rf $(BUILD)

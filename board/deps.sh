@@ -10,7 +10,11 @@ fonts-noto-core fonts-dejavu-core libqrencode-dev libzbar-dev zbar-tools libusb-
 libsqlite3-dev sqlite3 libcmocka-dev libsodium-dev libcsv-dev libjpeg62-turbo-dev umockdev
 libumockdev-dev tzdata xvfb xauth x11-apps gettext python3 clang
 libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libpq-dev postgresql
-libinih-dev libgpiod-dev libsystemd-dev lintian"
+libinih-dev libgpiod-dev libsystemd-dev lintian
+chromium nodejs"
+# the dashboard's browser tests run playwright-core (npm ci in tests/web); Debian's npm only
+# when no npm came with nodejs (NodeSource's nodejs carries its own and conflicts with it)
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 native=$(dpkg --print-architecture)
 missing=""

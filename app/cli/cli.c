@@ -68,7 +68,8 @@ const struct cli_command cli_commands[] = {
 	{ "hub", cmd_hub, N_("run the venue's hub (sync over HTTPS); enroll, list or revoke kiosks"),
 	  "--listen ADDRESS:PORT [--pg postgresql://USER@HOST:PORT/DB]\n"
 	  "       vkhid hub enroll-token [--name KIOSK] [--url https://ADDRESS:PORT] [--hours 24] [--pg URL]\n"
-	  "       vkhid hub kiosks [--json] [--pg URL]\n       vkhid hub revoke-kiosk NAME [--pg URL]" },
+	  "       vkhid hub kiosks [--json] [--pg URL]\n       vkhid hub revoke-kiosk NAME [--pg URL]\n"
+	  "       vkhid hub password   (the organizers' dashboard; reads it from the terminal or stdin)" },
 	{ "sync", cmd_sync, N_("sync this kiosk with its hub: enroll, one round, status"),
 	  "[enroll CODE | status [--json]]" },
 	{ "incidents", cmd_incidents, N_("tickets admitted at two doors while offline; resolve with a note"),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `vkhid hub`: run the venue's hub, make enrollment codes for kiosks, list and revoke
- * kiosks. The hub's database is a normal vkhid database (events, imports, keys and stats
+ * kiosks, set the organizers' dashboard password. The hub's database is a normal vkhid database (events, imports, keys and stats
  * work on it as on a kiosk); the hub adds its own tables to it (app/hub/store_sqlite.c). */
 #include <inttypes.h>
 #include <pthread.h>
@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/opt.h"
@@ -18,6 +21,7 @@
 #include "hub/hub.h"
 #include "hub/store.h"
 #include "hub/tls.h"
+#include "hub/web.h"
 #include "sync/client.h"
 
 /* The storage: PostgreSQL when a --pg URL is given, else the hub's own database. */
@@ -51,9 +55,13 @@ static int serve(struct cli *c, const char *listen, const char *backend)
 	char why[600], url[300];
 	sigset_t set;
 	int port, sig, rc;
+	struct db_event ev;
 
 	if (!cli_db(c, 1))
 		return 2;
+	/* the dashboard's clock times are the event's, wherever the hub runs */
+	if (db_event_current(c->d, &ev) == VK_OK)
+		cli_set_timezone(ev.timezone);
 	if (hub_tls_load(c->db_path, &tls, why, sizeof why)) {
 		fprintf(c->err, _("vkhid hub: %s\n"), why);
 		return 2;
@@ -92,6 +100,8 @@ static int serve(struct cli *c, const char *listen, const char *backend)
 	}
 	fprintf(c->out, _("hub: listening on %s (storage: %s)\n"), url, store->ops->name);
 	fprintf(c->out, _("hub: key %s\n"), tls.pin);
+	fprintf(c->out, _("hub: organizers' dashboard %s/dash/ (set its password with `vkhid --db "
+			  "HUB.db hub password`)\n"), url);
 	fprintf(c->out, "%s", _("hub: add a kiosk with `vkhid --db HUB.db hub enroll-token --name NAME`; "
 				"stop with Ctrl+C\n"));
 	fflush(c->out);
@@ -242,6 +252,67 @@ static int revoke_kiosk(struct cli *c, const char *name)
 	return 0;
 }
 
+/* Reads one line of at most cap-1 bytes from f without its line end; with a terminal, the
+ * typing is not shown. Returns 0 at end of input. */
+static int read_secret(FILE *f, const char *prompt, FILE *out, char *buf, size_t cap)
+{
+	struct termios old, quiet;
+	int tty = isatty(fileno(f)) && tcgetattr(fileno(f), &old) == 0;
+	int got;
+	if (tty) {
+		fputs(prompt, out);
+		fflush(out);
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~ECHO;
+		tcsetattr(fileno(f), TCSAFLUSH, &quiet);
+	}
+	got = fgets(buf, (int)cap, f) != NULL;
+	if (tty) {
+		tcsetattr(fileno(f), TCSAFLUSH, &old);
+		fputs("\n", out);
+	}
+	if (got)
+		buf[strcspn(buf, "\r\n")] = 0;
+	return got;
+}
+
+/* `vkhid hub password`: the organizers' dashboard password, from the terminal (typed twice)
+ * or one line of standard input, stored only as its argon2id hash. */
+static int set_password(struct cli *c)
+{
+	struct hub_store *store;
+	char pw[1100], again[1100], hash[crypto_pwhash_STRBYTES];
+	int rc, tty = isatty(fileno(stdin));
+	if (!cli_db(c, 0) || (rc = open_store(c, NULL, &store)))
+		return 2;
+	if (!read_secret(stdin, _("New organizer password: "), c->out, pw, sizeof pw) ||
+	    (tty && (!read_secret(stdin, _("The same again: "), c->out, again, sizeof again) ||
+		     strcmp(pw, again) != 0))) {
+		fprintf(c->err, "%s", _("vkhid hub: no password set: type the same password twice "
+					"(or give it as one line on standard input)\n"));
+		store->ops->close(store);
+		return 2;
+	}
+	rc = web_password_hash(pw, hash, sizeof hash);
+	sodium_memzero(pw, sizeof pw);
+	sodium_memzero(again, sizeof again);
+	if (rc == VK_ERR_INVALID) {
+		fprintf(c->err, "%s", _("vkhid hub: the password must have 8 to 1024 characters\n"));
+		store->ops->close(store);
+		return 2;
+	}
+	if (rc == VK_OK)
+		rc = store->ops->secret_set(store, WEB_PASSWORD_KEY, hash);
+	store->ops->close(store);
+	if (rc) {
+		fprintf(c->err, "%s", _("vkhid hub: could not store the password\n"));
+		return 2;
+	}
+	fprintf(c->out, "%s", _("Organizer password set. Open the dashboard at the hub's address "
+				"followed by /dash/ and log in with it.\n"));
+	return 0;
+}
+
 int cmd_hub(struct cli *c, int argc, char **argv)
 {
 	const char *pos[2], *listen = NULL, *name = NULL, *url = NULL, *hours = NULL,
@@ -268,7 +339,9 @@ int cmd_hub(struct cli *c, int argc, char **argv)
 		return kiosks(c, json);
 	if (strcmp(pos[0], "revoke-kiosk") == 0 && np == 2)
 		return revoke_kiosk(c, pos[1]);
+	if (strcmp(pos[0], "password") == 0 && np == 1)
+		return set_password(c);
 	fprintf(c->err, "%s", _("vkhid hub: use --listen ADDRESS:PORT, enroll-token [--name NAME], "
-				"kiosks, or revoke-kiosk NAME\n"));
+				"kiosks, revoke-kiosk NAME, or password\n"));
 	return 2;
 }

@@ -13,12 +13,14 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "hub/web.h"
 
 struct hub {
 	struct MHD_Daemon *mhd;
 	struct hub_store *store;
 	pthread_mutex_t lock;
 	FILE *log;
+	struct web *web;   /* the organizers' dashboard (web.c) */
 };
 
 /* one request's body as it arrives */
@@ -247,6 +249,8 @@ static enum MHD_Result dispatch(struct hub *h, struct MHD_Connection *c, const c
 		return reply(c, 200, json_object());
 	if (rq->too_big)
 		return error(h, c, 413, "too_big", "the request body is larger than 8 MiB");
+	if (web_owns(url))
+		return web_handle(h->web, c, url, method, rq->body, rq->len);
 	if (post && sync_parse(rq->body, rq->len, &body, why, sizeof why))
 		return error(h, c, 400, "bad_json", why);
 	if (strcmp(url, "/v1/enroll") == 0 && post) {
@@ -277,6 +281,10 @@ static enum MHD_Result dispatch(struct hub *h, struct MHD_Connection *c, const c
 	else
 		ret = error(h, c, 404, "not_found", "no such call: see /v1/health, /v1/changes, "
 			    "/v1/push, /v1/redeem, /v1/enroll, /v1/time");
+	/* the dashboard's open pages see a push or an admission at once (and a kiosk's
+	 * contact: online again) */
+	if (strcmp(url, "/v1/push") == 0 || strcmp(url, "/v1/redeem") == 0)
+		web_changed(h->web);
 	json_decref(body);
 	return ret;
 }
@@ -368,6 +376,11 @@ int hub_start(const struct hub_config *cfg, struct hub **out, int *port, char *w
 	h->store = cfg->store;
 	h->log = cfg->log;
 	pthread_mutex_init(&h->lock, NULL);
+	if (!(h->web = web_new(h->store, &h->lock, h->log))) {
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return VK_ERR_NOMEM;
+	}
 	h->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 				  MHD_USE_TLS,
 				  0, NULL, NULL, on_request, h,
@@ -381,6 +394,7 @@ int hub_start(const struct hub_config *cfg, struct hub **out, int *port, char *w
 	if (!h->mhd) {
 		snprintf(why, why_len, "cannot listen on %s (in use, or not an address of this "
 			 "machine?)", cfg->listen);
+		web_free(h->web);
 		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return VK_ERR_IO;
@@ -399,7 +413,9 @@ void hub_stop(struct hub *h)
 {
 	if (!h)
 		return;
+	web_shutdown(h->web); /* open event streams end, so their threads can be joined */
 	MHD_stop_daemon(h->mhd);
+	web_free(h->web);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }

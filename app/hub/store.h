@@ -22,6 +22,8 @@
 
 #include "sync/wire.h"
 
+struct db;
+
 enum hub_err {
 	HUB_ERR_TOKEN = -100,    /* unknown, revoked or expired token or enrollment code */
 	HUB_ERR_CLASH = -101,    /* a kiosk id or name already belongs to another kiosk */
@@ -91,6 +93,23 @@ struct hub_store_ops {
 	int (*changes)(struct hub_store *s, int64_t since, int limit, json_t **out);
 	/* Counts for the health answer. */
 	int (*health)(struct hub_store *s, int64_t *events, int64_t *kiosks);
+
+	/* ---- what the organizers' dashboard (web.c) reads and writes ---- */
+	/* The hub's own vkhid database: events, registrations, settings. Owned by the store
+	 * (never closed by the caller); use it under the same lock as the store. */
+	struct db *(*roster)(struct hub_store *s);
+	/* The whole merged log: every check-in event (hub-decided ones with mode hub) and every
+	 * note, in no particular order. *ev and *notes are malloc'ed; the caller frees them. */
+	int (*log)(struct hub_store *s, struct sync_event **ev, size_t *n,
+		   struct sync_note **notes, size_t *nn);
+	/* Records an organizer's note on incident (the uuid of the extra admission) in the
+	 * hub's own name, so it travels to every kiosk like a kiosk's note. VK_ERR_INVALID for
+	 * an id that is not a uuid or a text over SYNC_MAX_NOTE bytes. */
+	int (*note)(struct hub_store *s, const char *incident, const char *text, int64_t now_ms);
+	/* The hub's secrets (the organizers' password hash): never sent to kiosks. get copies
+	 * the value into buf (cap bytes) or returns VK_ERR_NOT_FOUND. */
+	int (*secret_get)(struct hub_store *s, const char *key, char *buf, size_t cap);
+	int (*secret_set)(struct hub_store *s, const char *key, const char *value);
 };
 
 /* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */

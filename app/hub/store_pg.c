@@ -29,8 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "sync/replica.h"
 
 #define FEED_LOCK "7616" /* the advisory lock key of writers to hub_change */
 
@@ -684,6 +686,106 @@ static int pg_health(struct hub_store *bs, int64_t *events, int64_t *kiosks)
 	return VK_OK;
 }
 
+/* ---- the dashboard's reads and writes ------------------------------------------------- */
+/* The roster (events, registrations) and the secrets live in the hub's vkhid database. */
+static db *pg_roster(struct hub_store *bs)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	return s->roster->ops->roster(s->roster);
+}
+
+static int pg_secret_get(struct hub_store *bs, const char *key, char *buf, size_t cap)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	return s->roster->ops->secret_get(s->roster, key, buf, cap);
+}
+
+static int pg_secret_set(struct hub_store *bs, const char *key, const char *value)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	return s->roster->ops->secret_set(s->roster, key, value);
+}
+
+/* The log is the feed's "events" and "notes" records (as the kiosks pushed them); the
+ * hub's own decisions are the uuids in sync_confirmed. */
+static int pg_log(struct hub_store *bs, struct sync_event **ev, size_t *n,
+		  struct sync_note **notes, size_t *nn)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	PGresult *r = run(s, "SELECT h.arr, h.body, EXISTS(SELECT 1 FROM sync_confirmed f"
+			  " WHERE h.arr = 'events' AND f.uuid = h.body::json->>'uuid')"
+			  " FROM hub_change h WHERE h.arr IN ('events', 'notes') ORDER BY h.seq",
+			  0, NULL);
+	int rows, rc = VK_OK;
+	char why[200];
+	*ev = NULL;
+	*notes = NULL;
+	*n = *nn = 0;
+	if (!r)
+		return VK_ERR_DB;
+	rows = PQntuples(r);
+	if (rows && (!(*ev = calloc((size_t)rows, sizeof **ev)) ||
+		     !(*notes = calloc((size_t)rows, sizeof **notes)))) {
+		rc = VK_ERR_NOMEM;
+		goto out;
+	}
+	for (int i = 0; i < rows && rc == VK_OK; i++) {
+		json_error_t jerr;
+		json_t *o = json_loads(PQgetvalue(r, i, 1), 0, &jerr);
+		int is_ev = strcmp(PQgetvalue(r, i, 0), "events") == 0;
+		if (!o) {
+			rc = VK_ERR_DB;
+			break;
+		}
+		if (is_ev) {
+			if (sync_event_from_json(o, &(*ev)[*n], why, sizeof why) == VK_OK) {
+				if (PQgetvalue(r, i, 2)[0] == 't')
+					(*ev)[*n].mode = SYNC_MODE_HUB;
+				(*n)++;
+			}
+		} else if (sync_note_from_json(o, &(*notes)[*nn], why, sizeof why) == VK_OK) {
+			(*nn)++;
+		}
+		json_decref(o);
+	}
+out:
+	PQclear(r);
+	if (rc) {
+		free(*ev);
+		free(*notes);
+		*ev = NULL;
+		*notes = NULL;
+		*n = *nn = 0;
+	}
+	return rc;
+}
+
+/* A note in the hub's own name goes in like a kiosk's pushed note, so it reaches kiosks. */
+static int pg_note(struct hub_store *bs, const char *incident, const char *text, int64_t now_ms)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	struct sync_note x;
+	struct vk_clock clk;
+	size_t added = 0, clashes = 0;
+	int64_t floor = 0;
+	PGresult *r;
+	if (!sync_uuid_ok(incident) || !text || strlen(text) > SYNC_MAX_NOTE)
+		return VK_ERR_INVALID;
+	if (!(r = run(s, "SELECT COALESCE(MAX(hlc), 0) FROM checkin", 0, NULL)))
+		return VK_ERR_DB;
+	floor = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	clock_init(&clk, floor);
+	memset(&x, 0, sizeof x);
+	sync_uuid_new(x.uuid);
+	snprintf(x.kiosk, sizeof x.kiosk, "%s", db_kiosk_id(pg_roster(bs)));
+	snprintf(x.incident, sizeof x.incident, "%s", incident);
+	snprintf(x.note, sizeof x.note, "%s", text);
+	x.wall_ms = now_ms;
+	x.hlc = clock_hlc_next(&clk);
+	return pg_push(bs, x.kiosk, NULL, 0, &x, 1, &added, &clashes);
+}
+
 const struct hub_store_ops hub_store_postgres = {
 	.name = "postgres",
 	.open = pg_open,
@@ -697,4 +799,9 @@ const struct hub_store_ops hub_store_postgres = {
 	.redeem = pg_redeem,
 	.changes = pg_changes,
 	.health = pg_health,
+	.roster = pg_roster,
+	.log = pg_log,
+	.note = pg_note,
+	.secret_get = pg_secret_get,
+	.secret_set = pg_secret_set,
 };

@@ -9,7 +9,9 @@
  *   hub_enroll  one-time enrollment codes (hashed), their expiry and use
  *   hub_admit   the admission decisions: PRIMARY KEY (event, number, episode) is the unique
  *               key that serialises admissions across kiosks
- * Map: 1. schema  2. open/close  3. kiosks and tokens  4. push and redeem  5. changes */
+ *   hub_secret  the organizers' password hash (never in the change feed)
+ * Map: 1. schema  2. open/close  3. kiosks and tokens  4. push and redeem  5. changes
+ *      6. the dashboard's reads and writes */
 #include "hub/store.h"
 
 #include <sodium.h>
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
 #include "sync/replica.h"
@@ -155,6 +158,12 @@ static int sq_open(const char *where, const char *url, struct hub_store **out, c
 			snprintf(why, why_len, "cannot create the hub's tables in %s", where);
 			goto fail;
 		}
+	}
+	/* the hub's secrets stay out of `setting`, whose rows travel to kiosks */
+	if ((rc = db_exec(s->d, "CREATE TABLE IF NOT EXISTS hub_secret(key TEXT PRIMARY KEY,"
+			  " value TEXT NOT NULL)"))) {
+		snprintf(why, why_len, "cannot create the hub's tables in %s", where);
+		goto fail;
 	}
 	*out = &s->base;
 	return VK_OK;
@@ -630,6 +639,60 @@ static int sq_health(struct hub_store *bs, int64_t *events, int64_t *kiosks)
 	return ok ? VK_OK : VK_ERR_DB;
 }
 
+/* ---- 6. the dashboard's reads and writes ---------------------------------------------- */
+static db *sq_roster(struct hub_store *bs)
+{
+	return ((struct sq_store *)bs)->d;
+}
+
+static int sq_log(struct hub_store *bs, struct sync_event **ev, size_t *n,
+		  struct sync_note **notes, size_t *nn)
+{
+	return sync_replica_load(((struct sq_store *)bs)->d, 0, ev, n, notes, nn);
+}
+
+static int sq_note(struct hub_store *bs, const char *incident, const char *text, int64_t now_ms)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	struct vk_clock clk;
+	(void)now_ms; /* the hub's clock is the wall clock; the HLC keeps notes after events */
+	clock_init(&clk, db_checkin_max_hlc(s->d));
+	return sync_replica_note(s->d, incident, text, clock_now_ms(&clk), clock_hlc_next(&clk),
+				 NULL);
+}
+
+static int sq_secret_get(struct hub_store *bs, const char *key, char *buf, size_t cap)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = prep(s, "SELECT value FROM hub_secret WHERE key = ?1", &st)))
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(st, 0, buf, cap);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : VK_ERR_DB;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_secret_set(struct hub_store *bs, const char *key, const char *value)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = prep(s, "INSERT INTO hub_secret(key, value) VALUES(?1, ?2)"
+		       " ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st)))
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return step_done(st);
+}
+
 const struct hub_store_ops hub_store_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -643,4 +706,9 @@ const struct hub_store_ops hub_store_sqlite = {
 	.redeem = sq_redeem,
 	.changes = sq_changes,
 	.health = sq_health,
+	.roster = sq_roster,
+	.log = sq_log,
+	.note = sq_note,
+	.secret_get = sq_secret_get,
+	.secret_set = sq_secret_set,
 };
