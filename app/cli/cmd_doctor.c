@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/statvfs.h>
 
 #include "cli/cli.h"
@@ -86,6 +87,24 @@ static enum verdict check_event(struct doctor *dr, char *text, size_t cap)
 	if (!dr->ev.starts[0]) {
 		snprintf(text, cap, _("%s, no dates (tickets are valid on any day)"), dr->ev.name);
 		return V_WARN;
+	}
+	{
+		/* the event's own days, in its time zone (the CLI set TZ to it) */
+		char today[16];
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(today, sizeof today, "%Y-%m-%d", &tm);
+		if (dr->ev.ends[0] && strcmp(today, dr->ev.ends) > 0) {
+			snprintf(text, cap, _("%s ended on %s: its tickets are no longer admitted"),
+				 dr->ev.name, dr->ev.ends);
+			return V_WARN;
+		}
+		if (strcmp(today, dr->ev.starts) < 0) {
+			snprintf(text, cap, _("%s starts on %s: tickets are admitted from that day"),
+				 dr->ev.name, dr->ev.starts);
+			return V_WARN;
+		}
 	}
 	snprintf(text, cap, _("%s, %s to %s"), dr->ev.name, dr->ev.starts, dr->ev.ends);
 	return V_OK;
@@ -183,6 +202,7 @@ int cmd_doctor(struct cli *c, int argc, char **argv)
 		fprintf(c->out, "], \"ok\": %s}\n", worst == V_FAIL ? "false" : "true");
 	else
 		fprintf(c->out, "%s\n", worst == V_FAIL ? _("Not ready: see the problems above.")
+			: worst == V_WARN ? _("Works, but see the warnings above.")
 			: _("Ready."));
 	db_close(dr.d);
 	return worst == V_FAIL ? 1 : 0;

@@ -48,6 +48,39 @@ static int limit_ok(const char *v)
 	return *v && !*end && n >= -1 && n <= 1000;
 }
 
+static int onoff_ok(const char *v)
+{
+	return strcmp(v, "on") == 0 || strcmp(v, "off") == 0;
+}
+
+static int side_ok(const char *v)
+{
+	static const char *const sides[] = { "behind", "top", "left", "right", "bottom" };
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++)
+		if (strcmp(v, sides[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* "Name=value; Name=value": every part has a name and a value */
+static int pairs_ok(const char *v)
+{
+	const char *p = v;
+	if (!*v || strlen(v) > 1000)
+		return 0;
+	while (*p) {
+		const char *end = strchr(p, ';'), *eq = strchr(p, '=');
+		if (!end)
+			end = p + strlen(p);
+		if (!eq || eq >= end || eq == p || eq + 1 == end)
+			return 0;
+		p = *end ? end + 1 : end;
+		while (*p == ' ')
+			p++;
+	}
+	return 1;
+}
+
 static const struct known settings[] = {
 	{ DOOR_SETTING_PIN, "2580", N_("organizer PIN on the kiosk: 4 to 8 digits"), pin_ok },
 	{ DOOR_SETTING_LANG, "uk", N_("the kiosk's default language: a language code (en, uk, ...)"),
@@ -57,6 +90,17 @@ static const struct known settings[] = {
 	  count_ok },
 	{ BADGE_SETTING_REPRINTS_MAX, "-1", N_("reprints allowed at all (-1 = no limit)"),
 	  limit_ok },
+	{ "ui.findme_verify", "on",
+	  N_("on: Find me asks for the last digits of the number or the e-mail before printing"),
+	  onoff_ok },
+	{ "ui.sound", "on", N_("on: a short tone on admission, another on a refusal"), onoff_ok },
+	{ "ui.bilingual", "on", N_("on: welcome and refusals also in the second language"), onoff_ok },
+	{ "ui.camera_side", "behind",
+	  N_("where the camera is: behind, top, left, right or bottom (an arrow points to it)"),
+	  side_ok },
+	{ "ui.category_colors", "",
+	  N_("category colours: \"Спікер=#1E88E5; Волонтер=#2E7D32\""), pairs_ok },
+	{ "ui.category_en", "", N_("English names of categories: \"Спікер=Speaker\""), pairs_ok },
 	{ NULL, NULL, NULL, NULL },
 };
 

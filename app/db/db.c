@@ -11,7 +11,8 @@
  *   7. print jobs
  *   8. turnout
  *   9. imports in short transactions
- *  10. the connection itself, for the sync replica and the hub
+ *  10. purge
+ *  11. the connection itself, for the sync replica and the hub
  * Every SQL statement on the kiosk's own tables is in this file (app/sync and app/hub run
  * theirs on their own tables, over db_sqlite()). Statements name the enum constants of
  * db.h in braces ("kind = {CI_UNDO}"); the braces are replaced by the constants' values
@@ -1636,9 +1637,18 @@ static int import_lock(db *d, int how)
 	return fd;
 }
 
+/* An in-memory database (tests, fuzzing) has no file beside it and no other process. */
+static int in_memory(const db *d)
+{
+	return !d->path[0] || strcmp(d->path, ":memory:") == 0;
+}
+
 int db_import_running(db *d)
 {
-	int fd = import_lock(d, LOCK_SH);
+	int fd;
+	if (in_memory(d))
+		return VK_OK;
+	fd = import_lock(d, LOCK_SH);
 	if (fd >= 0)
 		d->import_fd = fd;
 	return fd >= 0 ? VK_OK : VK_ERR_IO;
@@ -1655,7 +1665,7 @@ int db_import_recover(db *d, int *undone)
 {
 	int fd, rc = VK_OK;
 	*undone = 0;
-	if (d->readonly)
+	if (d->readonly || in_memory(d))
 		return VK_OK;
 	fd = import_lock(d, LOCK_EX);
 	if (fd < 0)
@@ -1716,7 +1726,7 @@ int db_compact(db *d)
 	return db_err(rc);
 }
 
-/* ---- 10. the connection itself, for the sync replica and the hub ---------------------------
+/* ---- 11. the connection itself, for the sync replica and the hub ---------------------------
  * app/sync and app/hub keep their own tables (with their own schema versions in `setting`)
  * in the same file and run their SQL on this connection, so a hub database stays a normal
  * vkhid database. */

@@ -332,7 +332,11 @@ static int view_open(struct app *a, struct view *v, char *why, size_t why_len)
 		return rc;
 	l = ui_lang_find(set.lang);
 	if (l < 0)
-		l = i18n_lang(); /* the process language: --lang, VKHID_LANG or the locale */
+		/* no ui.lang stored: Ukrainian, the working language (`vkhid setting` says so),
+		 * unless VKHID_LANG names the process language for this run */
+		l = getenv("VKHID_LANG") && *getenv("VKHID_LANG") ? i18n_lang() : ui_lang_find("uk");
+	if (l < 0)
+		l = i18n_lang();
 	ui_sm_init(v->sm, door_event(a->door)->name, door_event(a->door)->walkins, l < 0 ? 0 : l, set.pin, ticks());
 	ui_sm_load_settings(v->sm, door_setting_read, a->door);
 	v->sm->ops.ctx = v;

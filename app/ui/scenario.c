@@ -309,7 +309,11 @@ int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h,
 	door_settings_get(s->door, &set);
 	l = ui_lang_find(set.lang);
 	if (l < 0)
-		l = i18n_lang(); /* the process language: --lang, VKHID_LANG or the locale */
+		/* no ui.lang stored: Ukrainian, the working language (`vkhid setting` says so),
+		 * unless VKHID_LANG names the process language for this run */
+		l = getenv("VKHID_LANG") && *getenv("VKHID_LANG") ? i18n_lang() : ui_lang_find("uk");
+	if (l < 0)
+		l = i18n_lang();
 	ui_sm_init(s->sm, door_event(s->door)->name, door_event(s->door)->walkins, l < 0 ? 0 : l, set.pin, view_now(s));
 	ui_sm_load_settings(s->sm, door_setting_read, s->door);
 	s->sm->w = s->view_w;

@@ -26,6 +26,10 @@ has "doctor names the integrity check" "$T/out" "integrity"
 vk doctor --json
 expect_rc "doctor --json exits 0" 0
 has "doctor --json says all is well" "$T/out" '"ok": true'
+run_vk --db "$T/ended.db" event create --name "Past" --starts 2020-01-10 --ends 2020-01-11
+run_vk --db "$T/ended.db" doctor
+has "doctor warns that an event is over" "$T/out" "ended on 2020-01-11"
+hasnt "and does not call such a kiosk ready" "$T/out" "Ready."
 
 # ---- read commands never make a database out of a foreign file ----------------------
 : >"$T/empty.db"

@@ -129,6 +129,18 @@ has "no result says what to try" "$T/out" "Nobody found"
 # ---- settings --------------------------------------------------------------------
 vk setting
 has "settings list the organizer PIN with its default" "$T/out" "ui.pin"
+for k in ui.findme_verify ui.sound ui.bilingual ui.camera_side ui.category_colors ui.category_en; do
+	has "settings list the screens' $k" "$T/out" "$k"
+done
+vk setting ui.sound off
+expect_rc "the kiosk's sound can be turned off" 0
+vk setting ui.camera_side sideways
+expect_rc "a camera side that does not exist is refused" 2
+has "and the refusal names the sides" "$T/err" "behind, top, left, right"
+vk setting ui.category_colors "Спікер=#1E88E5; Волонтер"
+expect_rc "a colour list with a part without its colour is refused" 2
+vk setting ui.category_colors "Спікер=#1E88E5; Волонтер=#2E7D32"
+expect_rc "category colours are stored" 0
 vk setting ui.pin 12
 expect_rc "a too short PIN is refused" 2
 has "the refusal says what fits" "$T/err" "4 to 8 digits"

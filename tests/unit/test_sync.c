@@ -390,10 +390,10 @@ static void test_property_converge(void **state)
 			db_close(r[i].d);
 			unlink(r[i].path);
 			char x[sizeof r[i].path + 8];
-			snprintf(x, sizeof x, "%s-wal", r[i].path);
-			unlink(x);
-			snprintf(x, sizeof x, "%s-shm", r[i].path);
-			unlink(x);
+			if (snprintf(x, sizeof x, "%s-wal", r[i].path) < (int)sizeof x)
+				unlink(x);
+			if (snprintf(x, sizeof x, "%s-shm", r[i].path) < (int)sizeof x)
+				unlink(x);
 		}
 	}
 	/* the test means something only if partitions made incidents */

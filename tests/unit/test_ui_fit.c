@@ -475,9 +475,9 @@ static void every_screen_fits(void **state)
 				check_drawn(ui, dl, cases[c].name, langs[lg], w, h);
 				if (shots) { /* UI_FIT_SHOTS=DIR: every screen as a PNG, to look at */
 					char png[PATH_MAX];
-					snprintf(png, sizeof png, "%s/%s-%s-%dx%d.png", shots, langs[lg],
-						 cases[c].name, w, h);
-					ui_save_png(ui, png);
+					if (snprintf(png, sizeof png, "%s/%s-%s-%dx%d.png", shots, langs[lg],
+						     cases[c].name, w, h) < (int)sizeof png)
+						ui_save_png(ui, png);
 				}
 				drawn++;
 			}
