@@ -49,6 +49,11 @@ enum scan_pass_id {
 	SCAN_PASS_BLUR,
 	SCAN_PASS_STRETCH,
 	SCAN_PASS_DOUBLE,
+	SCAN_PASS_CROP_RESCUE, /* the gate, then every crop rescue (adaptive threshold, 2x,
+	                        * sharpened) on its crops when zbar read nothing there */
+	SCAN_PASS_ADAPTIVE,    /* local-mean binarisation of the whole frame */
+	SCAN_PASS_HALF_ADAPTIVE, /* the same at half size, every other line */
+	SCAN_PASS_SHARPEN,     /* unsharp mask of the whole frame */
 	SCAN_PASS_COUNT
 };
 /* scan_frame() takes its rescue passes in turn: every pass within this many frames. */
