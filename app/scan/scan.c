@@ -15,15 +15,22 @@
  *      finder, in both polarities; row hits that stack up are confirmed down their
  *      column. Only when a finder is likely does zbar run, at full resolution, on a crop
  *      around the candidates (inverted when the finder is light on dark);
- *   2. when that read nothing, on every other frame, one rescue pass from
+ *   2. when the gate found a finder but zbar read nothing in its crop, one crop rescue,
+ *      in turn from frame to frame: the crop binarised against its local mean (glare
+ *      halos, folds, shading, faded or printed-on-fabric codes), enlarged 2x (modules
+ *      squeezed by a curved sheet or a steep angle), sharpened (motion blur), enlarged
+ *      and binarised. A crop is a small part of the frame, and an empty frame seldom has
+ *      a confirmed finder, so this costs the empty frame nothing;
+ *   3. when that read nothing, on every other frame, one rescue pass from
  *      live_rotation[], in turn: half size with every other line (blur, noise, low
- *      contrast the gate's binariser misses), then the guide box at full resolution with
- *      every other line (the whole frame at full density, at 640x480 or less).
+ *      contrast the gate's binariser misses), half size binarised against the local mean
+ *      (the same, under uneven light), then the guide box at full resolution with every
+ *      other line (the whole frame at full density, at 640x480 or less).
  *
  * An empty frame thus costs the gate and, on every other frame, one cheap pass; a code
  * held in view meets every live pass within SCAN_LIVE_ROTATION frames (133 ms at 30
- * fps). scan_still() runs the gate, the plain pass and then every rescue pass until one
- * reads something.
+ * fps). scan_still() runs the gate, the plain pass, every crop rescue and then every
+ * rescue pass until one reads something.
  *
  * The gate also sees light-on-dark finders (dark-mode phones) and several codes at once;
  * what it cannot see are finders washed out by strong noise or blur, which the rescue
@@ -881,6 +888,10 @@ static int check_args(const scan *s, const uint8_t *gray, int width, int height,
  * Chosen by what each read on the stress set and the real photographs beyond what the
  * gate reads, for its cost on an empty 720p frame (`make bench` prints the table):
  *   half-fast  5 ms: noisy and blurred codes whose finders the gate's binariser loses;
+ *   half-adaptive  4-5 ms: the same under shading, glare and fabric, where the local
+ *              threshold keeps modules zbar's line threshold loses; it took two of the
+ *              four half-fast slots, and the empty frame got no dearer (median 4.3 ms
+ *              against 4.5 ms, p90 7.0 against 7.9, on the bench machine);
  *   guide-box  6 ms: small and faint codes near the middle (whole frame at VGA: 7 of
  *              the real photographs the other live passes miss);
  *   half-fast-inv: nothing the gate did not already read (the gate sees light-on-dark

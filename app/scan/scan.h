@@ -28,8 +28,9 @@ scan *scan_new(void);
 void scan_free(scan *s);
 
 /* Decodes the codes in one camera frame into out[0..max): the finder gate (and a zbar
- * pass on the crop around what it found) on every frame, plus, on every other frame, a
- * rescue pass taken in turn from the live rotation. Successive frames of the same scene
+ * pass on the crop around what it found) on every frame; when that crop read nothing, one
+ * crop rescue (adaptive threshold, 2x, sharpened; in turn from frame to frame); then, on
+ * every other frame, a rescue pass taken in turn from the live rotation. Successive frames of the same scene
  * therefore see every live pass within SCAN_LIVE_ROTATION frames. */
 int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
 	       struct scan_code *out, int max);
