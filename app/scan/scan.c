@@ -890,8 +890,9 @@ static int check_args(const scan *s, const uint8_t *gray, int width, int height,
  *   half-fast  5 ms: noisy and blurred codes whose finders the gate's binariser loses;
  *   half-adaptive  4-5 ms: the same under shading, glare and fabric, where the local
  *              threshold keeps modules zbar's line threshold loses; it took two of the
- *              four half-fast slots, and the empty frame got no dearer (median 4.3 ms
- *              against 4.5 ms, p90 7.0 against 7.9, on the bench machine);
+ *              four half-fast slots, and the empty frame got no dearer (five paired
+ *              runs on the bench machine: median 4.3 ms either way, p90 7.0 against
+ *              7.4 before);
  *   guide-box  6 ms: small and faint codes near the middle (whole frame at VGA: 7 of
  *              the real photographs the other live passes miss);
  *   half-fast-inv: nothing the gate did not already read (the gate sees light-on-dark
