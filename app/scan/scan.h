@@ -28,8 +28,9 @@ scan *scan_new(void);
 void scan_free(scan *s);
 
 /* Decodes the codes in one camera frame into out[0..max): the finder gate (and a zbar
- * pass on the crop around what it found) on every frame, plus, on every other frame, a
- * rescue pass taken in turn from the live rotation. Successive frames of the same scene
+ * pass on the crop around what it found) on every frame; when that crop read nothing, one
+ * crop rescue (adaptive threshold, 2x, sharpened; in turn from frame to frame); then, on
+ * every other frame, a rescue pass taken in turn from the live rotation. Successive frames of the same scene
  * therefore see every live pass within SCAN_LIVE_ROTATION frames. */
 int scan_frame(scan *s, const uint8_t *gray, int width, int height, int stride,
 	       struct scan_code *out, int max);
@@ -49,6 +50,11 @@ enum scan_pass_id {
 	SCAN_PASS_BLUR,
 	SCAN_PASS_STRETCH,
 	SCAN_PASS_DOUBLE,
+	SCAN_PASS_CROP_RESCUE, /* the gate, then every crop rescue (adaptive threshold, 2x,
+	                        * sharpened) on its crops when zbar read nothing there */
+	SCAN_PASS_ADAPTIVE,    /* local-mean binarisation of the whole frame */
+	SCAN_PASS_HALF_ADAPTIVE, /* the same at half size, every other line */
+	SCAN_PASS_SHARPEN,     /* unsharp mask of the whole frame */
 	SCAN_PASS_COUNT
 };
 /* scan_frame() takes its rescue passes in turn: every pass within this many frames. */

@@ -44,7 +44,8 @@ const char *stress_class_name(int cls)
 {
 	static const char *const names[STRESS_CLASSES] = {
 		"rotation", "perspective", "blur", "noise", "low-contrast", "glare", "small-modules",
-		"dark-mode", "moire", "curved", "multi", "empty",
+		"dark-mode", "moire", "curved", "multi", "cylinder", "t-shirt", "motion-blur",
+		"angle-glare", "empty",
 	};
 	return cls >= 0 && cls < STRESS_CLASSES ? names[cls] : "?";
 }
@@ -118,6 +119,8 @@ struct placement {
 	double angle, taper;   /* rotation; how much shorter the far edge is (0..1) */
 	double bend, bend_len; /* wave amplitude (pixels) and length across the sheet */
 	double bend_phase;
+	double cyl_r;          /* radius of the cylinder the sheet is bent round (0: flat) */
+	double cyl_depth;      /* how much smaller the sides look for being farther away */
 	int inverted;          /* light modules on dark */
 	double ink, paper;     /* gray levels */
 };
@@ -172,6 +175,22 @@ static int draw_code(uint8_t *g, int w, int h, const char *text, const struct pl
 			for (int sy = 0; sy < 3; sy++)
 				for (int sx = 0; sx < 3; sx++) {
 					double px = x + (sx + 0.5) / 3 - 0.5, py = y + (sy + 0.5) / 3 - 0.5;
+					double shade = 1;
+					/* a sheet round a vertical cylinder through the centre: what
+					 * the camera sees at a distance d from the axis lies on the
+					 * sheet at the arc length r asin(d / r); the sides are farther
+					 * (smaller) and turned from the light (darker) */
+					if (pl->cyl_r > 0) {
+						double d = (px - pl->cx) / pl->cyl_r;
+						if (d <= -1 || d >= 1) {
+							acc += g[(size_t)y * w + x];
+							continue;
+						}
+						double th = asin(d), ct = cos(th);
+						px = pl->cx + pl->cyl_r * th;
+						py = pl->cy + (py - pl->cy) * (1 + pl->cyl_depth * (1 - ct));
+						shade = 0.55 + 0.45 * ct;
+					}
 					/* a bent sheet: rows of the sheet wave up and down */
 					if (pl->bend != 0)
 						py += pl->bend * sin(2 * M_PI * px / pl->bend_len + pl->bend_phase);
@@ -187,7 +206,7 @@ static int draw_code(uint8_t *g, int w, int h, const char *text, const struct pl
 						   (q->data[(int)v * n + (int)u] & 1);
 					if (pl->inverted)
 						dark = !dark;
-					acc += dark ? pl->ink : pl->paper;
+					acc += shade * (dark ? pl->ink : pl->paper);
 				}
 			if (on)
 				g[(size_t)y * w + x] = clamp8(acc / 9);
@@ -247,6 +266,55 @@ static void add_noise(uint8_t *g, int w, int h, double sigma, struct rng *r)
 {
 	for (size_t i = 0; i < (size_t)w * h; i++)
 		g[i] = clamp8(g[i] + sigma * gauss(r));
+}
+
+/* A straight motion blur over a box: each pixel the mean of the picture along a segment of
+ * len pixels at angle a through it (bilinear samples half a pixel apart). */
+static int motion_box(uint8_t *g, int w, int h, int x0, int y0, int x1, int y1, double len, double a)
+{
+	x0 = x0 < 0 ? 0 : x0;
+	y0 = y0 < 0 ? 0 : y0;
+	x1 = x1 > w ? w : x1;
+	y1 = y1 > h ? h : y1;
+	int bw = x1 - x0, bh = y1 - y0, ns = (int)(2 * len) + 1;
+	if (bw <= 0 || bh <= 0)
+		return 0;
+	uint8_t *t = malloc((size_t)bw * bh);
+	if (!t)
+		return -1;
+	double dx = cos(a), dy = sin(a);
+	for (int y = 0; y < bh; y++)
+		for (int x = 0; x < bw; x++) {
+			double acc = 0;
+			for (int i = 0; i < ns; i++) {
+				double o = -len / 2 + len * i / (ns - 1);
+				double fx = x0 + x + o * dx, fy = y0 + y + o * dy;
+				fx = fx < 0 ? 0 : fx > w - 1.001 ? w - 1.001 : fx;
+				fy = fy < 0 ? 0 : fy > h - 1.001 ? h - 1.001 : fy;
+				int ix = (int)fx, iy = (int)fy;
+				double ax = fx - ix, ay = fy - iy;
+				const uint8_t *p = g + (size_t)iy * w + ix;
+				acc += (1 - ay) * ((1 - ax) * p[0] + ax * p[1]) + ay * ((1 - ax) * p[w] + ax * p[w + 1]);
+			}
+			t[(size_t)y * bw + x] = clamp8(acc / ns);
+		}
+	for (int y = 0; y < bh; y++)
+		memcpy(g + (size_t)(y0 + y) * w + x0, t + (size_t)y * bw, (size_t)bw);
+	free(t);
+	return 0;
+}
+
+/* A bright reflection centred at (gx, gy) of spread sg: str 1 and more wash the middle out
+ * to white. */
+static void glare_box(uint8_t *g, int w, int h, int x0, int y0, int x1, int y1, double gx, double gy,
+		      double sg, double str)
+{
+	for (int y = y0 < 0 ? 0 : y0; y < y1 && y < h; y++)
+		for (int x = x0 < 0 ? 0 : x0; x < x1 && x < w; x++) {
+			double d2 = ((x - gx) * (x - gx) + (y - gy) * (y - gy)) / (2 * sg * sg);
+			uint8_t *p = &g[(size_t)y * w + x];
+			*p = clamp8(*p + (255 - *p) * str * exp(-d2));
+		}
 }
 
 /* ---- the classes ------------------------------------------------------------------------- */
@@ -315,6 +383,29 @@ int stress_make(int cls, int w, int h, uint32_t seed, struct stress_frame *f)
 		pl.bend_len = pl.side * uni(&r, 0.7, 1.3);
 		pl.bend_phase = uni(&r, 0, 2 * M_PI);
 		break;
+	case STRESS_CYLINDER: {
+		/* the half-width of the sheet is an arc of 46-69 degrees */
+		double th = uni(&r, 0.8, 1.2);
+		pl.side *= 1.15;
+		pl.cyl_r = pl.side / 2 / th;
+		pl.cyl_depth = uni(&r, 0.08, 0.18);
+		pl.angle = uni(&r, -0.05, 0.05);
+		break;
+	}
+	case STRESS_TSHIRT:
+		pl.paper = uni(&r, 110, 215);
+		pl.ink = pl.paper * uni(&r, 0.55, 0.75);
+		pl.bend = pl.side * uni(&r, 0.006, 0.014);
+		pl.bend_len = pl.side * uni(&r, 0.8, 1.4);
+		pl.bend_phase = uni(&r, 0, 2 * M_PI);
+		break;
+	case STRESS_ANGLE_GLARE:
+		pl.side *= 0.95;
+		pl.taper = uni(&r, 0.18, 0.3);
+		pl.angle = (rnd(&r) % 4) * M_PI / 2 + uni(&r, -0.25, 0.25);
+		pl.ink = uni(&r, 15, 40);
+		pl.paper = uni(&r, 170, 225);
+		break;
 	default:
 		break;
 	}
@@ -349,13 +440,40 @@ int stress_make(int cls, int w, int h, uint32_t seed, struct stress_frame *f)
 	case STRESS_GLARE: {
 		double gx = pl.cx + uni(&r, -0.25, 0.25) * pl.side, gy = pl.cy + uni(&r, -0.25, 0.25) * pl.side;
 		double sg = pl.side * uni(&r, 0.14, 0.24), str = uni(&r, 0.75, 0.95);
+		glare_box(f->gray, w, h, bx0, by0, bx1, by1, gx, gy, sg, str);
+		break;
+	}
+	case STRESS_ANGLE_GLARE: {
+		/* a specular highlight: its core saturates to white */
+		double gx = pl.cx + uni(&r, -0.22, 0.22) * pl.side, gy = pl.cy + uni(&r, -0.22, 0.22) * pl.side;
+		double sg = pl.side * uni(&r, 0.07, 0.11);
+		glare_box(f->gray, w, h, bx0, by0, bx1, by1, gx, gy, sg, uni(&r, 1.3, 1.8));
+		glare_box(f->gray, w, h, bx0, by0, bx1, by1, gx, gy, 3 * sg, uni(&r, 0.25, 0.4));
+		break;
+	}
+	case STRESS_MOTION:
+		if (!rc)
+			rc = motion_box(f->gray, w, h, bx0, by0, bx1, by1, module * uni(&r, 1.2, 2.0),
+					uni(&r, 0, M_PI));
+		break;
+	case STRESS_TSHIRT: {
+		/* the weave: a fine crossed texture; the folds: broad shading bands across */
+		double p = uni(&r, 2.2, 3.2), wd = uni(&r, 0.08, 0.16);
+		double fa = uni(&r, 0, M_PI), fl = pl.side * uni(&r, 0.4, 0.8), fd = uni(&r, 0.15, 0.3);
+		double ph = uni(&r, 0, 2 * M_PI);
 		for (int y = by0 < 0 ? 0 : by0; y < by1 && y < h; y++)
 			for (int x = bx0 < 0 ? 0 : bx0; x < bx1 && x < w; x++) {
-				double d2 = ((x - gx) * (x - gx) + (y - gy) * (y - gy)) / (2 * sg * sg);
-				uint8_t *p = &f->gray[(size_t)y * w + x];
-				*p = clamp8(*p + (255 - *p) * str * exp(-d2));
+				double weave = 1 - wd * (0.5 + 0.5 * sin(2 * M_PI * x / p) * sin(2 * M_PI * y / p));
+				double t = (x * cos(fa) + y * sin(fa)) / fl;
+				double fold = 1 - fd * (0.5 + 0.5 * sin(2 * M_PI * t + ph));
+				uint8_t *q = &f->gray[(size_t)y * w + x];
+				*q = clamp8(*q * weave * fold);
 			}
-		break;
+		/* the ink bleeds into the cloth */
+		if (!rc)
+			rc = blur_box(f->gray, w, h, bx0, by0, bx1, by1, module * 0.2);
+		add_noise(f->gray, w, h, 6, &r);
+		return rc;
 	}
 	case STRESS_MOIRE: {
 		/* the screen's sub-pixel grid, slightly turned against the sensor's rows */

@@ -19,6 +19,15 @@ enum stress_class {
 	STRESS_MOIRE,        /* a screen's pixel grid beating with the sensor's */
 	STRESS_CURVED,       /* a crumpled or bent sheet: rows wave by up to a module */
 	STRESS_MULTI,        /* two or three tickets in one frame */
+	STRESS_CYLINDER,     /* a sheet bent round a cylinder (a curved ticket, a bottle):
+	                      * modules squeezed to 0.35-0.7 at the sides, edges curved,
+	                      * the sides shaded */
+	STRESS_TSHIRT,       /* printed on a T-shirt: 25-45% contrast on a coloured fabric,
+	                      * a weave texture, soft folds that warp and shade the print */
+	STRESS_MOTION,       /* moved while the shutter was open: a straight blur of 1.2-2
+	                      * modules in any direction */
+	STRESS_ANGLE_GLARE,  /* a phone screen at an angle (one side 18-30% shorter) with a
+	                      * lamp's reflection washing out 15-25% of the code to white */
 	STRESS_EMPTY,        /* no code at all: clutter, text, stripes */
 	STRESS_CLASSES
 };

@@ -146,11 +146,11 @@ static void test_real_photos(void **state)
 	print_message("# real photographs: %d of %d exact with every pass, %d live within %d frames, "
 		      "%d with the plain pass alone\n", exact, total, live, SCAN_LIVE_ROTATION, plain);
 	assert_true(total >= 97);
-	/* never worse than the plain pass; the floors sit just under what was measured
-	 * (93 and 91 of 97) */
+	/* never worse than the plain pass; the floors sit one under what was measured
+	 * (93 and 92 of 97; plain zbar reads 91) */
 	assert_true(exact >= plain);
-	assert_true(exact >= 91);
-	assert_true(live >= 89);
+	assert_true(exact >= 92);
+	assert_true(live >= 91);
 	scan_free(s);
 	free(codes);
 }
