@@ -211,7 +211,11 @@ $(XB)/tests/%: $(XB)/tests/unit/%.o $(X_HELP_OBJ) $(XB)/libvkhid.a
 	@mkdir -p $(@D)
 	$(XCC) $(X_CFLAGS) -o $@ $^ $(XPKG_LIBS) -lcmocka
 
-cross-build: $(XB)/vkhid $(X_UNIT)
+$(XB)/locale:
+	@mkdir -p $(@D)
+	ln -sfn ../locale $@
+
+cross-build: $(XB)/vkhid $(X_UNIT) $(MO_OUT) $(XB)/locale
 
 cross:
 	@sh board/deps.sh
