@@ -528,13 +528,21 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 	if (rc)
 		goto fail;
 	/* WAL + FULL: a commit that returned is on disk even if power fails right after. */
+	/* secure_delete: a replaced value (a plain PIN hashed, purged names) is overwritten, not
+	 * left in free space of the file. */
 	if (sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			 " PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+			 " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(msg, sizeof msg, "cannot set up %s: %s", path, sqlite3_errmsg(d->h));
 		say(why, why_len, msg);
 		rc = DB_ERR_SQL;
 		goto fail;
 	}
+	/* TEST HOOK, for tests/e2e/powercut.sh's control only: VKHID_TEST_SYNCHRONOUS=NORMAL|OFF
+	 * lowers durability on purpose to show that the power-loss test catches lost check-ins.
+	 * Never set it on a kiosk. */
+	if (getenv("VKHID_TEST_SYNCHRONOUS"))
+		sqlite3_exec(d->h, strcmp(getenv("VKHID_TEST_SYNCHRONOUS"), "OFF") ? "PRAGMA synchronous=NORMAL"
+			     : "PRAGMA synchronous=OFF", NULL, NULL, NULL);
 	*out = d;
 	return VK_OK;
 fail:
