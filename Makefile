@@ -105,6 +105,13 @@ $(SANB)/usbtests/%: $(SANB)/tests/usb/%.o $(SANB)/tests/fakes/fakeprinter.o $(UN
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(UMOCKDEV_LIBS) -lcmocka
 
+# ---- the power-cut library (tests/e2e/powercut.sh, tests/powercut/) ----------------------
+# An LD_PRELOAD library that keeps only what was synced and kills the process at a chosen
+# write; not sanitized (it is loaded before the ASan runtime and only passes calls on).
+$(SANB)/powercut_preload.so: tests/powercut/powercut_preload.c
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -fPIC -shared -o $@ $< -ldl -lpthread
+
 # ---- fuzzing (clang, libFuzzer) ---------------------------------------------------------
 # Every tests/fuzz/fuzz_NAME.c is a libFuzzer harness, linked against a libFuzzer build of
 # libvkhid in BUILD/fuzz/ (ASan+UBSan, coverage from -fsanitize=fuzzer-no-link), with its
@@ -208,7 +215,7 @@ unit: deps
 	@sh tests/run.sh -p unit,usb $(SANB)
 
 e2e: deps
-	@$(MAKE) --no-print-directory -j2 -O $(SANB)/vkhid $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory -j2 -O $(SANB)/vkhid $(MO_OUT) $(SANB)/locale $(FUZZ_BIN) $(SANB)/powercut_preload.so
 	@sh tests/run.sh -p e2e $(SANB)
 
 tsan: deps
@@ -217,7 +224,7 @@ tsan: deps
 
 check: test
 
-test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
+test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ_BIN) $(SANB)/powercut_preload.so
 
 bench: deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)

@@ -540,9 +540,10 @@ int db_open(const char *path, int flags, db **out, char *why, size_t why_len)
 	/* TEST HOOK, for tests/e2e/powercut.sh's control only: VKHID_TEST_SYNCHRONOUS=NORMAL|OFF
 	 * lowers durability on purpose to show that the power-loss test catches lost check-ins.
 	 * Never set it on a kiosk. */
-	if (getenv("VKHID_TEST_SYNCHRONOUS"))
-		sqlite3_exec(d->h, strcmp(getenv("VKHID_TEST_SYNCHRONOUS"), "OFF") ? "PRAGMA synchronous=NORMAL"
-			     : "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+	const char *test_sync = getenv("VKHID_TEST_SYNCHRONOUS");
+	if (test_sync && (strcmp(test_sync, "NORMAL") == 0 || strcmp(test_sync, "OFF") == 0))
+		sqlite3_exec(d->h, test_sync[0] == 'O' ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL",
+			     NULL, NULL, NULL);
 	*out = d;
 	return VK_OK;
 fail:
