@@ -22,7 +22,9 @@
  * share one counter (atomic). The library itself is not sanitized: it is loaded into the
  * ASan build with ASAN_OPTIONS=verify_asan_link_order=0, and its calls to the real
  * functions go through dlsym(RTLD_NEXT). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
