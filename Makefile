@@ -8,7 +8,7 @@
 #   make unit       the same for the unit and USB tests only
 #   make e2e        the same for the end-to-end scripts only
 #   make tsan       the threaded tests and the threaded kiosk under ThreadSanitizer only
-#   make bench      release build, print every benchmark figure
+#   make bench      release build, print every benchmark figure; the 5,000-attendee soak
 #   make fuzz       clang + libFuzzer: build every tests/fuzz/fuzz_*.c, run each FUZZ_SECONDS
 #   make clean
 #
@@ -229,6 +229,8 @@ test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ
 bench: deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)
 	@for b in $(BENCH_BIN); do VKHID_SHARED=$${VKHID_SHARED:-../shared} $$b --vkhid $(BUILD)/vkhid || exit 1; done
+	@echo "soak: 5,000 attendees through the threaded kiosk (tests/e2e/soak.sh)"
+	@VKHID=$(BUILD)/vkhid SOAK_N=$${SOAK_N:-5000} SOAK_EARLY=$${SOAK_EARLY:-10} sh tests/e2e/soak.sh
 
 clean:
 	rm -rf $(BUILD)
