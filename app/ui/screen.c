@@ -466,13 +466,13 @@ static void pin_enter(struct ui_state *st)
 	if (st->pin_locked_until > st->now)
 		return;
 	if (st->ops.pin_check) {
-		int tries = UI_PIN_TRIES, was_locked = st->pin_locked_until > 0;
+		int tries = UI_PIN_TRIES;
 		int64_t left = 0;
 		int r = st->ops.pin_check(st->ops.ctx, st->pin_typed, &tries, &left);
 		right = r == UI_PIN_RIGHT;
 		if (r >= 0)
 			pin_take_state(st, tries, left);
-		if (!right && left > 0 && !was_locked)
+		if (!right && left > 0) /* this wrong PIN locked it (a lock in force returns above) */
 			add_problem(st, T(st, "Organizer mode locked after wrong PINs"));
 	} else {
 		/* no keeper of the PIN (the state machine alone, in tests): st->pin */
