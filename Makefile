@@ -8,7 +8,7 @@
 #   make unit       the same for the unit and USB tests only
 #   make e2e        the same for the end-to-end scripts only
 #   make tsan       the threaded tests and the threaded kiosk under ThreadSanitizer only
-#   make bench      release build, print every benchmark figure
+#   make bench      release build, print every benchmark figure; the 5,000-attendee soak
 #   make fuzz       clang + libFuzzer: build every tests/fuzz/fuzz_*.c, run each FUZZ_SECONDS
 #   make cross      build/aarch64/vkhid and its unit tests for the Raspberry Pi (arm64)
 #   make deb        build/vkhid_VERSION_amd64.deb and _arm64.deb
@@ -107,6 +107,13 @@ $(SANB)/tests/fakes/%.o $(SANB)/tests/usb/%.o: TEST_CFLAGS += $(UMOCKDEV_CFLAGS)
 $(SANB)/usbtests/%: $(SANB)/tests/usb/%.o $(SANB)/tests/fakes/fakeprinter.o $(UNIT_HELP_OBJ) $(SANB)/libvkhid.a
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(UMOCKDEV_LIBS) -lcmocka
+
+# ---- the power-cut library (tests/e2e/powercut.sh, tests/powercut/) ----------------------
+# An LD_PRELOAD library that keeps only what was synced and kills the process at a chosen
+# write; not sanitized (it is loaded before the ASan runtime and only passes calls on).
+$(SANB)/powercut_preload.so: tests/powercut/powercut_preload.c
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -fPIC -shared -o $@ $< -ldl -lpthread
 
 # ---- fuzzing (clang, libFuzzer) ---------------------------------------------------------
 # Every tests/fuzz/fuzz_NAME.c is a libFuzzer harness, linked against a libFuzzer build of
@@ -274,7 +281,7 @@ unit: deps
 	@sh tests/run.sh -p unit,usb $(SANB)
 
 e2e: deps web-deps
-	@$(MAKE) --no-print-directory -j2 -O $(SANB)/vkhid $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory -j2 -O $(SANB)/vkhid $(MO_OUT) $(SANB)/locale $(FUZZ_BIN) $(SANB)/powercut_preload.so
 	@sh tests/run.sh -p e2e $(SANB)
 
 tsan: deps
@@ -283,12 +290,14 @@ tsan: deps
 
 check: test
 
-test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ_BIN)
+test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ_BIN) $(SANB)/powercut_preload.so
 
 bench: deps web-deps
 	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)
 	@for b in $(BENCH_BIN); do VKHID_SHARED=$${VKHID_SHARED:-../shared} $$b --vkhid $(BUILD)/vkhid || exit 1; done
 	@VKHID=$(CURDIR)/$(BUILD)/vkhid sh tests/e2e/dashboard.sh --bench
+	@echo "soak: 5,000 attendees through the threaded kiosk (tests/e2e/soak.sh)"
+	@VKHID=$(BUILD)/vkhid SOAK_N=$${SOAK_N:-5000} SOAK_EARLY=$${SOAK_EARLY:-10} sh tests/e2e/soak.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* `vkhid setting [KEY [VALUE]]`: the kiosk settings an organizer may change, checked
- * before they are stored (the organizer PIN, the default language, reprint limits). */
+ * before they are stored (the organizer PIN, the default language, reprint limits).
+ * The organizer PIN is stored as a hash (core/pin.h) and never printed: it shows as
+ * "(set)"; a plain PIN left by an older vkhid is hashed when this command opens the
+ * database. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "core/pin.h"
 #include "door/door.h"
 
 struct known {
@@ -82,7 +86,7 @@ static int pairs_ok(const char *v)
 }
 
 static const struct known settings[] = {
-	{ DOOR_SETTING_PIN, "2580", N_("organizer PIN on the kiosk: 4 to 8 digits"), pin_ok },
+	{ DOOR_SETTING_PIN, PIN_DEFAULT, N_("organizer PIN on the kiosk: 4 to 8 digits"), pin_ok },
 	{ DOOR_SETTING_LANG, "uk", N_("the kiosk's default language: a language code (en, uk, ...)"),
 	  lang_ok },
 	{ BADGE_SETTING_REPRINTS_FREE, "0",
@@ -115,9 +119,12 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 	}
 	if (!cli_db(c, 0))
 		return 2;
+	pin_migrate(c->d); /* an older vkhid's plain PIN becomes a hash before anything else */
 	if (argc == 0) {
 		for (k = settings; k->key; k++) {
 			int set = db_setting_get(c->d, k->key, val, sizeof val) == VK_OK;
+			if (set && strcmp(k->key, DOOR_SETTING_PIN) == 0)
+				snprintf(val, sizeof val, "%s", _("(set)"));
 			fprintf(c->out, "%-22s %-6s %s%s\n", k->key, set ? val : k->fallback,
 				_(k->what), set ? "" : _(" (default)"));
 		}
@@ -132,7 +139,23 @@ int cmd_setting(struct cli *c, int argc, char **argv)
 	}
 	if (argc == 1) {
 		int set = db_setting_get(c->d, k->key, val, sizeof val) == VK_OK;
+		if (set && strcmp(k->key, DOOR_SETTING_PIN) == 0)
+			snprintf(val, sizeof val, "%s", _("(set)"));
 		fprintf(c->out, "%s\n", set ? val : k->fallback);
+		return 0;
+	}
+	if (strcmp(k->key, DOOR_SETTING_PIN) == 0) {
+		/* stored as a hash, with the lockout cleared: the organizer who knows the
+		 * database may always set a new PIN */
+		if (!k->valid(argv[1])) {
+			fprintf(c->err, _("vkhid: this PIN does not fit %s: %s\n"), k->key, _(k->what));
+			return 2;
+		}
+		if (pin_set(c->d, argv[1]) != VK_OK) {
+			fprintf(c->err, "%s", _("vkhid: could not save the setting\n"));
+			return 2;
+		}
+		fprintf(c->out, "%s = %s\n", k->key, _("(set)"));
 		return 0;
 	}
 	if (!k->valid(argv[1])) {

@@ -17,6 +17,7 @@
 #include "camera/camera.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "core/pin.h"
 
 _Static_assert(SCAN_MAX_PAYLOAD > CHECKIN_MAX_CODE, "a cut payload must be long enough to be refused");
 
@@ -235,6 +236,9 @@ int door_open(const struct door_config *cfg, door_note_fn fn, void *ctx, struct 
 	}
 	if (cfg->headless)
 		d->desk.clock.virtual_ms = clock_now_ms(&d->desk.clock);
+	/* an older vkhid stored the organizer PIN as it is: hash it now (a failure leaves it
+	 * plain, and it still works; the next open tries again) */
+	pin_migrate(d->db);
 	d->decider = door_decider_find(cfg->decider);
 	if (!d->decider) {
 		snprintf(why, why_len, _("no such way to decide admissions: %s (there is: local)"), cfg->decider);
@@ -479,7 +483,6 @@ int door_print_pending(struct door *d)
 void door_settings_get(struct door *d, struct door_settings *s)
 {
 	memset(s, 0, sizeof *s);
-	db_setting_get(d->db, DOOR_SETTING_PIN, s->pin, sizeof s->pin);
 	db_setting_get(d->db, DOOR_SETTING_LANG, s->lang, sizeof s->lang);
 }
 
@@ -487,6 +490,22 @@ int door_setting_read(void *door, const char *key, char *buf, size_t len)
 {
 	struct door *d = door;
 	return db_setting_get(d->db, key, buf, len);
+}
+
+int door_pin_check(struct door *d, const char *typed, int64_t now_ms, struct pin_state *st)
+{
+	db *own;
+	int rc;
+	/* a connection of its own: the screens ask from their thread while the door's
+	 * connection belongs to the door's thread (db.h); PIN checks are rare */
+	if (db_open(db_path(d->db), 0, &own, NULL, 0) != VK_OK) {
+		if (st)
+			memset(st, 0, sizeof *st);
+		return DB_ERR_SQL;
+	}
+	rc = pin_check(own, typed, now_ms, st);
+	db_close(own);
+	return rc;
 }
 
 const struct db_event *door_event(struct door *d)

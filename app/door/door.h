@@ -27,6 +27,7 @@
 
 #include "badge/printq.h"
 #include "core/checkin.h"
+#include "core/pin.h"
 #include "core/search.h"
 #include "printer/printer.h"
 #include "ui/screen.h"
@@ -164,7 +165,6 @@ int door_print_pending(struct door *d);
 
 /* ---- what the screens need, without speaking SQL ---------------------------------------- */
 struct door_settings {
-	char pin[32];    /* the organizer PIN ("" = the default) */
 	char lang[16];   /* the kiosk's default language code ("" = from the locale) */
 };
 /* Reads the settings the screens use. */
@@ -173,6 +173,12 @@ void door_settings_get(struct door *d, struct door_settings *s);
  * is the screens' ui_setting_fn. Returns 0 when set, VK_ERR_NOT_FOUND when not, or an
  * error. Call it from the thread that owns the door's connection. */
 int door_setting_read(void *door, const char *key, char *buf, size_t len);
+/* Checks a PIN typed on the kiosk against the organizer PIN (core/pin.h: pin_check, with
+ * the lockout kept in the database) at wall-clock now_ms; typed NULL only reads the
+ * lockout state. Any thread may call it: it uses a database connection of its own.
+ * Returns PIN_OK, PIN_WRONG (st->tries_left), PIN_LOCKED (st->locked_ms_left) or a
+ * negative error (then the PIN is not accepted). st may be NULL. */
+int door_pin_check(struct door *d, const char *typed, int64_t now_ms, struct pin_state *st);
 /* The current event (name, walk-ins allowed, id). */
 const struct db_event *door_event(struct door *d);
 /* Badges waiting to print (queued or interrupted). */
@@ -196,7 +202,7 @@ struct gpio *door_light(struct door *d);
 struct printer *door_printer(struct door *d);
 
 /* Settings the UI keeps in the database. */
-#define DOOR_SETTING_PIN "ui.pin"    /* the organizer PIN, default UI_DEFAULT_PIN */
+#define DOOR_SETTING_PIN PIN_SETTING /* the organizer PIN's hash (core/pin.h) */
 #define DOOR_SETTING_LANG "ui.lang"  /* the kiosk's default language code */
 
 #endif

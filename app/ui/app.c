@@ -247,12 +247,23 @@ struct view {
 	struct ui_dlist *dl;
 	struct search *search;
 	struct vk_clock clock;       /* the wall clock the screens show (same shifts as the door's) */
+	struct door *door;           /* for door_pin_check, which any thread may call */
 };
 
 static int view_find(void *ctx, const char *q, struct search_hit *hits, int max)
 {
 	struct view *v = ctx;
 	return v->search ? search_find(v->search, q, hits, max) : 0;
+}
+
+static int view_pin_check(void *ctx, const char *typed, int *tries_left, int64_t *locked_ms_left)
+{
+	struct view *v = ctx;
+	struct pin_state st;
+	int r = door_pin_check(v->door, typed, clock_now_ms(&v->clock), &st);
+	*tries_left = st.tries_left;
+	*locked_ms_left = st.locked_ms_left;
+	return r;
 }
 
 static int64_t ticks(void)
@@ -337,10 +348,12 @@ static int view_open(struct app *a, struct view *v, char *why, size_t why_len)
 		l = getenv("VKHID_LANG") && *getenv("VKHID_LANG") ? i18n_lang() : ui_lang_find("uk");
 	if (l < 0)
 		l = i18n_lang();
-	ui_sm_init(v->sm, door_event(a->door)->name, door_event(a->door)->walkins, l < 0 ? 0 : l, set.pin, ticks());
+	ui_sm_init(v->sm, door_event(a->door)->name, door_event(a->door)->walkins, l < 0 ? 0 : l, NULL, ticks());
 	ui_sm_load_settings(v->sm, door_setting_read, a->door);
+	v->door = a->door;
 	v->sm->ops.ctx = v;
 	v->sm->ops.find = view_find;
+	v->sm->ops.pin_check = view_pin_check;
 	v->sm->scanner = UI_SCANNER_NONE;
 	ui_size(v->ui, &v->sm->w, &v->sm->h);
 	return VK_OK;

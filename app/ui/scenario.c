@@ -151,6 +151,16 @@ static int view_find(void *ctx, const char *q, struct search_hit *hits, int max)
 	return s->search ? search_find(s->search, q, hits, max) : 0;
 }
 
+static int view_pin_check(void *ctx, const char *typed, int *tries_left, int64_t *locked_ms_left)
+{
+	struct scenario *s = ctx;
+	struct pin_state st;
+	int r = door_pin_check(s->door, typed, view_wall(s), &st);
+	*tries_left = st.tries_left;
+	*locked_ms_left = st.locked_ms_left;
+	return r;
+}
+
 /* Logs the current screen and every text on it: {"event": "screen", ...}. With
  * drawn = 1 the frame was just drawn and each text gets its size and ink. */
 static void view_log(struct scenario *s, const char *shot, const char *file, int drawn)
@@ -314,12 +324,13 @@ int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h,
 		l = getenv("VKHID_LANG") && *getenv("VKHID_LANG") ? i18n_lang() : ui_lang_find("uk");
 	if (l < 0)
 		l = i18n_lang();
-	ui_sm_init(s->sm, door_event(s->door)->name, door_event(s->door)->walkins, l < 0 ? 0 : l, set.pin, view_now(s));
+	ui_sm_init(s->sm, door_event(s->door)->name, door_event(s->door)->walkins, l < 0 ? 0 : l, NULL, view_now(s));
 	ui_sm_load_settings(s->sm, door_setting_read, s->door);
 	s->sm->w = s->view_w;
 	s->sm->h = s->view_h;
 	s->sm->ops.ctx = s;
 	s->sm->ops.find = view_find;
+	s->sm->ops.pin_check = view_pin_check;
 	ui_sm_wall(s->sm, view_wall(s), 1);
 	if (door_search_open(s->door, &s->search) != VK_OK)
 		s->search = NULL; /* Find me says nobody is found; the door still works */

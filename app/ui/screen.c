@@ -844,13 +844,49 @@ static void backspace(struct ui_state *st)
 	st->changed = 1;
 }
 
+/* The lockout as the keeper of the PIN sees it (ops.pin_check): it outlives the process. */
+static void pin_take_state(struct ui_state *st, int tries_left, int64_t locked_ms_left)
+{
+	st->pin_wrong = tries_left > 0 && tries_left <= UI_PIN_TRIES ? UI_PIN_TRIES - tries_left : 0;
+	st->pin_locked_until = locked_ms_left > 0 ? st->now + locked_ms_left : 0;
+	st->changed = 1;
+}
+
+static void pin_refresh(struct ui_state *st)
+{
+	int tries = UI_PIN_TRIES;
+	int64_t left = 0;
+	if (st->ops.pin_check && st->ops.pin_check(st->ops.ctx, NULL, &tries, &left) >= 0)
+		pin_take_state(st, tries, left);
+}
+
 static void pin_enter(struct ui_state *st)
 {
+	int right;
 	if (st->pin_locked_until > st->now)
 		return;
-	if (strcmp(st->pin_typed, st->pin) == 0) {
-		st->pin_wrong = 0;
-		st->pin_typed[0] = '\0';
+	if (st->ops.pin_check) {
+		int tries = UI_PIN_TRIES;
+		int64_t left = 0;
+		int r = st->ops.pin_check(st->ops.ctx, st->pin_typed, &tries, &left);
+		right = r == UI_PIN_RIGHT;
+		if (r >= 0)
+			pin_take_state(st, tries, left);
+		if (!right && left > 0) /* this wrong PIN locked it (a lock in force returns above) */
+			add_problem(st, UI_PB_PIN_LOCK, 0, NULL);
+	} else {
+		/* no keeper of the PIN (the state machine alone, in tests): st->pin */
+		right = strcmp(st->pin_typed, st->pin) == 0;
+		if (!right && ++st->pin_wrong >= UI_PIN_TRIES) {
+			st->pin_locked_until = st->now + UI_PIN_LOCK_MS;
+			st->pin_wrong = 0;
+			add_problem(st, UI_PB_PIN_LOCK, 0, NULL);
+		}
+		if (right)
+			st->pin_wrong = 0;
+	}
+	memset(st->pin_typed, 0, sizeof st->pin_typed);
+	if (right) {
 		st->org_msg = UI_OM_NONE;
 		go(st, UI_ORG);
 		{
@@ -858,13 +894,6 @@ static void pin_enter(struct ui_state *st)
 			request(st, &rq);
 		}
 		return;
-	}
-	st->pin_typed[0] = '\0';
-	st->pin_wrong++;
-	if (st->pin_wrong >= UI_PIN_TRIES) {
-		st->pin_locked_until = st->now + UI_PIN_LOCK_MS;
-		st->pin_wrong = 0;
-		add_problem(st, UI_PB_PIN_LOCK, 0, NULL);
 	}
 	st->changed = 1;
 }
@@ -928,8 +957,10 @@ static void press(struct ui_state *st, const char *name)
 	case UI_WELCOME:
 		if (strcmp(name, "find") == 0)
 			open_find(st, UI_FOR_CHECKIN);
-		else if (strcmp(name, "org") == 0)
+		else if (strcmp(name, "org") == 0) {
 			go(st, UI_PIN);
+			pin_refresh(st);
+		}
 		break;
 	case UI_GREETING:
 		break;

@@ -141,7 +141,13 @@ struct ui_ops {
 	void *ctx;
 	/* Name search (search_find's contract); NULL = no index (Find me says so). */
 	int (*find)(void *ctx, const char *query, struct search_hit *hits, int max);
+	/* The organizer PIN's keeper (door_pin_check): checks typed (NULL = only the state),
+	 * sets *tries_left (before the lockout) and *locked_ms_left (0 = not locked); returns
+	 * UI_PIN_RIGHT, UI_PIN_WRONG, UI_PIN_LOCKED or a negative error (not accepted).
+	 * NULL = the state machine compares with its own pin (tests). */
+	int (*pin_check)(void *ctx, const char *typed, int *tries_left, int64_t *locked_ms_left);
 };
+enum { UI_PIN_RIGHT = 0, UI_PIN_WRONG = 1, UI_PIN_LOCKED = 2 }; /* = enum pin_result */
 
 #define UI_MAX_HITS 60                 /* results Find me holds (the list scrolls) */
 #define UI_MAX_REQUESTS 16
@@ -151,7 +157,7 @@ struct ui_ops {
 #define UI_VERIFY_TRIES 3              /* wrong answers before Find me starts over */
 #define UI_PIN_TRIES 5                 /* wrong PINs before the lockout */
 #define UI_PIN_LOCK_MS (5 * 60 * 1000) /* lockout after UI_PIN_TRIES wrong PINs */
-#define UI_DEFAULT_PIN "2580"          /* until the organizer changes it (setting ui.pin) */
+#define UI_DEFAULT_PIN "2580"          /* = PIN_DEFAULT of core/pin.h */
 
 /* Timeouts, ms */
 #define UI_GREETING_MS 6000   /* greeting after the badge printed (or was held) */
@@ -244,7 +250,7 @@ struct ui_state {
 	int64_t stats_at;             /* the organizer's turnout was last asked for */
 	int quit_confirm;             /* organizer: "Close the kiosk?" is asked */
 
-	char pin[16];                 /* the PIN that opens organizer mode */
+	char pin[16];                 /* the PIN, only when ops.pin_check is NULL (tests) */
 	char pin_typed[16];
 	int pin_wrong;
 	int64_t pin_locked_until;

@@ -147,7 +147,8 @@ has "the refusal says what fits" "$T/err" "4 to 8 digits"
 vk setting ui.pin 739164
 expect_rc "a good PIN is stored" 0
 vk setting ui.pin
-has "the PIN reads back" "$T/out" "739164"
+has "the PIN reads back as set, never as itself" "$T/out" "(set)"
+hasnt "the PIN itself is not shown" "$T/out" "739164"
 vk setting badge.reprints_max 1
 vk reprint "$code1"
 expect_rc "a reprint over the limit is refused" 1
