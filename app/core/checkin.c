@@ -321,6 +321,12 @@ int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int
 	return rc;
 }
 
+int checkin_resolve_number(struct checkin_desk *desk, int64_t number,
+			   struct checkin_result *res)
+{
+	return resolve_number(desk, number, res);
+}
+
 int checkin_number(struct checkin_desk *desk, int64_t number, int method,
 		   struct checkin_result *res)
 {

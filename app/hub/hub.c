@@ -184,8 +184,28 @@ static enum MHD_Result do_push(struct hub *h, struct MHD_Connection *c,
 			goto out;
 		}
 	}
+	/* the kiosk's health rides along (optional); a bad one refuses the push, whole */
+	struct hub_kiosk_health hh;
+	json_t *hj = json_object_get(body, "health");
+	memset(&hh, 0, sizeof hh);
+	if (hj) {
+		struct sync_health sh;
+		if (sync_health_from_json(hj, &sh, why, sizeof why)) {
+			ret = error(h, c, 400, "invalid", why);
+			goto out;
+		}
+		snprintf(hh.kiosk, sizeof hh.kiosk, "%s", k->id);
+		hh.at_ms = hub_now_ms();
+		memcpy(hh.printer, sh.printer, sizeof hh.printer);
+		memcpy(hh.camera, sh.camera, sizeof hh.camera);
+		hh.queue = sh.queue;
+		hh.clock_trusted = sh.clock_trusted;
+		hh.pending = sh.pending;
+	}
 	pthread_mutex_lock(&h->lock);
 	rc = h->store->ops->push(h->store, k->id, ev, n, nt, nn, &added, &clashes);
+	if (rc == VK_OK && hj)
+		rc = h->store->ops->kiosk_health_put(h->store, &hh);
 	pthread_mutex_unlock(&h->lock);
 	if (rc)
 		ret = store_error(h, c, rc);

@@ -38,6 +38,20 @@ struct hub_kiosk {
 	int64_t last_seen_ms;
 };
 
+/* A kiosk's latest health, as it sent it with a push (sync_health), and when. */
+struct hub_kiosk_health {
+	char kiosk[16];          /* the kiosk's id */
+	char name[64];           /* its name at the hub ("" when the kiosk is unknown) */
+	int64_t at_ms;           /* hub time when the health arrived */
+	char printer[32];        /* printer state word ("ready", "paper_out"...), "" unknown */
+	int64_t queue;           /* badges waiting to print */
+	char camera[32];         /* "ok", "none", "gone", "ended", "" unknown */
+	int clock_trusted;       /* the kiosk's clock was trusted */
+	int64_t pending;         /* events waiting to go up from it */
+	int64_t last_seen_ms;    /* the kiosk's last call of any kind (hub_kiosk) */
+	int64_t revoked_ms;      /* 0 while active */
+};
+
 enum hub_decision { HUB_ADMITTED = 0, HUB_ALREADY_ADMITTED = 1 };
 
 struct hub_redeem {
@@ -91,6 +105,14 @@ struct hub_store_ops {
 	int (*changes)(struct hub_store *s, int64_t since, int limit, json_t **out);
 	/* Counts for the health answer. */
 	int (*health)(struct hub_store *s, int64_t *events, int64_t *kiosks);
+	/* Keeps h (its kiosk, at_ms and the state words; name, last_seen_ms and revoked_ms are
+	 * ignored) as the kiosk's latest health, replacing the one before. */
+	int (*kiosk_health_put)(struct hub_store *s, const struct hub_kiosk_health *h);
+	/* Calls fn for every enrolled kiosk in enrollment order, with its latest health (the
+	 * state fields empty and at_ms 0 when it never sent one); fn returning nonzero stops
+	 * the walk and is returned. */
+	int (*kiosk_health_list)(struct hub_store *s,
+				 int (*fn)(void *ctx, const struct hub_kiosk_health *h), void *ctx);
 };
 
 /* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */

@@ -156,6 +156,14 @@ static int sq_open(const char *where, const char *url, struct hub_store **out, c
 			goto fail;
 		}
 	}
+	/* the kiosks' latest health (a table of its own, made on any hub schema) */
+	if ((rc = db_exec(s->d, "CREATE TABLE IF NOT EXISTS hub_kiosk_health(kiosk TEXT PRIMARY KEY,"
+			  " at_ms INTEGER NOT NULL, printer TEXT NOT NULL, queue INTEGER NOT NULL,"
+			  " camera TEXT NOT NULL, clock_trusted INTEGER NOT NULL,"
+			  " pending INTEGER NOT NULL)"))) {
+		snprintf(why, why_len, "cannot create the hub's tables in %s", where);
+		goto fail;
+	}
 	*out = &s->base;
 	return VK_OK;
 fail:
@@ -630,6 +638,58 @@ static int sq_health(struct hub_store *bs, int64_t *events, int64_t *kiosks)
 	return ok ? VK_OK : VK_ERR_DB;
 }
 
+/* ---- kiosks' health ------------------------------------------------------------------- */
+static int sq_kiosk_health_put(struct hub_store *bs, const struct hub_kiosk_health *h)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	if (prep(s, "INSERT OR REPLACE INTO hub_kiosk_health(kiosk, at_ms, printer, queue, camera,"
+		    " clock_trusted, pending) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st))
+		return VK_ERR_DB;
+	sqlite3_bind_text(st, 1, h->kiosk, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, h->at_ms);
+	sqlite3_bind_text(st, 3, h->printer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, h->queue);
+	sqlite3_bind_text(st, 5, h->camera, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, h->clock_trusted ? 1 : 0);
+	sqlite3_bind_int64(st, 7, h->pending);
+	return step_done(st);
+}
+
+static int sq_kiosk_health_list(struct hub_store *bs,
+				int (*fn)(void *ctx, const struct hub_kiosk_health *h), void *ctx)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	struct hub_kiosk_health h;
+	sqlite3_stmt *st;
+	int rc = VK_OK, r;
+	if (prep(s, "SELECT k.id, k.name, COALESCE(h.at_ms, 0), COALESCE(h.printer, ''),"
+		    " COALESCE(h.queue, 0), COALESCE(h.camera, ''), COALESCE(h.clock_trusted, 0),"
+		    " COALESCE(h.pending, 0), k.last_seen_ms, k.revoked_ms FROM hub_kiosk k"
+		    " LEFT JOIN hub_kiosk_health h ON h.kiosk = k.id ORDER BY k.enrolled_ms, k.id",
+		 &st))
+		return VK_ERR_DB;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&h, 0, sizeof h);
+		col_text(st, 0, h.kiosk, sizeof h.kiosk);
+		col_text(st, 1, h.name, sizeof h.name);
+		h.at_ms = sqlite3_column_int64(st, 2);
+		col_text(st, 3, h.printer, sizeof h.printer);
+		h.queue = sqlite3_column_int64(st, 4);
+		col_text(st, 5, h.camera, sizeof h.camera);
+		h.clock_trusted = sqlite3_column_int(st, 6);
+		h.pending = sqlite3_column_int64(st, 7);
+		h.last_seen_ms = sqlite3_column_int64(st, 8);
+		h.revoked_ms = sqlite3_column_int64(st, 9);
+		if ((rc = fn(ctx, &h)))
+			break;
+	}
+	if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = VK_ERR_DB;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 const struct hub_store_ops hub_store_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -643,4 +703,6 @@ const struct hub_store_ops hub_store_sqlite = {
 	.redeem = sq_redeem,
 	.changes = sq_changes,
 	.health = sq_health,
+	.kiosk_health_put = sq_kiosk_health_put,
+	.kiosk_health_list = sq_kiosk_health_list,
 };

@@ -68,6 +68,8 @@ struct sync_client {
 	char *buf;
 	size_t len;
 	int too_big;
+	int has_health;              /* send health with the next round's push */
+	struct sync_health health;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -124,6 +126,13 @@ void sync_client_free(struct sync_client *c)
 	curl_easy_cleanup(c->curl);
 	free(c->buf);
 	free(c);
+}
+
+void sync_client_set_health(struct sync_client *c, const struct sync_health *h)
+{
+	c->has_health = h != NULL;
+	if (h)
+		c->health = *h;
 }
 
 int64_t sync_client_hub_offset(const struct sync_client *c)
@@ -248,6 +257,12 @@ static void note_contact(db *d, struct sync_client *c)
 	/* the door's clock follows the hub's (a Pi without a battery clock starts wrong) */
 	snprintf(v, sizeof v, "%" PRId64, c->offset_ms);
 	db_setting_set(d, "clock.offset_ms", v);
+	/* the moment the clock became trusted is kept: incidents before it are "order
+	 * uncertain", after it not */
+	if (db_setting_get(d, "clock.trusted", v, sizeof v) != VK_OK || strcmp(v, "hub") != 0) {
+		snprintf(v, sizeof v, "%" PRId64, now_ms() + c->offset_ms);
+		db_setting_set(d, "clock.trusted_since_ms", v);
+	}
 	db_setting_set(d, "clock.trusted", "hub");
 }
 
@@ -319,7 +334,8 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		json_t *req = NULL, *ans = NULL, *a, *b;
 		long status;
 		int rc = sync_replica_pending(d, PUSH_BATCH, &ev, &n, &nt, &nn);
-		if (rc || (n == 0 && nn == 0)) {
+		/* with nothing to send, the kiosk's health still goes once a round */
+		if (rc || (n == 0 && nn == 0 && !c->has_health)) {
 			free(ev);
 			free(nt);
 			return rc;
@@ -331,6 +347,10 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		for (size_t i = 0; i < nn; i++)
 			json_array_append_new(b, sync_note_to_json(&nt[i]));
 		req = json_pack("{s:s, s:o, s:o}", "format", SYNC_FORMAT, "events", a, "notes", b);
+		if (req && c->has_health) {
+			c->health.pending = sync_replica_pending_count(d);
+			json_object_set_new(req, "health", sync_health_to_json(&c->health));
+		}
 		rc = req ? sync_client_call(c, "POST", "/v1/push", req, CALL_TIMEOUT_MS, &status,
 					    &ans, why, why_len) : VK_ERR_NOMEM;
 		/* only what the hub acknowledged is marked: a lost answer means the same
@@ -345,6 +365,9 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		free(nt);
 		if (rc)
 			return rc;
+		if (n == 0 && nn == 0)
+			return VK_OK; /* the health alone went */
+		c->has_health = 0; /* went with this batch: once a round is enough */
 	}
 }
 

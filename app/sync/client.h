@@ -57,6 +57,9 @@ void sync_client_free(struct sync_client *c);
 int sync_client_call(struct sync_client *c, const char *method, const char *path,
 		     const json_t *body, long timeout_ms, long *status, json_t **reply,
 		     char *why, size_t why_len);
+/* The kiosk's health to send with the next round's push (once; it is sent even when no
+ * event waits). NULL sends none. */
+void sync_client_set_health(struct sync_client *c, const struct sync_health *h);
 /* hub clock minus ours, in ms, from the last answer (0 before any). */
 int64_t sync_client_hub_offset(const struct sync_client *c);
 

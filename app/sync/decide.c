@@ -38,14 +38,16 @@ static int record(struct checkin_desk *desk, const struct sync_event *cand,
 	return db_commit(desk->d);
 }
 
-int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,
-		int method, long budget_ms, struct checkin_result *res, int *mode)
+/* Both ways in: a code (code != NULL) or a registration number. */
+static int decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,
+		  int64_t number, int method, long budget_ms, struct checkin_result *res,
+		  int *mode)
 {
 	struct sync_event cand, first;
 	int rc, ans;
 
 	*mode = SYNC_MODE_OFFLINE;
-	rc = checkin_resolve(desk, code, len, res);
+	rc = code ? checkin_resolve(desk, code, len, res) : checkin_resolve_number(desk, number, res);
 	if (rc || res->outcome != CI_ADMITTED)
 		return rc; /* refused by the rules themselves: no need to ask */
 	memset(&cand, 0, sizeof cand);
@@ -64,7 +66,8 @@ int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *co
 	cand.mode = SYNC_MODE_HUB;
 	ans = c ? sync_redeem(c, &cand, budget_ms, &first) : SYNC_REDEEM_NO_ANSWER;
 	if (ans == SYNC_REDEEM_NO_ANSWER)
-		return checkin_present(desk, code, len, method, res);
+		return code ? checkin_present(desk, code, len, method, res)
+			    : checkin_number(desk, number, method, res);
 	*mode = SYNC_MODE_HUB;
 	if (ans == SYNC_REDEEM_ALREADY) {
 		res->outcome = CI_ALREADY_ADMITTED;
@@ -72,4 +75,16 @@ int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *co
 		return VK_OK;
 	}
 	return record(desk, &cand, res);
+}
+
+int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,
+		int method, long budget_ms, struct checkin_result *res, int *mode)
+{
+	return decide(desk, c, code, len, 0, method, budget_ms, res, mode);
+}
+
+int sync_decide_number(struct checkin_desk *desk, struct sync_client *c, int64_t number,
+		       int method, long budget_ms, struct checkin_result *res, int *mode)
+{
+	return decide(desk, c, NULL, 0, number, method, budget_ms, res, mode);
 }

@@ -207,6 +207,13 @@ static void lay_welcome(const struct ui_state *st, struct ly *l)
 	button(l, "find", R(x0, corner.y - S(l, 12) - S(l, 76), cw, S(l, 76)), 26, UI_PRIMARY,
 	       L(l, "No code? Find me by name"));
 	button(l, "org", corner, 18, UI_SECONDARY, L(l, "Staff"));
+	if (st->sync.enrolled && !st->sync.online) {
+		/* unobtrusive: a dot and a word beside the staff corner, for staff, not attendees */
+		struct ui_rect m = R(corner.x - S(l, 140), corner.y, S(l, 130), corner.h);
+		box(l, R(m.x, m.y + m.h / 2 - S(l, 5), S(l, 10), S(l, 10)), UI_WARN);
+		text(l, R(m.x + S(l, 16), m.y, m.w - S(l, 16), m.h), 16, UI_MIDDLE, UI_MUTED, UI_BG, "%s",
+		     L(l, "offline"));
+	}
 }
 
 static void lay_greeting(const struct ui_state *st, struct ly *l)
@@ -550,6 +557,20 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	text(l, R(l->pad, y, iw, line), 20, 0, UI_FG, UI_BG, "%s: %s%s", L(l, "Clock"), when,
 	     st->clock_trusted ? "" : L(l, " (not synchronised: set it)"));
 	y += line;
+	if (st->sync.enrolled) {
+		if (st->sync.last_contact_ms)
+			ui_when_text(st->sync.last_contact_ms, when, sizeof when);
+		else
+			snprintf(when, sizeof when, "%s", L(l, "never"));
+		text(l, R(l->pad, y, iw, line), 20, 0, st->sync.online ? UI_FG : UI_DANGER, UI_BG,
+		     i18n_tr(l->lang, "Hub: %s · %s"), st->sync.hub,
+		     st->sync.online ? L(l, "online") : L(l, "offline"));
+		y += line;
+		text(l, R(l->pad, y, iw, line), 18, 0, UI_MUTED, UI_BG,
+		     i18n_tr(l->lang, "Last contact %s · waiting to go up %lld · roster version %lld"),
+		     when, (long long)st->sync.pending, (long long)st->sync.roster);
+		y += line;
+	}
 	if (st->org_message[0]) {
 		text(l, R(l->pad, y, iw, S(l, 56)), 20, UI_BOLD | UI_WRAP, UI_OK, UI_BG, "%s", st->org_message);
 		y += S(l, 58);
