@@ -170,7 +170,7 @@ static int sync_redeem_cmd(struct cli *c, const char *code, const char *budget_s
 	if (mode == SYNC_MODE_OFFLINE && res.outcome == CI_ADMITTED)
 		fprintf(c->err, _("vkhid sync: no answer from the hub within %ld ms: decided here "
 				  "(offline)\n"), budget);
-	if (mode == SYNC_MODE_OFFLINE || (res.outcome != CI_ADMITTED &&
+	if (mode != SYNC_MODE_HUB || (res.outcome != CI_ADMITTED &&
 					  res.outcome != CI_ALREADY_ADMITTED)) {
 		cli_print_result(c, &res, json);
 		return res.outcome == CI_ADMITTED ? 0 : 1;

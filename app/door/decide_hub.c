@@ -77,21 +77,17 @@ static int hub_decide(void *state, struct checkin_desk *desk, const struct door_
 		      struct checkin_result *res, const char **mode)
 {
 	struct hub_state *s = state;
-	int m = SYNC_MODE_OFFLINE, rc;
+	int m = SYNC_DECIDED_HERE, rc;
 
 	follow_hub_clock(desk);
 	if (ask->code)
 		rc = sync_decide(desk, s->c, ask->code, ask->len, ask->method, s->budget_ms, res, &m);
 	else
 		rc = sync_decide_number(desk, s->c, ask->number, ask->method, s->budget_ms, res, &m);
-	/* a code the rules refuse by themselves (wrong event, revoked...) is not asked of the
-	 * hub: that decision is the kiosk's own, whether the hub is there or not */
-	if (m == SYNC_MODE_HUB)
-		*mode = DOOR_MODE_HUB;
-	else if (res->outcome == CI_ADMITTED || res->outcome == CI_ALREADY_ADMITTED)
-		*mode = DOOR_MODE_OFFLINE;
-	else
-		*mode = DOOR_MODE_LOCAL;
+	/* a code the rules refuse by themselves (wrong event, revoked...) or one this kiosk saw
+	 * admitted is not asked of the hub: that decision is the kiosk's own */
+	*mode = m == SYNC_MODE_HUB ? DOOR_MODE_HUB
+		: m == SYNC_MODE_OFFLINE ? DOOR_MODE_OFFLINE : DOOR_MODE_LOCAL;
 	return rc;
 }
 

@@ -348,7 +348,10 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 			json_array_append_new(b, sync_note_to_json(&nt[i]));
 		req = json_pack("{s:s, s:o, s:o}", "format", SYNC_FORMAT, "events", a, "notes", b);
 		if (req && c->has_health) {
-			c->health.pending = sync_replica_pending_count(d);
+			/* what still waits once this batch is in */
+			c->health.pending = sync_replica_pending_count(d) - (int64_t)(n + nn);
+			if (c->health.pending < 0)
+				c->health.pending = 0;
 			json_object_set_new(req, "health", sync_health_to_json(&c->health));
 		}
 		rc = req ? sync_client_call(c, "POST", "/v1/push", req, CALL_TIMEOUT_MS, &status,

@@ -46,10 +46,19 @@ static int decide(struct checkin_desk *desk, struct sync_client *c, const char *
 	struct sync_event cand, first;
 	int rc, ans;
 
-	*mode = SYNC_MODE_OFFLINE;
+	*mode = SYNC_DECIDED_HERE;
 	rc = code ? checkin_resolve(desk, code, len, res) : checkin_resolve_number(desk, number, res);
 	if (rc || res->outcome != CI_ADMITTED)
 		return rc; /* refused by the rules themselves: no need to ask */
+	/* an admission this kiosk knows of is certain without the hub: its log only grows */
+	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	if (rc == VK_OK) {
+		res->outcome = CI_ALREADY_ADMITTED;
+		return VK_OK;
+	}
+	if (rc != VK_ERR_NOT_FOUND)
+		return rc;
+	*mode = SYNC_MODE_OFFLINE;
 	memset(&cand, 0, sizeof cand);
 	snprintf(cand.ci.kiosk, sizeof cand.ci.kiosk, "%s", db_kiosk_id(desk->d));
 	/* the sequence number this kiosk appends next: if the hub admits, this very event is
