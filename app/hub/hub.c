@@ -187,6 +187,11 @@ static enum MHD_Result do_push(struct hub *h, struct MHD_Connection *c,
 	/* the kiosk's health rides along (optional); a bad one refuses the push, whole */
 	struct hub_kiosk_health hh;
 	json_t *hj = json_object_get(body, "health");
+	const char *bk = json_string_value(json_object_get(body, "bundle_key"));
+	if (bk && (strlen(bk) != 64 || strspn(bk, "0123456789abcdef") != 64)) {
+		ret = error(h, c, 400, "invalid", "\"bundle_key\" must be 64 hex digits");
+		goto out;
+	}
 	memset(&hh, 0, sizeof hh);
 	if (hj) {
 		struct sync_health sh;
@@ -206,6 +211,9 @@ static enum MHD_Result do_push(struct hub *h, struct MHD_Connection *c,
 	rc = h->store->ops->push(h->store, k->id, ev, n, nt, nn, &added, &clashes);
 	if (rc == VK_OK && hj)
 		rc = h->store->ops->kiosk_health_put(h->store, &hh);
+	/* the kiosk's key for USB-stick bundles: published to every replica (sync/bundle.h) */
+	if (rc == VK_OK && bk)
+		rc = h->store->ops->kiosk_key_put(h->store, k->id, bk);
 	pthread_mutex_unlock(&h->lock);
 	if (rc)
 		ret = store_error(h, c, rc);

@@ -113,6 +113,9 @@ struct hub_store_ops {
 	 * the walk and is returned. */
 	int (*kiosk_health_list)(struct hub_store *s,
 				 int (*fn)(void *ctx, const struct hub_kiosk_health *h), void *ctx);
+	/* Records pubhex (64 hex digits) as kiosk_id's key for USB-stick bundles and publishes
+	 * it to every replica as the setting "bundle.key.KIOSK" (sync/bundle.h). */
+	int (*kiosk_key_put)(struct hub_store *s, const char *kiosk_id, const char *pubhex);
 };
 
 /* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */

@@ -732,6 +732,13 @@ static int pg_kiosk_health_list(struct hub_store *bs,
 	return rc;
 }
 
+static int pg_kiosk_key_put(struct hub_store *bs, const char *kiosk_id, const char *pubhex)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	/* a setting of the roster, which is published to PostgreSQL like any other */
+	return s->roster->ops->kiosk_key_put(s->roster, kiosk_id, pubhex);
+}
+
 const struct hub_store_ops hub_store_postgres = {
 	.name = "postgres",
 	.open = pg_open,
@@ -747,4 +754,5 @@ const struct hub_store_ops hub_store_postgres = {
 	.health = pg_health,
 	.kiosk_health_put = pg_kiosk_health_put,
 	.kiosk_health_list = pg_kiosk_health_list,
+	.kiosk_key_put = pg_kiosk_key_put,
 };

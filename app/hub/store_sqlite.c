@@ -20,6 +20,7 @@
 
 #include "core/err.h"
 #include "db/db.h"
+#include "sync/bundle.h"
 #include "sync/replica.h"
 
 /* the statements that read one changed row, prepared once (a page reads a thousand) */
@@ -155,6 +156,13 @@ static int sq_open(const char *where, const char *url, struct hub_store **out, c
 			snprintf(why, why_len, "cannot create the hub's tables in %s", where);
 			goto fail;
 		}
+	}
+	/* the hub's own key for USB-stick bundles, published to the kiosks as a setting */
+	{
+		struct sync_bundle_key key;
+		if ((rc = sync_bundle_key_load(where, &key, why, why_len)) ||
+		    (rc = sync_bundle_trust(s->d, SYNC_BUNDLE_WRITER_HUB, key.pubhex)))
+			goto fail;
 	}
 	/* the kiosks' latest health (a table of its own, made on any hub schema) */
 	if ((rc = db_exec(s->d, "CREATE TABLE IF NOT EXISTS hub_kiosk_health(kiosk TEXT PRIMARY KEY,"
@@ -690,6 +698,12 @@ static int sq_kiosk_health_list(struct hub_store *bs,
 	return rc;
 }
 
+static int sq_kiosk_key_put(struct hub_store *bs, const char *kiosk_id, const char *pubhex)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	return sync_bundle_trust(s->d, kiosk_id, pubhex);
+}
+
 const struct hub_store_ops hub_store_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -705,4 +719,5 @@ const struct hub_store_ops hub_store_sqlite = {
 	.health = sq_health,
 	.kiosk_health_put = sq_kiosk_health_put,
 	.kiosk_health_list = sq_kiosk_health_list,
+	.kiosk_key_put = sq_kiosk_key_put,
 };

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "sync/bundle.h"
 #include "sync/replica.h"
 
 #define CALL_TIMEOUT_MS 15000L /* a sync round's call; the door has its own budget */
@@ -327,6 +328,13 @@ out:
 static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char *why,
 		    size_t why_len)
 {
+	/* the kiosk's bundle key goes up until the hub has it: then the hub publishes it to
+	 * every replica, which then accept this kiosk's USB-stick bundles (bundle.h) */
+	struct sync_bundle_key key;
+	char sent[80] = "", kwhy[200];
+	int has_key = sync_bundle_key_load(db_path(d), &key, kwhy, sizeof kwhy) == VK_OK;
+	int key_due = has_key && (db_setting_get(d, "sync.bundle_key_sent", sent, sizeof sent) ||
+				  strcmp(sent, key.pubhex) != 0);
 	for (;;) {
 		struct sync_event *ev = NULL;
 		struct sync_note *nt = NULL;
@@ -335,7 +343,7 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		long status;
 		int rc = sync_replica_pending(d, PUSH_BATCH, &ev, &n, &nt, &nn);
 		/* with nothing to send, the kiosk's health still goes once a round */
-		if (rc || (n == 0 && nn == 0 && !c->has_health)) {
+		if (rc || (n == 0 && nn == 0 && !c->has_health && !key_due)) {
 			free(ev);
 			free(nt);
 			return rc;
@@ -347,6 +355,8 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		for (size_t i = 0; i < nn; i++)
 			json_array_append_new(b, sync_note_to_json(&nt[i]));
 		req = json_pack("{s:s, s:o, s:o}", "format", SYNC_FORMAT, "events", a, "notes", b);
+		if (req && has_key)
+			json_object_set_new(req, "bundle_key", json_string(key.pubhex));
 		if (req && c->has_health) {
 			/* what still waits once this batch is in */
 			c->health.pending = sync_replica_pending_count(d) - (int64_t)(n + nn);
@@ -368,15 +378,18 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		free(nt);
 		if (rc)
 			return rc;
+		if (key_due) {
+			db_setting_set(d, "sync.bundle_key_sent", key.pubhex);
+			key_due = 0;
+		}
 		if (n == 0 && nn == 0)
-			return VK_OK; /* the health alone went */
+			return VK_OK; /* the health or the key alone went */
 		c->has_health = 0; /* went with this batch: once a round is enough */
 	}
 }
 
-/* Applies one page of changes in one transaction, the cursor with it. */
-static int apply_page(db *d, json_t *msg, struct sync_report *rep, int *more, char *why,
-		      size_t why_len)
+int sync_apply_changes(db *d, json_t *msg, struct sync_report *rep, int *more, char *why,
+		       size_t why_len)
 {
 	json_t *x, *cur = json_object_get(msg, "cursor");
 	size_t i;
@@ -502,7 +515,7 @@ int sync_round(db *d, struct sync_client *c, struct sync_report *rep, char *why,
 		if ((rc = sync_client_call(c, "GET", path, NULL, CALL_TIMEOUT_MS, &status, &ans, why,
 					   why_len)))
 			goto out;
-		rc = apply_page(d, ans, rep, &more, why, why_len);
+		rc = sync_apply_changes(d, ans, rep, &more, why, why_len);
 		json_decref(ans);
 		if (rc)
 			goto out;

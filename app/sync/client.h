@@ -84,6 +84,12 @@ struct sync_report {
  * hub has no more. c may be NULL (a client is made from the stored link). */
 int sync_round(db *d, struct sync_client *c, struct sync_report *rep, char *why, size_t why_len);
 
+/* Applies one page of the hub's changes (the /v1/changes answer, or a hub's bundle) in one
+ * transaction, the cursor with it: VK_OK, or VK_ERR_INVALID / SYNC_ERR_REFUSED with why
+ * (nothing applied then). *more says whether the hub has more. */
+int sync_apply_changes(db *d, json_t *msg, struct sync_report *rep, int *more, char *why,
+		       size_t why_len);
+
 enum sync_redeem_answer { SYNC_REDEEM_ADMITTED = 0, SYNC_REDEEM_ALREADY = 1,
 			  SYNC_REDEEM_NO_ANSWER = 2 };
 
