@@ -68,6 +68,7 @@ struct app {
 	/* -- end of what lock guards */
 	struct door *door;           /* stepped by the door thread only, once it runs */
 	struct sync_worker *sync;    /* the background sync (enrolled kiosks), else NULL */
+	int health_told;             /* the sync thread has had the kiosk's health once */
 	atomic_int door_stop;
 	atomic_int door_done;        /* exit_at_end: the camera ended and every badge printed */
 };
@@ -369,6 +370,11 @@ static void feed_sync(struct app *a, struct view *v, const struct printq_status 
 	h.clock_trusted = clock_trusted(&v->clock);
 	h.pending = ws.pending;
 	sync_worker_set_health(a->sync, &h);
+	if (!a->health_told) {
+		/* the first round ran before the health was known: the hub hears it now */
+		a->health_told = 1;
+		sync_worker_poke(a->sync);
+	}
 }
 
 static int cmp_double(const void *x, const void *y)
