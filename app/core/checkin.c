@@ -472,6 +472,21 @@ int checkin_walkin(struct checkin_desk *desk, struct db_registration *reg,
 	rc = db_begin(desk->d);
 	if (rc)
 		return rc;
+	{
+		/* an enrolled kiosk numbers walk-ins in its own block, so they can go up to the
+		 * hub without taking another kiosk's or the hub's numbers */
+		char key[64];
+		int64_t base;
+		snprintf(key, sizeof key, "walkin.base.%s", db_kiosk_id(desk->d));
+		base = db_setting_int(desk->d, key, 0);
+		if (base >= DB_WALKIN_BLOCK) {
+			reg->number = db_reg_next_in(desk->d, reg->event_id, base, base + DB_WALKIN_BLOCK);
+			if (reg->number < 0) {
+				rc = VK_ERR_NOMEM; /* the block is full (a million walk-ins) */
+				goto fail;
+			}
+		}
+	}
 	rc = db_reg_insert(desk->d, reg);
 	if (rc)
 		goto fail;

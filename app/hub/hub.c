@@ -207,14 +207,38 @@ static enum MHD_Result do_push(struct hub *h, struct MHD_Connection *c,
 		hh.clock_trusted = sh.clock_trusted;
 		hh.pending = sh.pending;
 	}
+	/* walk-ins registered at the kiosk (in its own block of numbers) come before their
+	 * check-ins */
+	json_t *wk = json_object_get(body, "walkins");
+	size_t nw = json_array_size(wk);
+	struct db_registration *wr = NULL;
+	if ((wk && !json_is_array(wk)) || nw > HUB_MAX_BATCH) {
+		ret = error(h, c, 400, "invalid", "\"walkins\" must be an array of at most 5000");
+		goto out;
+	}
+	if (nw && !(wr = calloc(nw, sizeof *wr))) {
+		ret = error(h, c, 500, "memory", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nw; i++) {
+		if (sync_reg_from_json(json_array_get(wk, i), &wr[i], why, sizeof why)) {
+			snprintf(msg, sizeof msg, "walk-in %zu: %s", i, why);
+			free(wr);
+			ret = error(h, c, 400, "invalid", msg);
+			goto out;
+		}
+	}
 	pthread_mutex_lock(&h->lock);
-	rc = h->store->ops->push(h->store, k->id, ev, n, nt, nn, &added, &clashes);
+	rc = nw ? h->store->ops->walkins_put(h->store, k->id, wr, nw) : VK_OK;
+	if (rc == VK_OK)
+		rc = h->store->ops->push(h->store, k->id, ev, n, nt, nn, &added, &clashes);
 	if (rc == VK_OK && hj)
 		rc = h->store->ops->kiosk_health_put(h->store, &hh);
 	/* the kiosk's key for USB-stick bundles: published to every replica (sync/bundle.h) */
 	if (rc == VK_OK && bk)
 		rc = h->store->ops->kiosk_key_put(h->store, k->id, bk);
 	pthread_mutex_unlock(&h->lock);
+	free(wr);
 	if (rc)
 		ret = store_error(h, c, rc);
 	else

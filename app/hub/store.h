@@ -116,6 +116,12 @@ struct hub_store_ops {
 	/* Records pubhex (64 hex digits) as kiosk_id's key for USB-stick bundles and publishes
 	 * it to every replica as the setting "bundle.key.KIOSK" (sync/bundle.h). */
 	int (*kiosk_key_put)(struct hub_store *s, const char *kiosk_id, const char *pubhex);
+	/* Stores walk-ins registered at kiosk_id (inserted or replaced by number; they reach
+	 * every kiosk with the roster). Every number must be in the kiosk's own block (setting
+	 * "walkin.base.KIOSK", DB_WALKIN_BLOCK numbers), else HUB_ERR_FORBIDDEN and nothing is
+	 * stored. */
+	int (*walkins_put)(struct hub_store *s, const char *kiosk_id,
+			   const struct db_registration *r, size_t n);
 };
 
 /* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */
@@ -129,6 +135,12 @@ extern const struct hub_store_ops hub_store_postgres;
 struct hub_store {
 	const struct hub_store_ops *ops; /* always the first member */
 };
+
+/* Gives kiosk_id a block of walk-in numbers unless it has one: the setting
+ * "walkin.base.KIOSK" (travels to the kiosk with the roster) = the next free block of
+ * DB_WALKIN_BLOCK numbers. sqlite is a store of the sqlite backend (the postgres backend
+ * passes its roster). Inside the caller's transaction, if any. */
+int hub_sqlite_walkin_block(struct hub_store *sqlite, const char *kiosk_id);
 
 /* sha256 of text as 64 lower-case hex digits (tokens are stored only hashed). */
 void hub_hash_hex(const char *text, char out[65]);

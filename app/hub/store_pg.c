@@ -353,6 +353,9 @@ static int pg_enroll(struct hub_store *bs, const char *code, const char *kiosk_i
 		   " excluded.token_hash, enrolled_ms = excluded.enrolled_ms, revoked_ms = 0", 4, pk);
 	if (rc == VK_OK)
 		snprintf(token, cap, "%s", tok);
+	/* the walk-in block is a roster setting, published to PostgreSQL like the others */
+	if (rc == VK_OK)
+		rc = hub_sqlite_walkin_block(s->roster, kiosk_id);
 out:
 	return finish(s, rc);
 }
@@ -739,6 +742,14 @@ static int pg_kiosk_key_put(struct hub_store *bs, const char *kiosk_id, const ch
 	return s->roster->ops->kiosk_key_put(s->roster, kiosk_id, pubhex);
 }
 
+static int pg_walkins_put(struct hub_store *bs, const char *kiosk_id,
+			  const struct db_registration *r, size_t n)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	/* registrations are the roster's, made in the hub's database and published */
+	return s->roster->ops->walkins_put(s->roster, kiosk_id, r, n);
+}
+
 const struct hub_store_ops hub_store_postgres = {
 	.name = "postgres",
 	.open = pg_open,
@@ -755,4 +766,5 @@ const struct hub_store_ops hub_store_postgres = {
 	.kiosk_health_put = pg_kiosk_health_put,
 	.kiosk_health_list = pg_kiosk_health_list,
 	.kiosk_key_put = pg_kiosk_key_put,
+	.walkins_put = pg_walkins_put,
 };

@@ -12,6 +12,7 @@
  * Map: 1. schema  2. open/close  3. kiosks and tokens  4. push and redeem  5. changes */
 #include "hub/store.h"
 
+#include <inttypes.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -265,6 +266,7 @@ static int sq_enroll(struct hub_store *bs, const char *code, const char *kiosk_i
 	if ((rc = step_done(st)))
 		goto out;
 	snprintf(token, cap, "%s", tok);
+	rc = hub_sqlite_walkin_block(&s->base, kiosk_id);
 out:
 	if (rc == VK_OK)
 		return db_commit(s->d);
@@ -704,6 +706,48 @@ static int sq_kiosk_key_put(struct hub_store *bs, const char *kiosk_id, const ch
 	return sync_bundle_trust(s->d, kiosk_id, pubhex);
 }
 
+/* ---- walk-ins ---------------------------------------------------------------------------- */
+int hub_sqlite_walkin_block(struct hub_store *bs, const char *kiosk_id)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	char key[64], v[32];
+	int64_t next;
+	int rc;
+	snprintf(key, sizeof key, "walkin.base.%s", kiosk_id);
+	if (db_setting_get(s->d, key, v, sizeof v) == VK_OK)
+		return VK_OK; /* enrolled again: the same block, its walk-ins keep their numbers */
+	next = db_setting_int(s->d, "hub.walkin_next_block", 1);
+	snprintf(v, sizeof v, "%" PRId64, next * DB_WALKIN_BLOCK);
+	if ((rc = db_setting_set(s->d, key, v)))
+		return rc;
+	snprintf(v, sizeof v, "%" PRId64, next + 1);
+	return db_setting_set(s->d, "hub.walkin_next_block", v);
+}
+
+static int sq_walkins_put(struct hub_store *bs, const char *kiosk_id,
+			  const struct db_registration *r, size_t n)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	char key[64];
+	int64_t base;
+	int rc;
+	snprintf(key, sizeof key, "walkin.base.%s", kiosk_id);
+	base = db_setting_int(s->d, key, 0);
+	for (size_t i = 0; i < n; i++)
+		if (base < DB_WALKIN_BLOCK || r[i].number < base || r[i].number >= base + DB_WALKIN_BLOCK)
+			return HUB_ERR_FORBIDDEN;
+	if (n == 0)
+		return VK_OK;
+	if ((rc = db_begin(s->d)))
+		return rc;
+	for (size_t i = 0; i < n && rc == VK_OK; i++)
+		rc = sync_replica_put_reg(s->d, &r[i]);
+	if (rc == VK_OK)
+		return db_commit(s->d);
+	db_rollback(s->d);
+	return rc;
+}
+
 const struct hub_store_ops hub_store_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -720,4 +764,5 @@ const struct hub_store_ops hub_store_sqlite = {
 	.kiosk_health_put = sq_kiosk_health_put,
 	.kiosk_health_list = sq_kiosk_health_list,
 	.kiosk_key_put = sq_kiosk_key_put,
+	.walkins_put = sq_walkins_put,
 };

@@ -325,6 +325,40 @@ out:
 }
 
 /* ---- 4. a round of push and pull -------------------------------------------------------- */
+/* This kiosk's walk-ins not yet acknowledged by the hub (numbers in its own block above
+ * "sync.walkins_sent"), at most limit, as a JSON array; *last the highest number in it.
+ * NULL when there are none (or the kiosk has no block yet). */
+static json_t *walkins_pending(db *d, size_t limit, int64_t *last)
+{
+	struct db_registration *r;
+	struct db_event ev;
+	char key[64];
+	int64_t base, n;
+	json_t *a;
+	snprintf(key, sizeof key, "walkin.base.%s", db_kiosk_id(d));
+	base = db_setting_int(d, key, 0);
+	if (base < DB_WALKIN_BLOCK || db_event_current(d, &ev) != VK_OK)
+		return NULL;
+	n = db_setting_int(d, "sync.walkins_sent", base - 1) + 1;
+	if (n < base)
+		n = base;
+	if (!(r = malloc(sizeof *r)) || !(a = json_array())) {
+		free(r);
+		return NULL;
+	}
+	for (; json_array_size(a) < limit && n < base + DB_WALKIN_BLOCK &&
+	       db_reg_get(d, ev.id, n, r) == VK_OK; n++) {
+		json_array_append_new(a, sync_reg_to_json(r));
+		*last = n;
+	}
+	free(r);
+	if (json_array_size(a) == 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char *why,
 		    size_t why_len)
 {
@@ -341,11 +375,14 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		size_t n = 0, nn = 0;
 		json_t *req = NULL, *ans = NULL, *a, *b;
 		long status;
+		int64_t wlast = 0;
+		json_t *wk = walkins_pending(d, PUSH_BATCH, &wlast);
 		int rc = sync_replica_pending(d, PUSH_BATCH, &ev, &n, &nt, &nn);
 		/* with nothing to send, the kiosk's health still goes once a round */
-		if (rc || (n == 0 && nn == 0 && !c->has_health && !key_due)) {
+		if (rc || (n == 0 && nn == 0 && !wk && !c->has_health && !key_due)) {
 			free(ev);
 			free(nt);
+			json_decref(wk);
 			return rc;
 		}
 		a = json_array();
@@ -357,6 +394,8 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		req = json_pack("{s:s, s:o, s:o}", "format", SYNC_FORMAT, "events", a, "notes", b);
 		if (req && has_key)
 			json_object_set_new(req, "bundle_key", json_string(key.pubhex));
+		if (req && wk)
+			json_object_set(req, "walkins", wk);
 		if (req && c->has_health) {
 			/* what still waits once this batch is in */
 			c->health.pending = sync_replica_pending_count(d) - (int64_t)(n + nn);
@@ -372,8 +411,10 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 			rc = sync_replica_mark_synced(d, ev, n, nt, nn);
 			rep->pushed += (size_t)json_integer_value(json_object_get(ans, "added"));
 		}
+		int had_walkins = wk != NULL;
 		json_decref(req);
 		json_decref(ans);
+		json_decref(wk);
 		free(ev);
 		free(nt);
 		if (rc)
@@ -382,7 +423,12 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 			db_setting_set(d, "sync.bundle_key_sent", key.pubhex);
 			key_due = 0;
 		}
-		if (n == 0 && nn == 0)
+		if (had_walkins) {
+			char v[32];
+			snprintf(v, sizeof v, "%" PRId64, wlast);
+			db_setting_set(d, "sync.walkins_sent", v);
+		}
+		if (n == 0 && nn == 0 && !had_walkins)
 			return VK_OK; /* the health or the key alone went */
 		c->has_health = 0; /* went with this batch: once a round is enough */
 	}

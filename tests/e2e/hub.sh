@@ -52,7 +52,7 @@ start_hub() {
 }
 
 # ---- the hub ------------------------------------------------------------------------------
-run_vk --db "$HUB" event create --name "Форум громад" --timezone Europe/Kyiv
+run_vk --db "$HUB" event create --name "Форум громад" --timezone Europe/Kyiv --walk-ins
 expect_rc "the hub's event is created with the usual command" 0
 cat >"$T/list.csv" <<'EOF'
 external_id,given_name,family_name,category,email,ticket_code,status
@@ -222,6 +222,13 @@ cat >"$T/online.scenario" <<EOF
 present T-0005
 wait 7000
 expect-screen welcome
+tap find
+type оксана лисенко
+tap walkin
+expect-screen walkin
+tap register
+expect admitted Оксана Лисенко
+wait 7000
 sync
 tap org
 tap pin-2
@@ -237,6 +244,22 @@ run_vk --db "$K2" run --headless --scenario "$T/online.scenario" --out "$T/onlin
 expect_rc "the scenario runs on an enrolled kiosk, its expectations met" 0
 has "the door asked the hub (mode hub in its log)" "$T/online/log.jsonl" '"mode": "hub"'
 has "the scenario's sync reached the hub" "$T/out" "sync: in step with the hub"
+# the walk-in went up in kiosk 2's own block of numbers (kiosk 1 enrolled first: block 1)
+wnum=$(q "$HUB" "SELECT number FROM registration WHERE display = 'Оксана Лисенко'")
+if [ "$wnum" = 2000000 ]; then ok "the walk-in reached the hub as №$wnum, kiosk 2's first walk-in number"; else bad "walk-in at the hub" "'$wnum'"; fi
+run_vk --db "$K1" sync
+run_vk --db "$K1" find Лисенко
+has "and, through the hub, kiosk 1" "$T/out" "Оксана Лисенко"
+printf 'P6,Зоя,Ковальчук,Учасник,zoya@example.org,T-0006,active\n' >>"$T/list.csv"
+run_vk --db "$HUB" import "$T/list.csv"
+n6=$(q "$HUB" "SELECT number FROM registration WHERE ticket_code = 'T-0006'")
+if [ "$n6" = 6 ]; then ok "a list imported at the hub after it keeps numbering below the walk-in blocks (№$n6)"; else bad "numbering after a walk-in" "$n6"; fi
+tok2=$(q "$K2" "SELECT value FROM setting WHERE key = 'sync.token'")
+ev_id=$(q "$HUB" "SELECT value FROM setting WHERE key = 'event'")
+curl -sk -H "Authorization: Bearer $tok2" -d '{"events":[],"walkins":[{"event_id":'"$ev_id"',"number":7,"display":"X","status":0}]}' "$URL/v1/push" >"$T/w1"
+has "a walk-in outside the kiosk's block is refused" "$T/w1" '"error":"forbidden"'
+cnt=$(q "$HUB" "SELECT COUNT(*) FROM registration WHERE number = 7")
+if [ "$cnt" = 0 ]; then ok "and not stored"; else bad "walk-in №7 stored" "$cnt"; fi
 h=$(hq "SELECT printer || '/' || queue || '/' || pending FROM hub_kiosk_health WHERE kiosk = '$k2id'")
 if [ "$h" = "ready/0/0" ]; then ok "the hub keeps kiosk 2's health ($h)"; else bad "kiosk 2's health at the hub" "$h"; fi
 # a hub that takes the connection and never answers: the attendee does not wait for it
