@@ -257,6 +257,21 @@ static int bundle_export(struct cli *c, const char *dir)
 		json_object_set_new(body, "notes", b);
 		free(evs);
 		free(nts);
+		/* and the walk-ins it registered (its own block of numbers) */
+		{
+			char wkey[64];
+			int64_t base;
+			struct db_registration *r = malloc(sizeof *r);
+			json_t *w = json_array();
+			snprintf(wkey, sizeof wkey, "walkin.base.%s", writer);
+			base = db_setting_int(c->d, wkey, 0);
+			for (int64_t num = base; r && w && base >= DB_WALKIN_BLOCK &&
+			     num < base + DB_WALKIN_BLOCK && db_reg_get(c->d, ev.id, num, r) == VK_OK; num++)
+				json_array_append_new(w, sync_reg_to_json(r));
+			free(r);
+			if (w)
+				json_object_set_new(body, "walkins", w);
+		}
 	}
 	rc = sync_bundle_write(dir, writer, &key, body, path, sizeof path, why, sizeof why);
 	json_decref(body);
@@ -313,13 +328,49 @@ static int bundle_items(json_t *body, const char *writer, int own_only, struct s
 	return VK_OK;
 }
 
+/* Decodes a kiosk bundle's walk-ins; each must be in the writer's own block of numbers as
+ * this database knows it. */
+static int bundle_walkins(db *d, json_t *body, const char *writer, struct db_registration **r,
+			  size_t *n, char *why, size_t why_len)
+{
+	json_t *a = json_object_get(body, "walkins");
+	char key[64];
+	int64_t base;
+	*r = NULL;
+	*n = json_array_size(a);
+	if (a && !json_is_array(a)) {
+		snprintf(why, why_len, "its walk-ins are not a list");
+		return VK_ERR_INVALID;
+	}
+	if (*n == 0)
+		return VK_OK;
+	snprintf(key, sizeof key, "walkin.base.%s", writer);
+	base = db_setting_int(d, key, 0);
+	if (!(*r = calloc(*n, sizeof **r)))
+		return VK_ERR_NOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		char w[200];
+		if (sync_reg_from_json(json_array_get(a, i), &(*r)[i], w, sizeof w)) {
+			snprintf(why, why_len, "walk-in %zu: %s", i, w);
+			return VK_ERR_INVALID;
+		}
+		if (base < DB_WALKIN_BLOCK || (*r)[i].number < base ||
+		    (*r)[i].number >= base + DB_WALKIN_BLOCK) {
+			snprintf(why, why_len, "walk-in %zu has a number outside the kiosk's own", i);
+			return VK_ERR_INVALID;
+		}
+	}
+	return VK_OK;
+}
+
 static int bundle_import(struct cli *c, const char *file)
 {
 	struct sync_bundle bu;
 	struct db_event ev;
 	struct sync_event *evs = NULL;
 	struct sync_note *nts = NULL;
-	size_t n = 0, nn = 0, len, added = 0, clashes = 0;
+	size_t n = 0, nn = 0, nw = 0, len, added = 0, clashes = 0;
+	struct db_registration *wr = NULL;
 	char *buf = NULL, why[600], me[16], key[64], known[80];
 	int rc, exit_rc = 2;
 	json_t *eid;
@@ -385,7 +436,8 @@ static int bundle_import(struct cli *c, const char *file)
 		exit_rc = 0;
 		goto out;
 	}
-	if ((rc = bundle_items(bu.body, bu.writer, 1, &evs, &n, &nts, &nn, why, sizeof why))) {
+	if ((rc = bundle_items(bu.body, bu.writer, 1, &evs, &n, &nts, &nn, why, sizeof why)) ||
+	    (rc = bundle_walkins(c->d, bu.body, bu.writer, &wr, &nw, why, sizeof why))) {
 		fprintf(c->err, _("vkhid sync: %s refused, nothing imported: %s\n"), file, why);
 		goto out;
 	}
@@ -393,6 +445,8 @@ static int bundle_import(struct cli *c, const char *file)
 		/* at the hub: the same merge as a push from that kiosk, admissions included */
 		struct hub_store *st = NULL;
 		rc = hub_store_sqlite.open(c->db_path, NULL, &st, why, sizeof why);
+		if (rc == VK_OK && nw)
+			rc = st->ops->walkins_put(st, bu.writer, wr, nw);
 		if (rc == VK_OK)
 			rc = st->ops->push(st, bu.writer, evs, n, nts, nn, &added, &clashes);
 		if (st)
@@ -400,6 +454,8 @@ static int bundle_import(struct cli *c, const char *file)
 	} else {
 		/* at another kiosk: events of elsewhere, never pushed from here */
 		rc = db_begin(c->d);
+		for (size_t i = 0; rc == VK_OK && i < nw; i++)
+			rc = sync_replica_put_reg(c->d, &wr[i]);
 		if (rc == VK_OK)
 			rc = sync_replica_add_events(c->d, evs, n, 1, &added, &clashes);
 		if (rc == VK_OK)
@@ -420,6 +476,7 @@ static int bundle_import(struct cli *c, const char *file)
 out:
 	free(evs);
 	free(nts);
+	free(wr);
 	json_decref(bu.body);
 	return exit_rc;
 }

@@ -22,7 +22,7 @@ q() { sqlite3 "$1" "$2" 2>&1; }
 admitted() { q "$1" "SELECT COUNT(*) FROM checkin c JOIN registration r ON r.event_id = c.event_id AND r.number = c.number WHERE c.kind IN (0, 3) AND r.ticket_code = '$2'"; }
 
 # ---- online once: a hub, two kiosks enrolled and synced ----------------------------------------
-run_vk --db "$HUB" event create --name "Форум громад" --timezone Europe/Kyiv
+run_vk --db "$HUB" event create --name "Форум громад" --timezone Europe/Kyiv --walk-ins
 cat >"$T/list.csv" <<'EOF'
 external_id,given_name,family_name,category,email,ticket_code,status
 P1,Олена,Бондар,Учасник,olena@example.org,T-0001,active
@@ -60,6 +60,16 @@ run_vk --db "$K2" checkin T-0002
 expect_rc "kiosk 2 admits T-0002" 0
 printf 'P4,Тарас,Мельник,Учасник,taras@example.org,T-0004,active\n' >>"$T/list.csv"
 run_vk --db "$HUB" import "$T/list.csv"
+# a walk-in registered at kiosk 1 while offline
+cat >"$T/walkin.scenario" <<'EOF'
+tap find
+type оксана лисенко
+tap walkin
+tap register
+expect admitted Оксана Лисенко
+EOF
+run_vk --db "$K1" run --headless --scenario "$T/walkin.scenario" --out "$T/walkin"
+expect_rc "kiosk 1 registers a walk-in offline" 0
 
 # ---- kiosk -> kiosk ---------------------------------------------------------------------------
 run_vk --db "$K1" sync export --to "$STICK"
@@ -68,9 +78,12 @@ has "and says it was written and checked" "$T/out" "written and checked"
 cp "$STICK/vkhid-$k1id.bundle" "$T/k1-old.bundle"
 run_vk --db "$K2" sync import "$STICK/vkhid-$k1id.bundle"
 expect_rc "kiosk 2 imports kiosk 1's bundle" 0
-has "one new event" "$T/out" "1 new events of 1"
+has "two new events (the admission and the walk-in)" "$T/out" "2 new events of 2"
 run_vk --db "$K2" checkin T-0001 --json
 has "kiosk 2 now knows T-0001 came in at kiosk 1" "$T/out" "\"kiosk\": \"$k1id\""
+run_vk --db "$K2" find Лисенко
+has "and kiosk 1's walk-in" "$T/out" "Оксана Лисенко"
+
 run_vk --db "$K2" sync import "$STICK/vkhid-$k1id.bundle"
 expect_rc "the same stick again" 0
 has "changes nothing" "$T/out" "0 new events"
@@ -82,8 +95,10 @@ expect_rc "the hub imports kiosk 2's bundle" 0
 run_vk --db "$HUB" sync import "$STICK/vkhid-$k1id.bundle"
 expect_rc "and kiosk 1's" 0
 if [ "$(admitted "$HUB" T-0001)" = 1 ] && [ "$(admitted "$HUB" T-0002)" = 1 ]; then ok "the hub knows both admissions"; else bad "hub admissions" "$(admitted "$HUB" T-0001) $(admitted "$HUB" T-0002)"; fi
+wnum=$(q "$HUB" "SELECT number FROM registration WHERE display = 'Оксана Лисенко'")
+if [ "$wnum" = 1000000 ]; then ok "the walk-in reached the hub in kiosk 1's block (№$wnum)"; else bad "walk-in at the hub" "'$wnum'"; fi
 cnt=$(q "$HUB" "SELECT COUNT(*) FROM hub_admit")
-if [ "$cnt" = 2 ]; then ok "the hub's own admission table has them (it would refuse them online)"; else bad "hub_admit" "$cnt"; fi
+if [ "$cnt" = 3 ]; then ok "the hub's own admission table has them, the walk-in too (it would refuse them online)"; else bad "hub_admit" "$cnt"; fi
 
 # ---- hub -> kiosk -----------------------------------------------------------------------------
 run_vk --db "$HUB" sync export --to "$STICK"
