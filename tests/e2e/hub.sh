@@ -262,6 +262,14 @@ cnt=$(q "$HUB" "SELECT COUNT(*) FROM registration WHERE number = 7")
 if [ "$cnt" = 0 ]; then ok "and not stored"; else bad "walk-in №7 stored" "$cnt"; fi
 h=$(hq "SELECT printer || '/' || queue || '/' || pending FROM hub_kiosk_health WHERE kiosk = '$k2id'")
 if [ "$h" = "ready/0/0" ]; then ok "the hub keeps kiosk 2's health ($h)"; else bad "kiosk 2's health at the hub" "$h"; fi
+# the threaded kiosk (`vkhid run`) syncs by itself: its health reaches the hub within moments
+cnt=$(hq "SELECT COUNT(*) FROM hub_kiosk_health WHERE kiosk = '$k1id'")
+if [ "$cnt" = 0 ]; then ok "kiosk 1 (only command-line syncs so far) has sent no health"; else bad "kiosk 1's health before its kiosk ran" "$cnt"; fi
+"$VKHID" --db "$K1" run --headless --exit-after 4 --camera files: --out "$T/threaded" >"$T/thr.out" 2>"$T/thr.err"
+rc=$?
+expect_rc "the threaded kiosk runs on an enrolled database" 0
+h=$(hq "SELECT printer || '/' || camera FROM hub_kiosk_health WHERE kiosk = '$k1id'")
+case "$h" in ?*/?*) ok "its sync thread sent the kiosk's health ($h)" ;; *) bad "kiosk 1's health after its kiosk ran" "'$h'" "$(head -c 600 "$T/thr.err")" ;; esac
 # a hub that takes the connection and never answers: the attendee does not wait for it
 python3 -c '
 import socket
