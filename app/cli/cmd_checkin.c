@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/ticket.h"
+#include "door/decide.h"
 
 void cli_print_result(struct cli *c, const struct checkin_result *r, int json)
 {
@@ -90,6 +91,33 @@ static int start(struct cli *c, int argc, char **argv, const char *name, int *js
 	return 0;
 }
 
+/* The door's decision (door/decide.h): on an enrolled database the hub decides, the local
+ * rules when it has not answered within the door's budget; else the local rules. */
+static int decide(struct cli *c, struct checkin_desk *desk, const char *code, size_t len,
+		  struct checkin_result *res)
+{
+	char url[256], why[512] = "";
+	const struct door_decider *dec = &door_decider_local;
+	struct door_ask ask = { .code = code, .len = len, .method = DB_CI_MANUAL };
+	const char *mode = DOOR_MODE_LOCAL;
+	void *st = NULL;
+	int rc;
+
+	if (db_setting_get(c->d, "sync.url", url, sizeof url) == VK_OK && url[0])
+		dec = &door_decider_hub;
+	if (dec->open(desk, "", &st, why, sizeof why) != VK_OK) {
+		fprintf(c->err, "vkhid: %s\n", why);
+		dec = &door_decider_local;
+		st = NULL;
+	}
+	rc = dec->decide(st, desk, &ask, res, &mode);
+	dec->close(st);
+	if (rc == VK_OK && strcmp(mode, DOOR_MODE_OFFLINE) == 0)
+		fprintf(c->err, _("vkhid: the hub did not answer within %d ms: decided here "
+				  "(offline)\n"), DOOR_HUB_BUDGET_MS);
+	return rc;
+}
+
 int cmd_checkin(struct cli *c, int argc, char **argv)
 {
 	struct checkin_desk desk;
@@ -112,7 +140,7 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 			len--;
 		code = buf;
 	}
-	rc = checkin_present(&desk, code, len, DB_CI_MANUAL, &res);
+	rc = decide(c, &desk, code, len, &res);
 	free(buf);
 	if (rc) {
 		fprintf(c->err, _("vkhid: the check-in could not be saved (%s); nothing was recorded. "

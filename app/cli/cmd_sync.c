@@ -13,6 +13,8 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "hub/store.h"
+#include "sync/bundle.h"
 #include "sync/client.h"
 #include "sync/decide.h"
 #include "sync/merge.h"
@@ -170,7 +172,7 @@ static int sync_redeem_cmd(struct cli *c, const char *code, const char *budget_s
 	if (mode == SYNC_MODE_OFFLINE && res.outcome == CI_ADMITTED)
 		fprintf(c->err, _("vkhid sync: no answer from the hub within %ld ms: decided here "
 				  "(offline)\n"), budget);
-	if (mode == SYNC_MODE_OFFLINE || (res.outcome != CI_ADMITTED &&
+	if (mode != SYNC_MODE_HUB || (res.outcome != CI_ADMITTED &&
 					  res.outcome != CI_ALREADY_ADMITTED)) {
 		cli_print_result(c, &res, json);
 		return res.outcome == CI_ADMITTED ? 0 : 1;
@@ -192,12 +194,300 @@ static int sync_redeem_cmd(struct cli *c, const char *code, const char *budget_s
 	return res.outcome == CI_ADMITTED ? 0 : 1;
 }
 
+/* ---- vkhid sync export / import: USB sticks (sync/bundle.h) -------------------------------- */
+static int bundle_export(struct cli *c, const char *dir)
+{
+	struct sync_bundle_key key;
+	struct db_event ev;
+	struct sync_event *evs = NULL;
+	struct sync_note *nts = NULL;
+	size_t n = 0, nn = 0, ne = 0, nne = 0;
+	char writer[16], why[600], path[4200];
+	json_t *body, *a, *b;
+	int rc;
+
+	if (!cli_db(c, 0) || cli_event(c, &ev))
+		return 2;
+	if (sync_replica_init(c->d) != VK_OK)
+		return 2;
+	if (sync_bundle_key_load(c->db_path, &key, why, sizeof why) != VK_OK) {
+		fprintf(c->err, "vkhid sync: %s\n", why);
+		return 2;
+	}
+	sync_bundle_writer(c->d, writer);
+	sync_bundle_trust(c->d, writer, key.pubhex);
+	body = json_pack("{s:s, s:s, s:I, s:s}", "format", SYNC_BUNDLE_FORMAT, "writer", writer,
+			 "event_id", (json_int_t)ev.id, "event_name", ev.name);
+	if (!body)
+		return 2;
+	if (strcmp(writer, SYNC_BUNDLE_WRITER_HUB) == 0) {
+		/* the hub: its whole change feed, as kiosks pull it */
+		struct hub_store *st = NULL;
+		json_t *ch = NULL;
+		rc = hub_store_sqlite.open(c->db_path, NULL, &st, why, sizeof why);
+		if (rc == VK_OK)
+			rc = st->ops->changes(st, 0, 1 << 30, &ch);
+		if (st)
+			st->ops->close(st);
+		if (rc != VK_OK) {
+			fprintf(c->err, _("vkhid sync: cannot read the hub's changes: %s\n"), why);
+			json_decref(body);
+			return 2;
+		}
+		ne = json_array_size(json_object_get(ch, "events"));
+		nne = json_array_size(json_object_get(ch, "registrations"));
+		json_object_set_new(body, "changes", ch);
+	} else {
+		/* a kiosk: every event and note of its own (cumulative) */
+		if (sync_replica_load(c->d, ev.id, &evs, &n, &nts, &nn) != VK_OK) {
+			json_decref(body);
+			return 2;
+		}
+		a = json_array();
+		b = json_array();
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(evs[i].ci.kiosk, writer) == 0) {
+				json_array_append_new(a, sync_event_to_json(&evs[i]));
+				ne++;
+			}
+		for (size_t i = 0; i < nn; i++)
+			if (strcmp(nts[i].kiosk, writer) == 0)
+				json_array_append_new(b, sync_note_to_json(&nts[i]));
+		json_object_set_new(body, "events", a);
+		json_object_set_new(body, "notes", b);
+		free(evs);
+		free(nts);
+		/* and the walk-ins it registered (its own block of numbers) */
+		{
+			char wkey[64];
+			int64_t base;
+			struct db_registration *r = malloc(sizeof *r);
+			json_t *w = json_array();
+			snprintf(wkey, sizeof wkey, "walkin.base.%s", writer);
+			base = db_setting_int(c->d, wkey, 0);
+			for (int64_t num = base; r && w && base >= DB_WALKIN_BLOCK &&
+			     num < base + DB_WALKIN_BLOCK && db_reg_get(c->d, ev.id, num, r) == VK_OK; num++)
+				json_array_append_new(w, sync_reg_to_json(r));
+			free(r);
+			if (w)
+				json_object_set_new(body, "walkins", w);
+		}
+	}
+	rc = sync_bundle_write(dir, writer, &key, body, path, sizeof path, why, sizeof why);
+	json_decref(body);
+	if (rc != VK_OK) {
+		fprintf(c->err, _("vkhid sync: the bundle was not written: %s\n"), why);
+		return 2;
+	}
+	if (strcmp(writer, SYNC_BUNDLE_WRITER_HUB) == 0)
+		fprintf(c->out, _("Bundle written and checked: %s (the hub's roster, keys, settings, "
+				  "%zu events, %zu registrations)\n"), path, ne, nne);
+	else
+		fprintf(c->out, _("Bundle written and checked: %s (%zu events of kiosk %s)\n"), path,
+			ne, writer);
+	return 0;
+}
+
+/* Decodes a bundle's events and notes (every one must be the writer's when own_only). */
+static int bundle_items(json_t *body, const char *writer, int own_only, struct sync_event **ev,
+			size_t *n, struct sync_note **nt, size_t *nn, char *why, size_t why_len)
+{
+	json_t *a = json_object_get(body, "events"), *b = json_object_get(body, "notes");
+	*ev = NULL;
+	*nt = NULL;
+	*n = json_array_size(a);
+	*nn = json_array_size(b);
+	if ((a && !json_is_array(a)) || (b && !json_is_array(b))) {
+		snprintf(why, why_len, "its events are not a list");
+		return VK_ERR_INVALID;
+	}
+	if ((*n && !(*ev = calloc(*n, sizeof **ev))) || (*nn && !(*nt = calloc(*nn, sizeof **nt))))
+		return VK_ERR_NOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		char w[200];
+		if (sync_event_from_json(json_array_get(a, i), &(*ev)[i], w, sizeof w)) {
+			snprintf(why, why_len, "event %zu: %s", i, w);
+			return VK_ERR_INVALID;
+		}
+		if (own_only && strcmp((*ev)[i].ci.kiosk, writer) != 0) {
+			snprintf(why, why_len, "event %zu is another kiosk's", i);
+			return VK_ERR_INVALID;
+		}
+	}
+	for (size_t i = 0; i < *nn; i++) {
+		char w[200];
+		if (sync_note_from_json(json_array_get(b, i), &(*nt)[i], w, sizeof w)) {
+			snprintf(why, why_len, "note %zu: %s", i, w);
+			return VK_ERR_INVALID;
+		}
+		if (own_only && strcmp((*nt)[i].kiosk, writer) != 0) {
+			snprintf(why, why_len, "note %zu is another kiosk's", i);
+			return VK_ERR_INVALID;
+		}
+	}
+	return VK_OK;
+}
+
+/* Decodes a kiosk bundle's walk-ins; each must be in the writer's own block of numbers as
+ * this database knows it. */
+static int bundle_walkins(db *d, json_t *body, const char *writer, struct db_registration **r,
+			  size_t *n, char *why, size_t why_len)
+{
+	json_t *a = json_object_get(body, "walkins");
+	char key[64];
+	int64_t base;
+	*r = NULL;
+	*n = json_array_size(a);
+	if (a && !json_is_array(a)) {
+		snprintf(why, why_len, "its walk-ins are not a list");
+		return VK_ERR_INVALID;
+	}
+	if (*n == 0)
+		return VK_OK;
+	snprintf(key, sizeof key, "walkin.base.%s", writer);
+	base = db_setting_int(d, key, 0);
+	if (!(*r = calloc(*n, sizeof **r)))
+		return VK_ERR_NOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		char w[200];
+		if (sync_reg_from_json(json_array_get(a, i), &(*r)[i], w, sizeof w)) {
+			snprintf(why, why_len, "walk-in %zu: %s", i, w);
+			return VK_ERR_INVALID;
+		}
+		if (base < DB_WALKIN_BLOCK || (*r)[i].number < base ||
+		    (*r)[i].number >= base + DB_WALKIN_BLOCK) {
+			snprintf(why, why_len, "walk-in %zu has a number outside the kiosk's own", i);
+			return VK_ERR_INVALID;
+		}
+	}
+	return VK_OK;
+}
+
+static int bundle_import(struct cli *c, const char *file)
+{
+	struct sync_bundle bu;
+	struct db_event ev;
+	struct sync_event *evs = NULL;
+	struct sync_note *nts = NULL;
+	size_t n = 0, nn = 0, nw = 0, len, added = 0, clashes = 0;
+	struct db_registration *wr = NULL;
+	char *buf = NULL, why[600], me[16], key[64], known[80];
+	int rc, exit_rc = 2;
+	json_t *eid;
+
+	if (!cli_db(c, 0) || cli_event(c, &ev))
+		return 2;
+	if (sync_replica_init(c->d) != VK_OK)
+		return 2;
+	if ((rc = sync_bundle_read(file, &buf, &len, why, sizeof why)) ||
+	    (rc = sync_bundle_parse(buf, len, &bu, why, sizeof why))) {
+		fprintf(c->err, _("vkhid sync: %s refused, nothing imported: %s\n"), file, why);
+		free(buf);
+		return 2;
+	}
+	free(buf);
+	sync_bundle_writer(c->d, me);
+	snprintf(key, sizeof key, "bundle.key.%s", bu.writer);
+	eid = json_object_get(bu.body, "event_id");
+	if (strcmp(bu.writer, me) == 0) {
+		fprintf(c->out, "%s", _("This is this database's own bundle: nothing to import.\n"));
+		exit_rc = 0;
+		goto out;
+	}
+	if (db_setting_get(c->d, key, known, sizeof known) != VK_OK) {
+		fprintf(c->err, _("vkhid sync: %s refused, nothing imported: it was written by \"%s\", "
+				  "whom this database does not know. Import only bundles of this "
+				  "event's hub and its enrolled kiosks (a kiosk becomes known after "
+				  "its first sync with the hub).\n"), file, bu.writer);
+		goto out;
+	}
+	if (strcmp(known, bu.pubhex) != 0) {
+		fprintf(c->err, _("vkhid sync: %s refused, nothing imported: it is signed with a key "
+				  "that is not \"%s\"'s.\n"), file, bu.writer);
+		goto out;
+	}
+	if (json_integer_value(eid) != ev.id) {
+		fprintf(c->err, _("vkhid sync: %s refused, nothing imported: it belongs to another "
+				  "event (%s).\n"), file,
+			json_string_value(json_object_get(bu.body, "event_name"))
+				? json_string_value(json_object_get(bu.body, "event_name")) : "?");
+		goto out;
+	}
+	if (strcmp(bu.writer, SYNC_BUNDLE_WRITER_HUB) == 0) {
+		/* the hub's feed, applied as a pull would apply it */
+		struct sync_report rep;
+		int more = 0;
+		json_t *ch = json_object_get(bu.body, "changes");
+		memset(&rep, 0, sizeof rep);
+		if (!json_is_object(ch)) {
+			fprintf(c->err, _("vkhid sync: %s refused, nothing imported: it holds no roster\n"), file);
+			goto out;
+		}
+		/* a kiosk that is ahead of the stick keeps its place in the hub's feed */
+		int64_t cur = sync_replica_cursor(c->d);
+		rc = sync_apply_changes(c->d, ch, &rep, &more, why, sizeof why);
+		if (rc == VK_OK && sync_replica_cursor(c->d) < cur)
+			rc = sync_replica_set_cursor(c->d, cur);
+		if (rc) {
+			fprintf(c->err, _("vkhid sync: %s refused, nothing imported: %s\n"), file, why);
+			goto out;
+		}
+		fprintf(c->out, _("Imported the hub's bundle: %zu records.\n"), rep.pulled);
+		exit_rc = 0;
+		goto out;
+	}
+	if ((rc = bundle_items(bu.body, bu.writer, 1, &evs, &n, &nts, &nn, why, sizeof why)) ||
+	    (rc = bundle_walkins(c->d, bu.body, bu.writer, &wr, &nw, why, sizeof why))) {
+		fprintf(c->err, _("vkhid sync: %s refused, nothing imported: %s\n"), file, why);
+		goto out;
+	}
+	if (strcmp(me, SYNC_BUNDLE_WRITER_HUB) == 0) {
+		/* at the hub: the same merge as a push from that kiosk, admissions included */
+		struct hub_store *st = NULL;
+		rc = hub_store_sqlite.open(c->db_path, NULL, &st, why, sizeof why);
+		if (rc == VK_OK && nw)
+			rc = st->ops->walkins_put(st, bu.writer, wr, nw);
+		if (rc == VK_OK)
+			rc = st->ops->push(st, bu.writer, evs, n, nts, nn, &added, &clashes);
+		if (st)
+			st->ops->close(st);
+	} else {
+		/* at another kiosk: events of elsewhere, never pushed from here */
+		rc = db_begin(c->d);
+		for (size_t i = 0; rc == VK_OK && i < nw; i++)
+			rc = sync_replica_put_reg(c->d, &wr[i]);
+		if (rc == VK_OK)
+			rc = sync_replica_add_events(c->d, evs, n, 1, &added, &clashes);
+		if (rc == VK_OK)
+			rc = sync_replica_add_notes(c->d, nts, nn, 1);
+		if (rc == VK_OK)
+			rc = db_commit(c->d);
+		else
+			db_rollback(c->d);
+	}
+	if (rc) {
+		fprintf(c->err, _("vkhid sync: %s could not be merged, nothing imported (%s)\n"), file,
+			vk_strerror(rc));
+		goto out;
+	}
+	fprintf(c->out, _("Imported the bundle of kiosk %s: %zu new events of %zu.\n"), bu.writer,
+		added, n);
+	exit_rc = 0;
+out:
+	free(evs);
+	free(nts);
+	free(wr);
+	json_decref(bu.body);
+	return exit_rc;
+}
+
 int cmd_sync(struct cli *c, int argc, char **argv)
 {
-	const char *pos[2], *budget = NULL;
+	const char *pos[2], *budget = NULL, *to = NULL;
 	int np = 0, json = 0;
 	struct opt_spec spec[] = { { "--json", OPT_FLAG, &json },
-				   { "--timeout-ms", OPT_VALUE, &budget }, { NULL, 0, NULL } };
+				   { "--timeout-ms", OPT_VALUE, &budget },
+				   { "--to", OPT_VALUE, &to }, { NULL, 0, NULL } };
 	if (opt_parse(argc, argv, spec, pos, 2, &np, c->err))
 		return 2;
 	if (np == 0)
@@ -208,8 +498,13 @@ int cmd_sync(struct cli *c, int argc, char **argv)
 		return sync_enroll_cmd(c, pos[1]);
 	if (strcmp(pos[0], "status") == 0 && np == 1)
 		return sync_status(c, json);
+	if (strcmp(pos[0], "export") == 0 && np == 1 && to)
+		return bundle_export(c, to);
+	if (strcmp(pos[0], "import") == 0 && np == 2)
+		return bundle_import(c, pos[1]);
 	fprintf(c->err, "%s", _("vkhid sync: use `vkhid sync` (one round), `vkhid sync enroll CODE`, "
-				"`vkhid sync status [--json]` or `vkhid sync redeem CODE [--timeout-ms 300]`\n"));
+				"`vkhid sync status [--json]`, `vkhid sync redeem CODE [--timeout-ms 300]`, "
+				"`vkhid sync export --to DIR` or `vkhid sync import FILE`\n"));
 	return 2;
 }
 

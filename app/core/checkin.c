@@ -336,6 +336,12 @@ int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int
 	return rc;
 }
 
+int checkin_resolve_number(struct checkin_desk *desk, int64_t number,
+			   struct checkin_result *res)
+{
+	return resolve_number(desk, number, res);
+}
+
 int checkin_number(struct checkin_desk *desk, int64_t number, int method,
 		   struct checkin_result *res)
 {
@@ -481,6 +487,21 @@ int checkin_walkin(struct checkin_desk *desk, struct db_registration *reg,
 	rc = db_begin(desk->d);
 	if (rc)
 		return rc;
+	{
+		/* an enrolled kiosk numbers walk-ins in its own block, so they can go up to the
+		 * hub without taking another kiosk's or the hub's numbers */
+		char key[64];
+		int64_t base;
+		snprintf(key, sizeof key, "walkin.base.%s", db_kiosk_id(desk->d));
+		base = db_setting_int(desk->d, key, 0);
+		if (base >= DB_WALKIN_BLOCK) {
+			reg->number = db_reg_next_in(desk->d, reg->event_id, base, base + DB_WALKIN_BLOCK);
+			if (reg->number < 0) {
+				rc = VK_ERR_NOMEM; /* the block is full (a million walk-ins) */
+				goto fail;
+			}
+		}
+	}
 	rc = db_reg_insert(desk->d, reg);
 	if (rc)
 		goto fail;

@@ -110,6 +110,9 @@ int checkin_present(struct checkin_desk *desk, const char *code, size_t len, int
  * registration" (the log is not consulted). For staff screens and commands. */
 int checkin_resolve(struct checkin_desk *desk, const char *code, size_t len,
 		    struct checkin_result *res);
+/* The same for a registration number in the desk's event (a person found by name). */
+int checkin_resolve_number(struct checkin_desk *desk, int64_t number,
+			   struct checkin_result *res);
 
 /* Staff actions on a code, recorded as events, never as edits:
  * undo an admission (VK_ERR_NOT_FOUND when not admitted), or reprint a badge (queues a job,

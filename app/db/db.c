@@ -213,7 +213,10 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_REG_COUNT] = "SELECT COUNT(*) FROM registration WHERE event_id = ?1",
 	[Q_REG_COUNT_ACTIVE] = "SELECT COUNT(*) FROM registration WHERE event_id = ?1"
 			       " AND status = {REG_ACTIVE}",
-	[Q_REG_NEXT_NUM] = "SELECT COALESCE(MAX(number), 0) + 1 FROM registration WHERE event_id = ?1",
+	/* below the walk-in blocks (DB_WALKIN_BLOCK): a list imported at the hub never takes a
+	 * number a kiosk may give a walk-in */
+	[Q_REG_NEXT_NUM] = "SELECT COALESCE(MAX(number), 0) + 1 FROM registration WHERE event_id = ?1"
+			   " AND number < 1000000",
 	/* a nonce revoked before it was recorded as issued (a ticket from before the issue
 	 * table) is taken too: it must not be handed out again */
 	[Q_TICKET_ISSUED] = "INSERT INTO ticket_issue(event_id, number, nonce, issued_ms)"
@@ -1118,6 +1121,23 @@ int db_reg_insert(db *d, struct db_registration *r)
 	if (rc == VK_OK)
 		r->id = sqlite3_last_insert_rowid(d->h);
 	return rc;
+}
+
+int64_t db_reg_next_in(db *d, int64_t event_id, int64_t lo, int64_t hi)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(d->h, "SELECT COALESCE(MAX(number) + 1, ?2) FROM registration"
+			       " WHERE event_id = ?1 AND number >= ?2 AND number < ?3", -1, &s,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v < hi ? v : -1;
 }
 
 int db_reg_update(db *d, const struct db_registration *r)

@@ -143,7 +143,14 @@ struct db_registration {
 int db_reg_find_for_import(db *d, int64_t event_id, const char *external_id,
 			   const char *email, const char *ticket_code,
 			   struct db_registration *out);
-/* Inserts r (number 0 = next free); r->id and r->number are written back. */
+/* Walk-ins registered at an enrolled kiosk take numbers from the kiosk's own block of
+ * DB_WALKIN_BLOCK numbers, [base, base + DB_WALKIN_BLOCK), base given by the hub (setting
+ * "walkin.base.KIOSK", a multiple of DB_WALKIN_BLOCK); other numbers stay below the first. */
+#define DB_WALKIN_BLOCK 1000000
+/* The next free number in [lo, hi) of the event (lo when none is taken), -1 when full. */
+int64_t db_reg_next_in(db *d, int64_t event_id, int64_t lo, int64_t hi);
+/* Inserts r (number 0 = next free below DB_WALKIN_BLOCK); r->id and r->number are written
+ * back. */
 int db_reg_insert(db *d, struct db_registration *r);
 /* Rewrites every field of the row r->id (number and event stay). */
 int db_reg_update(db *d, const struct db_registration *r);

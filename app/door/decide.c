@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The table of deciders built in and the choice by name (decide.h). One decider a file:
- * decide_local.c today, decide_hub.c next. */
+ * decide_local.c, decide_hub.c. */
 #include "door/decide.h"
 
 #include <string.h>
 
-const struct door_decider *const door_deciders[] = { &door_decider_local, NULL };
+const struct door_decider *const door_deciders[] = { &door_decider_local, &door_decider_hub, NULL };
 
 const struct door_decider *door_decider_find(const char *spec)
 {

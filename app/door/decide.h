@@ -3,10 +3,11 @@
  * check-in rules said". A decider is a named table of functions, like the camera and
  * printer drivers; the door picks one by name (door_config.decider).
  *
- * Today there is one, "local": the kiosk's own database through core/checkin.h. A "hub"
- * decider (next issue) asks the event's server first within a time budget and falls back
- * to the local rules when the server does not answer; it says which happened in mode, which
- * the door logs with every outcome. No SDL, no devices. */
+ * "local": the kiosk's own database through core/checkin.h. "hub" (decide_hub.c): asks the
+ * event's hub first within a time budget (DOOR_HUB_BUDGET_MS) and falls back to the local
+ * rules when the hub does not answer; it says which happened in mode, which the door logs
+ * with every outcome. The door takes "hub" by itself when its database is enrolled.
+ * No SDL, no devices. */
 #ifndef VK_DOOR_DECIDE_H
 #define VK_DOOR_DECIDE_H
 
@@ -26,6 +27,9 @@ struct door_ask {
 #define DOOR_MODE_LOCAL "local"     /* the local database decided */
 #define DOOR_MODE_HUB "hub"         /* the hub decided (and the local log recorded it) */
 #define DOOR_MODE_OFFLINE "offline" /* the hub was asked, did not answer: local decided */
+
+/* How long the "hub" decider waits for the hub before the local rules decide. */
+#define DOOR_HUB_BUDGET_MS 300
 
 struct door_decider {
 	const char *name;   /* "local", ... */
@@ -47,6 +51,7 @@ struct door_decider {
 /* NULL-terminated table of the deciders built in. */
 extern const struct door_decider *const door_deciders[];
 extern const struct door_decider door_decider_local;
+extern const struct door_decider door_decider_hub;
 
 /* Finds a decider by the name before any ":" in spec (NULL or "" = "local"); NULL when
  * there is none. */

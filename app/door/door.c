@@ -239,14 +239,20 @@ int door_open(const struct door_config *cfg, door_note_fn fn, void *ctx, struct 
 	/* an older vkhid stored the organizer PIN as it is: hash it now (a failure leaves it
 	 * plain, and it still works; the next open tries again) */
 	pin_migrate(d->db);
-	d->decider = door_decider_find(cfg->decider);
+	/* no choice made: an enrolled database asks its hub first */
+	if (!cfg->decider || !*cfg->decider) {
+		char url[256];
+		d->cfg.decider = db_setting_get(d->db, "sync.url", url, sizeof url) == VK_OK && url[0]
+					 ? "hub" : "local";
+	}
+	d->decider = door_decider_find(d->cfg.decider);
 	if (!d->decider) {
-		snprintf(why, why_len, _("no such way to decide admissions: %s (there is: local)"), cfg->decider);
+		snprintf(why, why_len, _("no such way to decide admissions: %s (there is: local, hub)"), cfg->decider);
 		rc = VK_ERR_UNSUPPORTED;
 		goto fail;
 	}
 	{
-		const char *colon = cfg->decider ? strchr(cfg->decider, ':') : NULL;
+		const char *colon = strchr(d->cfg.decider, ':');
 		rc = d->decider->open(&d->desk, colon ? colon + 1 : "", &d->decider_state, reason, sizeof reason);
 		if (rc) {
 			snprintf(why, why_len, "%s", reason);
@@ -532,6 +538,16 @@ void door_printer_status(struct door *d, struct printq_status *st)
 int door_search_open(struct door *d, struct search **out)
 {
 	return search_open(d->db, d->desk.event.id, out);
+}
+
+const char *door_decider_name(struct door *d)
+{
+	return d->decider->name;
+}
+
+const char *door_database(struct door *d)
+{
+	return d->cfg.database;
 }
 
 const struct vk_clock *door_clock(struct door *d)

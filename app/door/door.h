@@ -40,7 +40,8 @@ struct door_config {
 	const char *camera_spec;   /* "files:" by default */
 	const char *printer_spec;  /* "file:OUT/badges" by default (OUT/badges when out_dir) */
 	const char *out_dir;       /* log.jsonl goes here (created, mode 0600); NULL = no log */
-	const char *decider;       /* who decides admissions: "local" (default) */
+	const char *decider;       /* who decides admissions (decide.h): "local", "hub[:MS]";
+				    * NULL: "hub" when the database is enrolled, else "local" */
 	const char *light_spec;    /* status light and buzzer (firmware/gpio: "gpiod:...",
 				    * "sim", "none"); NULL or "" = none */
 	int headless;              /* 1: virtual clock moved by door_step, badges printed in the
@@ -188,6 +189,12 @@ void door_printer_status(struct door *d, struct printq_status *st);
 /* Builds the name index of the event for Find me: *out must be freed with search_free().
  * Returns VK_OK or an error. */
 int door_search_open(struct door *d, struct search **out);
+
+/* The decider the door uses ("local", "hub"...): "hub" means the database is enrolled and
+ * the kiosk should run its sync thread. */
+const char *door_decider_name(struct door *d);
+/* The database file the door was opened on. */
+const char *door_database(struct door *d);
 
 /* The door's clock (virtual headless). */
 const struct vk_clock *door_clock(struct door *d);

@@ -186,9 +186,61 @@ static enum MHD_Result do_push(struct hub *h, struct MHD_Connection *c,
 			goto out;
 		}
 	}
+	/* the kiosk's health rides along (optional); a bad one refuses the push, whole */
+	struct hub_kiosk_health hh;
+	json_t *hj = json_object_get(body, "health");
+	const char *bk = json_string_value(json_object_get(body, "bundle_key"));
+	if (bk && (strlen(bk) != 64 || strspn(bk, "0123456789abcdef") != 64)) {
+		ret = error(h, c, 400, "invalid", "\"bundle_key\" must be 64 hex digits");
+		goto out;
+	}
+	memset(&hh, 0, sizeof hh);
+	if (hj) {
+		struct sync_health sh;
+		if (sync_health_from_json(hj, &sh, why, sizeof why)) {
+			ret = error(h, c, 400, "invalid", why);
+			goto out;
+		}
+		snprintf(hh.kiosk, sizeof hh.kiosk, "%s", k->id);
+		hh.at_ms = hub_now_ms();
+		memcpy(hh.printer, sh.printer, sizeof hh.printer);
+		memcpy(hh.camera, sh.camera, sizeof hh.camera);
+		hh.queue = sh.queue;
+		hh.clock_trusted = sh.clock_trusted;
+		hh.pending = sh.pending;
+	}
+	/* walk-ins registered at the kiosk (in its own block of numbers) come before their
+	 * check-ins */
+	json_t *wk = json_object_get(body, "walkins");
+	size_t nw = json_array_size(wk);
+	struct db_registration *wr = NULL;
+	if ((wk && !json_is_array(wk)) || nw > HUB_MAX_BATCH) {
+		ret = error(h, c, 400, "invalid", "\"walkins\" must be an array of at most 5000");
+		goto out;
+	}
+	if (nw && !(wr = calloc(nw, sizeof *wr))) {
+		ret = error(h, c, 500, "memory", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nw; i++) {
+		if (sync_reg_from_json(json_array_get(wk, i), &wr[i], why, sizeof why)) {
+			snprintf(msg, sizeof msg, "walk-in %zu: %s", i, why);
+			free(wr);
+			ret = error(h, c, 400, "invalid", msg);
+			goto out;
+		}
+	}
 	pthread_mutex_lock(&h->lock);
-	rc = h->store->ops->push(h->store, k->id, ev, n, nt, nn, &added, &clashes);
+	rc = nw ? h->store->ops->walkins_put(h->store, k->id, wr, nw) : VK_OK;
+	if (rc == VK_OK)
+		rc = h->store->ops->push(h->store, k->id, ev, n, nt, nn, &added, &clashes);
+	if (rc == VK_OK && hj)
+		rc = h->store->ops->kiosk_health_put(h->store, &hh);
+	/* the kiosk's key for USB-stick bundles: published to every replica (sync/bundle.h) */
+	if (rc == VK_OK && bk)
+		rc = h->store->ops->kiosk_key_put(h->store, k->id, bk);
 	pthread_mutex_unlock(&h->lock);
+	free(wr);
 	if (rc)
 		ret = store_error(h, c, rc);
 	else

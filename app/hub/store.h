@@ -40,6 +40,20 @@ struct hub_kiosk {
 	int64_t last_seen_ms;
 };
 
+/* A kiosk's latest health, as it sent it with a push (sync_health), and when. */
+struct hub_kiosk_health {
+	char kiosk[16];          /* the kiosk's id */
+	char name[64];           /* its name at the hub ("" when the kiosk is unknown) */
+	int64_t at_ms;           /* hub time when the health arrived */
+	char printer[32];        /* printer state word ("ready", "paper_out"...), "" unknown */
+	int64_t queue;           /* badges waiting to print */
+	char camera[32];         /* "ok", "none", "gone", "ended", "" unknown */
+	int clock_trusted;       /* the kiosk's clock was trusted */
+	int64_t pending;         /* events waiting to go up from it */
+	int64_t last_seen_ms;    /* the kiosk's last call of any kind (hub_kiosk) */
+	int64_t revoked_ms;      /* 0 while active */
+};
+
 enum hub_decision { HUB_ADMITTED = 0, HUB_ALREADY_ADMITTED = 1 };
 
 struct hub_redeem {
@@ -110,6 +124,24 @@ struct hub_store_ops {
 	 * the value into buf (cap bytes) or returns VK_ERR_NOT_FOUND. */
 	int (*secret_get)(struct hub_store *s, const char *key, char *buf, size_t cap);
 	int (*secret_set)(struct hub_store *s, const char *key, const char *value);
+
+	/* Keeps h (its kiosk, at_ms and the state words; name, last_seen_ms and revoked_ms are
+	 * ignored) as the kiosk's latest health, replacing the one before. */
+	int (*kiosk_health_put)(struct hub_store *s, const struct hub_kiosk_health *h);
+	/* Calls fn for every enrolled kiosk in enrollment order, with its latest health (the
+	 * state fields empty and at_ms 0 when it never sent one); fn returning nonzero stops
+	 * the walk and is returned. */
+	int (*kiosk_health_list)(struct hub_store *s,
+				 int (*fn)(void *ctx, const struct hub_kiosk_health *h), void *ctx);
+	/* Records pubhex (64 hex digits) as kiosk_id's key for USB-stick bundles and publishes
+	 * it to every replica as the setting "bundle.key.KIOSK" (sync/bundle.h). */
+	int (*kiosk_key_put)(struct hub_store *s, const char *kiosk_id, const char *pubhex);
+	/* Stores walk-ins registered at kiosk_id (inserted or replaced by number; they reach
+	 * every kiosk with the roster). Every number must be in the kiosk's own block (setting
+	 * "walkin.base.KIOSK", DB_WALKIN_BLOCK numbers), else HUB_ERR_FORBIDDEN and nothing is
+	 * stored. */
+	int (*walkins_put)(struct hub_store *s, const char *kiosk_id,
+			   const struct db_registration *r, size_t n);
 };
 
 /* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */
@@ -123,6 +155,12 @@ extern const struct hub_store_ops hub_store_postgres;
 struct hub_store {
 	const struct hub_store_ops *ops; /* always the first member */
 };
+
+/* Gives kiosk_id a block of walk-in numbers unless it has one: the setting
+ * "walkin.base.KIOSK" (travels to the kiosk with the roster) = the next free block of
+ * DB_WALKIN_BLOCK numbers. sqlite is a store of the sqlite backend (the postgres backend
+ * passes its roster). Inside the caller's transaction, if any. */
+int hub_sqlite_walkin_block(struct hub_store *sqlite, const char *kiosk_id);
 
 /* sha256 of text as 64 lower-case hex digits (tokens are stored only hashed). */
 void hub_hash_hex(const char *text, char out[65]);

@@ -170,6 +170,9 @@ static const char pg_schema[] =
 	"  RETURN QUERY SELECT a.uuid, a.kiosk, a.wall_ms, a.hlc, a.clock_trusted, a.by_hub, fresh"
 	"   FROM hub_admit a WHERE a.event_id = p_event AND a.number = p_number AND a.gen = g;"
 	" END $$;"
+	"CREATE TABLE IF NOT EXISTS hub_kiosk_health(kiosk text PRIMARY KEY, at_ms bigint NOT NULL,"
+	" printer text NOT NULL, queue bigint NOT NULL, camera text NOT NULL,"
+	" clock_trusted int NOT NULL, pending bigint NOT NULL);"
 	"INSERT INTO hub_meta(key, value) VALUES('schema', '1') ON CONFLICT DO NOTHING;";
 
 static void pg_close(struct hub_store *bs)
@@ -352,6 +355,9 @@ static int pg_enroll(struct hub_store *bs, const char *code, const char *kiosk_i
 		   " excluded.token_hash, enrolled_ms = excluded.enrolled_ms, revoked_ms = 0", 4, pk);
 	if (rc == VK_OK)
 		snprintf(token, cap, "%s", tok);
+	/* the walk-in block is a roster setting, published to PostgreSQL like the others */
+	if (rc == VK_OK)
+		rc = hub_sqlite_walkin_block(s->roster, kiosk_id);
 out:
 	return finish(s, rc);
 }
@@ -786,6 +792,66 @@ static int pg_note(struct hub_store *bs, const char *incident, const char *text,
 	return pg_push(bs, x.kiosk, NULL, 0, &x, 1, &added, &clashes);
 }
 
+/* ---- kiosks' health ------------------------------------------------------------------- */
+static int pg_kiosk_health_put(struct hub_store *bs, const struct hub_kiosk_health *h)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	char at[32], q[32], tr[8], pe[32];
+	const char *p[7] = { h->kiosk, I64(at, h->at_ms), h->printer, I64(q, h->queue), h->camera,
+			     I64(tr, h->clock_trusted ? 1 : 0), I64(pe, h->pending) };
+	return exec0(s, "INSERT INTO hub_kiosk_health(kiosk, at_ms, printer, queue, camera,"
+		     " clock_trusted, pending) VALUES($1, $2, $3, $4, $5, $6, $7)"
+		     " ON CONFLICT (kiosk) DO UPDATE SET at_ms = EXCLUDED.at_ms,"
+		     " printer = EXCLUDED.printer, queue = EXCLUDED.queue, camera = EXCLUDED.camera,"
+		     " clock_trusted = EXCLUDED.clock_trusted, pending = EXCLUDED.pending", 7, p);
+}
+
+static int pg_kiosk_health_list(struct hub_store *bs,
+				int (*fn)(void *ctx, const struct hub_kiosk_health *h), void *ctx)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	struct hub_kiosk_health h;
+	PGresult *r = run(s, "SELECT k.id, k.name, COALESCE(h.at_ms, 0), COALESCE(h.printer, ''),"
+			  " COALESCE(h.queue, 0), COALESCE(h.camera, ''),"
+			  " COALESCE(h.clock_trusted, 0), COALESCE(h.pending, 0), k.last_seen_ms,"
+			  " k.revoked_ms FROM hub_kiosk k LEFT JOIN hub_kiosk_health h"
+			  " ON h.kiosk = k.id ORDER BY k.enrolled_ms, k.id", 0, NULL);
+	int rc = VK_OK;
+	if (!r)
+		return VK_ERR_DB;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		memset(&h, 0, sizeof h);
+		snprintf(h.kiosk, sizeof h.kiosk, "%s", PQgetvalue(r, i, 0));
+		snprintf(h.name, sizeof h.name, "%s", PQgetvalue(r, i, 1));
+		h.at_ms = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+		snprintf(h.printer, sizeof h.printer, "%s", PQgetvalue(r, i, 3));
+		h.queue = strtoll(PQgetvalue(r, i, 4), NULL, 10);
+		snprintf(h.camera, sizeof h.camera, "%s", PQgetvalue(r, i, 5));
+		h.clock_trusted = atoi(PQgetvalue(r, i, 6));
+		h.pending = strtoll(PQgetvalue(r, i, 7), NULL, 10);
+		h.last_seen_ms = strtoll(PQgetvalue(r, i, 8), NULL, 10);
+		h.revoked_ms = strtoll(PQgetvalue(r, i, 9), NULL, 10);
+		rc = fn(ctx, &h);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_kiosk_key_put(struct hub_store *bs, const char *kiosk_id, const char *pubhex)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	/* a setting of the roster, which is published to PostgreSQL like any other */
+	return s->roster->ops->kiosk_key_put(s->roster, kiosk_id, pubhex);
+}
+
+static int pg_walkins_put(struct hub_store *bs, const char *kiosk_id,
+			  const struct db_registration *r, size_t n)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	/* registrations are the roster's, made in the hub's database and published */
+	return s->roster->ops->walkins_put(s->roster, kiosk_id, r, n);
+}
+
 const struct hub_store_ops hub_store_postgres = {
 	.name = "postgres",
 	.open = pg_open,
@@ -804,4 +870,8 @@ const struct hub_store_ops hub_store_postgres = {
 	.note = pg_note,
 	.secret_get = pg_secret_get,
 	.secret_set = pg_secret_set,
+	.kiosk_health_put = pg_kiosk_health_put,
+	.kiosk_health_list = pg_kiosk_health_list,
+	.kiosk_key_put = pg_kiosk_key_put,
+	.walkins_put = pg_walkins_put,
 };

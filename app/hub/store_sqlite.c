@@ -14,6 +14,7 @@
  *      6. the dashboard's reads and writes */
 #include "hub/store.h"
 
+#include <inttypes.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "sync/bundle.h"
 #include "sync/replica.h"
 
 /* the statements that read one changed row, prepared once (a page reads a thousand) */
@@ -165,6 +167,21 @@ static int sq_open(const char *where, const char *url, struct hub_store **out, c
 		snprintf(why, why_len, "cannot create the hub's tables in %s", where);
 		goto fail;
 	}
+	/* the hub's own key for USB-stick bundles, published to the kiosks as a setting */
+	{
+		struct sync_bundle_key key;
+		if ((rc = sync_bundle_key_load(where, &key, why, why_len)) ||
+		    (rc = sync_bundle_trust(s->d, SYNC_BUNDLE_WRITER_HUB, key.pubhex)))
+			goto fail;
+	}
+	/* the kiosks' latest health (a table of its own, made on any hub schema) */
+	if ((rc = db_exec(s->d, "CREATE TABLE IF NOT EXISTS hub_kiosk_health(kiosk TEXT PRIMARY KEY,"
+			  " at_ms INTEGER NOT NULL, printer TEXT NOT NULL, queue INTEGER NOT NULL,"
+			  " camera TEXT NOT NULL, clock_trusted INTEGER NOT NULL,"
+			  " pending INTEGER NOT NULL)"))) {
+		snprintf(why, why_len, "cannot create the hub's tables in %s", where);
+		goto fail;
+	}
 	*out = &s->base;
 	return VK_OK;
 fail:
@@ -258,6 +275,7 @@ static int sq_enroll(struct hub_store *bs, const char *code, const char *kiosk_i
 	if ((rc = step_done(st)))
 		goto out;
 	snprintf(token, cap, "%s", tok);
+	rc = hub_sqlite_walkin_block(&s->base, kiosk_id);
 out:
 	if (rc == VK_OK)
 		return db_commit(s->d);
@@ -680,6 +698,58 @@ static int sq_secret_get(struct hub_store *bs, const char *key, char *buf, size_
 	return rc;
 }
 
+/* ---- kiosks' health ------------------------------------------------------------------- */
+static int sq_kiosk_health_put(struct hub_store *bs, const struct hub_kiosk_health *h)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	if (prep(s, "INSERT OR REPLACE INTO hub_kiosk_health(kiosk, at_ms, printer, queue, camera,"
+		    " clock_trusted, pending) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st))
+		return VK_ERR_DB;
+	sqlite3_bind_text(st, 1, h->kiosk, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, h->at_ms);
+	sqlite3_bind_text(st, 3, h->printer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, h->queue);
+	sqlite3_bind_text(st, 5, h->camera, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, h->clock_trusted ? 1 : 0);
+	sqlite3_bind_int64(st, 7, h->pending);
+	return step_done(st);
+}
+
+static int sq_kiosk_health_list(struct hub_store *bs,
+				int (*fn)(void *ctx, const struct hub_kiosk_health *h), void *ctx)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	struct hub_kiosk_health h;
+	sqlite3_stmt *st;
+	int rc = VK_OK, r;
+	if (prep(s, "SELECT k.id, k.name, COALESCE(h.at_ms, 0), COALESCE(h.printer, ''),"
+		    " COALESCE(h.queue, 0), COALESCE(h.camera, ''), COALESCE(h.clock_trusted, 0),"
+		    " COALESCE(h.pending, 0), k.last_seen_ms, k.revoked_ms FROM hub_kiosk k"
+		    " LEFT JOIN hub_kiosk_health h ON h.kiosk = k.id ORDER BY k.enrolled_ms, k.id",
+		 &st))
+		return VK_ERR_DB;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&h, 0, sizeof h);
+		col_text(st, 0, h.kiosk, sizeof h.kiosk);
+		col_text(st, 1, h.name, sizeof h.name);
+		h.at_ms = sqlite3_column_int64(st, 2);
+		col_text(st, 3, h.printer, sizeof h.printer);
+		h.queue = sqlite3_column_int64(st, 4);
+		col_text(st, 5, h.camera, sizeof h.camera);
+		h.clock_trusted = sqlite3_column_int(st, 6);
+		h.pending = sqlite3_column_int64(st, 7);
+		h.last_seen_ms = sqlite3_column_int64(st, 8);
+		h.revoked_ms = sqlite3_column_int64(st, 9);
+		if ((rc = fn(ctx, &h)))
+			break;
+	}
+	if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = VK_ERR_DB;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int sq_secret_set(struct hub_store *bs, const char *key, const char *value)
 {
 	struct sq_store *s = (struct sq_store *)bs;
@@ -691,6 +761,54 @@ static int sq_secret_set(struct hub_store *bs, const char *key, const char *valu
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	return step_done(st);
+}
+
+static int sq_kiosk_key_put(struct hub_store *bs, const char *kiosk_id, const char *pubhex)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	return sync_bundle_trust(s->d, kiosk_id, pubhex);
+}
+
+/* ---- walk-ins ---------------------------------------------------------------------------- */
+int hub_sqlite_walkin_block(struct hub_store *bs, const char *kiosk_id)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	char key[64], v[32];
+	int64_t next;
+	int rc;
+	snprintf(key, sizeof key, "walkin.base.%s", kiosk_id);
+	if (db_setting_get(s->d, key, v, sizeof v) == VK_OK)
+		return VK_OK; /* enrolled again: the same block, its walk-ins keep their numbers */
+	next = db_setting_int(s->d, "hub.walkin_next_block", 1);
+	snprintf(v, sizeof v, "%" PRId64, next * DB_WALKIN_BLOCK);
+	if ((rc = db_setting_set(s->d, key, v)))
+		return rc;
+	snprintf(v, sizeof v, "%" PRId64, next + 1);
+	return db_setting_set(s->d, "hub.walkin_next_block", v);
+}
+
+static int sq_walkins_put(struct hub_store *bs, const char *kiosk_id,
+			  const struct db_registration *r, size_t n)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	char key[64];
+	int64_t base;
+	int rc;
+	snprintf(key, sizeof key, "walkin.base.%s", kiosk_id);
+	base = db_setting_int(s->d, key, 0);
+	for (size_t i = 0; i < n; i++)
+		if (base < DB_WALKIN_BLOCK || r[i].number < base || r[i].number >= base + DB_WALKIN_BLOCK)
+			return HUB_ERR_FORBIDDEN;
+	if (n == 0)
+		return VK_OK;
+	if ((rc = db_begin(s->d)))
+		return rc;
+	for (size_t i = 0; i < n && rc == VK_OK; i++)
+		rc = sync_replica_put_reg(s->d, &r[i]);
+	if (rc == VK_OK)
+		return db_commit(s->d);
+	db_rollback(s->d);
+	return rc;
 }
 
 const struct hub_store_ops hub_store_sqlite = {
@@ -711,4 +829,8 @@ const struct hub_store_ops hub_store_sqlite = {
 	.note = sq_note,
 	.secret_get = sq_secret_get,
 	.secret_set = sq_secret_set,
+	.kiosk_health_put = sq_kiosk_health_put,
+	.kiosk_health_list = sq_kiosk_health_list,
+	.kiosk_key_put = sq_kiosk_key_put,
+	.walkins_put = sq_walkins_put,
 };

@@ -359,6 +359,7 @@ struct arrival {
 struct kio {
 	struct hub_kiosk k;
 	long long events, admitted;
+	struct hub_kiosk_health h; /* its latest health (h.at_ms 0: none sent yet) */
 };
 
 /* What one view of the dashboard needs, read once per update. */
@@ -416,6 +417,15 @@ static int add_kiosk(void *ctx, const struct hub_kiosk *k)
 	}
 	memset(&v->kio[v->n_kio], 0, sizeof v->kio[0]);
 	v->kio[v->n_kio++].k = *k;
+	return 0;
+}
+
+static int add_health(void *ctx, const struct hub_kiosk_health *h)
+{
+	struct view *v = ctx;
+	for (size_t i = 0; i < v->n_kio; i++)
+		if (strcmp(v->kio[i].k.id, h->kiosk) == 0)
+			v->kio[i].h = *h;
 	return 0;
 }
 
@@ -518,6 +528,8 @@ static int view_load(struct web *w, struct view *v, int lang, const char *q, con
 	rc = w->store->ops->log(w->store, &ev, &n, &nt, &nn);
 	if (rc == VK_OK)
 		rc = w->store->ops->kiosks(w->store, add_kiosk, v);
+	if (rc == VK_OK && w->store->ops->kiosk_health_list)
+		rc = w->store->ops->kiosk_health_list(w->store, add_health, v);
 	pthread_mutex_unlock(w->lock);
 	if (rc == VK_OK && (rc = sync_derive(ev, n, nt, nn, &v->d)) == VK_OK)
 		v->derived = 1;
@@ -785,8 +797,20 @@ static void sec_kiosks(struct view *v, struct sb *b)
 			clock_dhm(k->k.last_seen_ms, when);
 			sb_f(b, "%s %s · ", i18n_tr(v->lang, "last contact"), when);
 		}
-		sb_f(b, "%s %lld · %s %lld</span></li>", i18n_tr(v->lang, "events sent"), k->events,
+		sb_f(b, "%s %lld · %s %lld", i18n_tr(v->lang, "events sent"), k->events,
 		     i18n_tr(v->lang, "admitted"), k->admitted);
+		if (k->h.at_ms) {
+			/* what the kiosk said of itself with its last sync */
+			sb_f(b, "<br>%s ", i18n_tr(v->lang, "printer"));
+			sb_esc(b, k->h.printer);
+			sb_f(b, " · %s %lld · %s ", i18n_tr(v->lang, "queue"), (long long)k->h.queue,
+			     i18n_tr(v->lang, "camera"));
+			sb_esc(b, k->h.camera);
+			sb_f(b, " · %s · %s %lld", k->h.clock_trusted ? i18n_tr(v->lang, "clock trusted")
+								    : i18n_tr(v->lang, "clock not trusted"),
+			     i18n_tr(v->lang, "waiting to go up"), (long long)k->h.pending);
+		}
+		sb_s(b, "</span></li>");
 	}
 	sb_s(b, "</ul>");
 }

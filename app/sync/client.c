@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "sync/bundle.h"
 #include "sync/replica.h"
 
 #define CALL_TIMEOUT_MS 15000L /* a sync round's call; the door has its own budget */
@@ -68,6 +69,8 @@ struct sync_client {
 	char *buf;
 	size_t len;
 	int too_big;
+	int has_health;              /* send health with the next round's push */
+	struct sync_health health;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -124,6 +127,13 @@ void sync_client_free(struct sync_client *c)
 	curl_easy_cleanup(c->curl);
 	free(c->buf);
 	free(c);
+}
+
+void sync_client_set_health(struct sync_client *c, const struct sync_health *h)
+{
+	c->has_health = h != NULL;
+	if (h)
+		c->health = *h;
 }
 
 int64_t sync_client_hub_offset(const struct sync_client *c)
@@ -248,6 +258,12 @@ static void note_contact(db *d, struct sync_client *c)
 	/* the door's clock follows the hub's (a Pi without a battery clock starts wrong) */
 	snprintf(v, sizeof v, "%" PRId64, c->offset_ms);
 	db_setting_set(d, "clock.offset_ms", v);
+	/* the moment the clock became trusted is kept: incidents before it are "order
+	 * uncertain", after it not */
+	if (db_setting_get(d, "clock.trusted", v, sizeof v) != VK_OK || strcmp(v, "hub") != 0) {
+		snprintf(v, sizeof v, "%" PRId64, now_ms() + c->offset_ms);
+		db_setting_set(d, "clock.trusted_since_ms", v);
+	}
 	db_setting_set(d, "clock.trusted", "hub");
 }
 
@@ -309,19 +325,64 @@ out:
 }
 
 /* ---- 4. a round of push and pull -------------------------------------------------------- */
+/* This kiosk's walk-ins not yet acknowledged by the hub (numbers in its own block above
+ * "sync.walkins_sent"), at most limit, as a JSON array; *last the highest number in it.
+ * NULL when there are none (or the kiosk has no block yet). */
+static json_t *walkins_pending(db *d, size_t limit, int64_t *last)
+{
+	struct db_registration *r;
+	struct db_event ev;
+	char key[64];
+	int64_t base, n;
+	json_t *a;
+	snprintf(key, sizeof key, "walkin.base.%s", db_kiosk_id(d));
+	base = db_setting_int(d, key, 0);
+	if (base < DB_WALKIN_BLOCK || db_event_current(d, &ev) != VK_OK)
+		return NULL;
+	n = db_setting_int(d, "sync.walkins_sent", base - 1) + 1;
+	if (n < base)
+		n = base;
+	if (!(r = malloc(sizeof *r)) || !(a = json_array())) {
+		free(r);
+		return NULL;
+	}
+	for (; json_array_size(a) < limit && n < base + DB_WALKIN_BLOCK &&
+	       db_reg_get(d, ev.id, n, r) == VK_OK; n++) {
+		json_array_append_new(a, sync_reg_to_json(r));
+		*last = n;
+	}
+	free(r);
+	if (json_array_size(a) == 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char *why,
 		    size_t why_len)
 {
+	/* the kiosk's bundle key goes up until the hub has it: then the hub publishes it to
+	 * every replica, which then accept this kiosk's USB-stick bundles (bundle.h) */
+	struct sync_bundle_key key;
+	char sent[80] = "", kwhy[200];
+	int has_key = sync_bundle_key_load(db_path(d), &key, kwhy, sizeof kwhy) == VK_OK;
+	int key_due = has_key && (db_setting_get(d, "sync.bundle_key_sent", sent, sizeof sent) ||
+				  strcmp(sent, key.pubhex) != 0);
 	for (;;) {
 		struct sync_event *ev = NULL;
 		struct sync_note *nt = NULL;
 		size_t n = 0, nn = 0;
 		json_t *req = NULL, *ans = NULL, *a, *b;
 		long status;
+		int64_t wlast = 0;
+		json_t *wk = walkins_pending(d, PUSH_BATCH, &wlast);
 		int rc = sync_replica_pending(d, PUSH_BATCH, &ev, &n, &nt, &nn);
-		if (rc || (n == 0 && nn == 0)) {
+		/* with nothing to send, the kiosk's health still goes once a round */
+		if (rc || (n == 0 && nn == 0 && !wk && !c->has_health && !key_due)) {
 			free(ev);
 			free(nt);
+			json_decref(wk);
 			return rc;
 		}
 		a = json_array();
@@ -331,6 +392,17 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 		for (size_t i = 0; i < nn; i++)
 			json_array_append_new(b, sync_note_to_json(&nt[i]));
 		req = json_pack("{s:s, s:o, s:o}", "format", SYNC_FORMAT, "events", a, "notes", b);
+		if (req && has_key)
+			json_object_set_new(req, "bundle_key", json_string(key.pubhex));
+		if (req && wk)
+			json_object_set(req, "walkins", wk);
+		if (req && c->has_health) {
+			/* what still waits once this batch is in */
+			c->health.pending = sync_replica_pending_count(d) - (int64_t)(n + nn);
+			if (c->health.pending < 0)
+				c->health.pending = 0;
+			json_object_set_new(req, "health", sync_health_to_json(&c->health));
+		}
 		rc = req ? sync_client_call(c, "POST", "/v1/push", req, CALL_TIMEOUT_MS, &status,
 					    &ans, why, why_len) : VK_ERR_NOMEM;
 		/* only what the hub acknowledged is marked: a lost answer means the same
@@ -339,18 +411,31 @@ static int push_all(db *d, struct sync_client *c, struct sync_report *rep, char 
 			rc = sync_replica_mark_synced(d, ev, n, nt, nn);
 			rep->pushed += (size_t)json_integer_value(json_object_get(ans, "added"));
 		}
+		int had_walkins = wk != NULL;
 		json_decref(req);
 		json_decref(ans);
+		json_decref(wk);
 		free(ev);
 		free(nt);
 		if (rc)
 			return rc;
+		if (key_due) {
+			db_setting_set(d, "sync.bundle_key_sent", key.pubhex);
+			key_due = 0;
+		}
+		if (had_walkins) {
+			char v[32];
+			snprintf(v, sizeof v, "%" PRId64, wlast);
+			db_setting_set(d, "sync.walkins_sent", v);
+		}
+		if (n == 0 && nn == 0 && !had_walkins)
+			return VK_OK; /* the health or the key alone went */
+		c->has_health = 0; /* went with this batch: once a round is enough */
 	}
 }
 
-/* Applies one page of changes in one transaction, the cursor with it. */
-static int apply_page(db *d, json_t *msg, struct sync_report *rep, int *more, char *why,
-		      size_t why_len)
+int sync_apply_changes(db *d, json_t *msg, struct sync_report *rep, int *more, char *why,
+		       size_t why_len)
 {
 	json_t *x, *cur = json_object_get(msg, "cursor");
 	size_t i;
@@ -476,7 +561,7 @@ int sync_round(db *d, struct sync_client *c, struct sync_report *rep, char *why,
 		if ((rc = sync_client_call(c, "GET", path, NULL, CALL_TIMEOUT_MS, &status, &ans, why,
 					   why_len)))
 			goto out;
-		rc = apply_page(d, ans, rep, &more, why, why_len);
+		rc = sync_apply_changes(d, ans, rep, &more, why, why_len);
 		json_decref(ans);
 		if (rc)
 			goto out;

@@ -57,6 +57,9 @@ void sync_client_free(struct sync_client *c);
 int sync_client_call(struct sync_client *c, const char *method, const char *path,
 		     const json_t *body, long timeout_ms, long *status, json_t **reply,
 		     char *why, size_t why_len);
+/* The kiosk's health to send with the next round's push (once; it is sent even when no
+ * event waits). NULL sends none. */
+void sync_client_set_health(struct sync_client *c, const struct sync_health *h);
 /* hub clock minus ours, in ms, from the last answer (0 before any). */
 int64_t sync_client_hub_offset(const struct sync_client *c);
 
@@ -80,6 +83,12 @@ struct sync_report {
 /* One round: pushes every waiting event (batches of 1000), then pulls changes until the
  * hub has no more. c may be NULL (a client is made from the stored link). */
 int sync_round(db *d, struct sync_client *c, struct sync_report *rep, char *why, size_t why_len);
+
+/* Applies one page of the hub's changes (the /v1/changes answer, or a hub's bundle) in one
+ * transaction, the cursor with it: VK_OK, or VK_ERR_INVALID / SYNC_ERR_REFUSED with why
+ * (nothing applied then). *more says whether the hub has more. */
+int sync_apply_changes(db *d, json_t *msg, struct sync_report *rep, int *more, char *why,
+		       size_t why_len);
 
 enum sync_redeem_answer { SYNC_REDEEM_ADMITTED = 0, SYNC_REDEEM_ALREADY = 1,
 			  SYNC_REDEEM_NO_ANSWER = 2 };

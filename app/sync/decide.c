@@ -38,16 +38,27 @@ static int record(struct checkin_desk *desk, const struct sync_event *cand,
 	return db_commit(desk->d);
 }
 
-int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,
-		int method, long budget_ms, struct checkin_result *res, int *mode)
+/* Both ways in: a code (code != NULL) or a registration number. */
+static int decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,
+		  int64_t number, int method, long budget_ms, struct checkin_result *res,
+		  int *mode)
 {
 	struct sync_event cand, first;
 	int rc, ans;
 
-	*mode = SYNC_MODE_OFFLINE;
-	rc = checkin_resolve(desk, code, len, res);
+	*mode = SYNC_DECIDED_HERE;
+	rc = code ? checkin_resolve(desk, code, len, res) : checkin_resolve_number(desk, number, res);
 	if (rc || res->outcome != CI_ADMITTED)
 		return rc; /* refused by the rules themselves: no need to ask */
+	/* an admission this kiosk knows of is certain without the hub: its log only grows */
+	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	if (rc == VK_OK) {
+		res->outcome = CI_ALREADY_ADMITTED;
+		return VK_OK;
+	}
+	if (rc != VK_ERR_NOT_FOUND)
+		return rc;
+	*mode = SYNC_MODE_OFFLINE;
 	memset(&cand, 0, sizeof cand);
 	snprintf(cand.ci.kiosk, sizeof cand.ci.kiosk, "%s", db_kiosk_id(desk->d));
 	/* the sequence number this kiosk appends next: if the hub admits, this very event is
@@ -64,7 +75,8 @@ int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *co
 	cand.mode = SYNC_MODE_HUB;
 	ans = c ? sync_redeem(c, &cand, budget_ms, &first) : SYNC_REDEEM_NO_ANSWER;
 	if (ans == SYNC_REDEEM_NO_ANSWER)
-		return checkin_present(desk, code, len, method, res);
+		return code ? checkin_present(desk, code, len, method, res)
+			    : checkin_number(desk, number, method, res);
 	*mode = SYNC_MODE_HUB;
 	if (ans == SYNC_REDEEM_ALREADY) {
 		res->outcome = CI_ALREADY_ADMITTED;
@@ -72,4 +84,16 @@ int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *co
 		return VK_OK;
 	}
 	return record(desk, &cand, res);
+}
+
+int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,
+		int method, long budget_ms, struct checkin_result *res, int *mode)
+{
+	return decide(desk, c, code, len, 0, method, budget_ms, res, mode);
+}
+
+int sync_decide_number(struct checkin_desk *desk, struct sync_client *c, int64_t number,
+		       int method, long budget_ms, struct checkin_result *res, int *mode)
+{
+	return decide(desk, c, NULL, 0, number, method, budget_ms, res, mode);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "printer/printer.h"
 
 /* Says why (when the caller wants to know) and refuses. */
 static int fail(char *why, size_t n, const char *msg)
@@ -381,6 +382,53 @@ int sync_setting_from_json(const json_t *o, struct sync_setting *s, char *why, s
 		return fail(why, n, "a setting must be an object");
 	TRY(get_str(o, "key", s->key, sizeof s->key, 1, why, n));
 	TRY(get_str(o, "value", s->value, sizeof s->value, 1, why, n));
+	return VK_OK;
+}
+
+const char *sync_health_printer_word(int st)
+{
+	static const char *const w[PRINTER_STATE_COUNT] = {
+		"ready", "absent", "unplugged", "cover_open", "no_media", "end_of_media",
+		"wrong_media", "cutter_jam", "cannot_feed", "editor_lite", "not_answering",
+		"system_error", "paused", "unsupported",
+	};
+	return st >= 0 && st < PRINTER_STATE_COUNT && w[st] ? w[st] : "unknown";
+}
+
+const char *sync_health_camera_word(int st)
+{
+	static const char *const w[] = { "ok", "none", "gone", "ended" };
+	return st >= 0 && st < (int)(sizeof w / sizeof w[0]) ? w[st] : "unknown";
+}
+
+json_t *sync_health_to_json(const struct sync_health *h)
+{
+	return json_pack("{s:s, s:I, s:s, s:b, s:I}", "printer", h->printer, "queue",
+			 (json_int_t)h->queue, "camera", h->camera, "clock_trusted", h->clock_trusted,
+			 "pending", (json_int_t)h->pending);
+}
+
+/* a state word: what a dashboard shows as it is, so nothing but [a-z_-] */
+static int word_ok(const char *w)
+{
+	for (; *w; w++)
+		if (!((*w >= 'a' && *w <= 'z') || *w == '_' || *w == '-'))
+			return 0;
+	return 1;
+}
+
+int sync_health_from_json(const json_t *o, struct sync_health *h, char *why, size_t n)
+{
+	memset(h, 0, sizeof *h);
+	if (!json_is_object(o))
+		return fail(why, n, "\"health\" must be an object");
+	TRY(get_str(o, "printer", h->printer, sizeof h->printer, 1, why, n));
+	TRY(get_str(o, "camera", h->camera, sizeof h->camera, 1, why, n));
+	if (!word_ok(h->printer) || !word_ok(h->camera))
+		return fail(why, n, "\"printer\" and \"camera\" must be lower-case words");
+	TRY(get_int(o, "queue", 0, INT32_MAX, &h->queue, why, n));
+	TRY(get_int(o, "pending", 0, INT64_MAX, &h->pending, why, n));
+	TRY(get_bool(o, "clock_trusted", &h->clock_trusted, why, n));
 	return VK_OK;
 }
 

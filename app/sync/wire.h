@@ -64,6 +64,17 @@ struct sync_setting {
 	char value[512];
 };
 
+/* A kiosk's health, sent with each push as the optional object "health":
+ *   {"printer":"ready","queue":0,"camera":"ok","clock_trusted":true,"pending":3}
+ * printer and camera are lower-case words ([a-z_-], up to 31 characters). */
+struct sync_health {
+	char printer[32];      /* printer state word (printer_state_word), "" unknown */
+	int64_t queue;         /* badges waiting to print */
+	char camera[32];       /* "ok", "none", "gone", "ended", "" unknown */
+	int clock_trusted;     /* the kiosk's clock is trusted */
+	int64_t pending;       /* events waiting to go up */
+};
+
 /* Parses len bytes as one JSON object message. Returns VK_OK with *out owned by the caller
  * (json_decref), or VK_ERR_INVALID with a reason in why: too big, too deep, not JSON (with
  * line and column), duplicate key, not an object. */
@@ -89,6 +100,12 @@ int sync_reg_from_json(const json_t *o, struct db_registration *r, char *why, si
 json_t *sync_revocation_to_json(const struct sync_revocation *r);
 int sync_revocation_from_json(const json_t *o, struct sync_revocation *r, char *why,
 			      size_t why_len);
+/* The word for an enum printer_state (firmware/printer/printer.h) and for an enum
+ * ui_scanner_state (ui/screen.h) as health carries them; "unknown" out of range. */
+const char *sync_health_printer_word(int printer_state);
+const char *sync_health_camera_word(int scanner_state);
+json_t *sync_health_to_json(const struct sync_health *h);
+int sync_health_from_json(const json_t *o, struct sync_health *h, char *why, size_t why_len);
 json_t *sync_setting_to_json(const struct sync_setting *s);
 int sync_setting_from_json(const json_t *o, struct sync_setting *s, char *why, size_t why_len);
 

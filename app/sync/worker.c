@@ -22,6 +22,8 @@ struct sync_worker {
 	int interval_ms;
 	int stop, poked;
 	struct sync_worker_state st;
+	int has_health;
+	struct sync_health health;
 };
 
 static int64_t wall_ms(void)
@@ -41,17 +43,33 @@ static void round_once(struct sync_worker *w, db *d, struct sync_client **c)
 
 	memset(&st, 0, sizeof st);
 	pthread_mutex_lock(&w->lock);
+	st.clock_from_hub = w->st.clock_from_hub;
+	st.clock_offset_ms = w->st.clock_offset_ms;
 	st.rounds = w->st.rounds;
 	st.last_contact_ms = w->st.last_contact_ms;
 	pthread_mutex_unlock(&w->lock);
 	st.enrolled = sync_link_load(d, &link) == VK_OK;
+	if (st.enrolled)
+		snprintf(st.hub, sizeof st.hub, "%s", link.url);
 	if (st.enrolled && !*c && sync_client_new(&link, c) != VK_OK)
 		*c = NULL;
 	if (st.enrolled && *c) {
+		struct sync_health h;
+		int has;
+		pthread_mutex_lock(&w->lock);
+		h = w->health;
+		has = w->has_health;
+		pthread_mutex_unlock(&w->lock);
+		sync_client_set_health(*c, has ? &h : NULL);
 		rc = sync_round(d, *c, &rep, why, sizeof why);
 		st.online = rc == VK_OK;
-		if (st.online)
+		if (st.online) {
 			st.last_contact_ms = wall_ms();
+			/* the hub's time, for the screens' clock (the door reads it from the
+			 * settings sync_round wrote) */
+			st.clock_from_hub = 1;
+			st.clock_offset_ms = rep.clock_offset_ms;
+		}
 		else
 			snprintf(st.error, sizeof st.error, "%s", why);
 		if (rc == SYNC_ERR_TOKEN) {
@@ -136,6 +154,14 @@ void sync_worker_poke(struct sync_worker *w)
 	pthread_mutex_lock(&w->lock);
 	w->poked = 1;
 	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void sync_worker_set_health(struct sync_worker *w, const struct sync_health *h)
+{
+	pthread_mutex_lock(&w->lock);
+	w->health = *h;
+	w->has_health = 1;
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "sync/wire.h"
+
 struct sync_worker;
 
 struct sync_worker_state {
@@ -18,6 +20,9 @@ struct sync_worker_state {
 	int64_t pending;           /* events waiting to go up after the last round */
 	int64_t cursor;            /* roster version */
 	int64_t rounds;            /* rounds finished (reached the hub or not) */
+	char hub[256];             /* the hub's address (sync.url) */
+	int clock_from_hub;        /* the hub told its time: clock_offset_ms is to be applied */
+	int64_t clock_offset_ms;   /* hub clock minus the system clock */
 	char error[256];           /* why the last round failed, "" after a good one */
 };
 
@@ -27,6 +32,9 @@ struct sync_worker_state {
 int sync_worker_start(const char *db_path, int interval_ms, struct sync_worker **out);
 /* Asks for a round now (returns at once). */
 void sync_worker_poke(struct sync_worker *w);
+/* The kiosk's health to send with the next rounds (copied; the pending count is filled in
+ * by the round). */
+void sync_worker_set_health(struct sync_worker *w, const struct sync_health *h);
 /* A copy of the state after the last round. */
 void sync_worker_get(struct sync_worker *w, struct sync_worker_state *st);
 /* Stops the thread (waiting for a round in progress, at most one call's timeout) and frees

@@ -26,11 +26,13 @@
 #include "core/service.h"
 #include "core/search.h"
 #include "door/door.h"
+#include "sync/worker.h"
 #include "ui/catalog.h"
 #include "ui/ui.h"
 
 #define PREVIEW_MAX_W 480    /* the preview is a guide, not a photograph: keep it cheap */
 #define FRAME_MS 33          /* door thread pace for cameras that never wait (files:) */
+#define SYNC_ROUND_MS 5000   /* a sync round this often (and at once after an admission) */
 
 static atomic_int stop_flag;
 
@@ -66,6 +68,8 @@ struct app {
 	uint64_t pv_seq;
 	/* -- end of what lock guards */
 	struct door *door;           /* stepped by the door thread only, once it runs */
+	struct sync_worker *sync;    /* the background sync (enrolled kiosks), else NULL */
+	int health_told;             /* the sync thread has had the kiosk's health once */
 	atomic_int door_stop;
 	atomic_int door_done;        /* exit_at_end: the camera ended and every badge printed */
 };
@@ -166,6 +170,9 @@ static void on_door(void *ctx, const struct door_note *n)
 	m->wall_ms = n->wall_ms;
 	switch (n->kind) {
 	case DOOR_OUTCOME:
+		/* what was just recorded goes up now, not at the next round */
+		if (a->sync)
+			sync_worker_poke(a->sync);
 		m->kind = MSG_OUTCOME;
 		m->res.res = *n->result;
 		m->source = n->source;
@@ -368,6 +375,41 @@ static void view_close(struct view *v)
 	ui_catalog_free();
 }
 
+/* The sync thread's state to the screens, and the kiosk's health to the sync thread. */
+static void feed_sync(struct app *a, struct view *v, const struct printq_status *ps)
+{
+	struct sync_worker_state ws;
+	struct ui_sync_state us;
+	struct sync_health h;
+
+	sync_worker_get(a->sync, &ws);
+	memset(&us, 0, sizeof us);
+	us.enrolled = 1;
+	us.online = ws.online;
+	snprintf(us.hub, sizeof us.hub, "%s", ws.hub);
+	us.last_contact_ms = ws.last_contact_ms;
+	us.pending = ws.pending;
+	us.roster = ws.cursor;
+	ui_sm_sync(v->sm, &us);
+	if (ws.clock_from_hub) {
+		/* the screens' clock shows the hub's time, as the door's clock keeps it */
+		v->clock.offset_ms = ws.clock_offset_ms;
+		v->clock.trusted_override = 1;
+	}
+	memset(&h, 0, sizeof h);
+	snprintf(h.printer, sizeof h.printer, "%s", sync_health_printer_word(ps->state));
+	snprintf(h.camera, sizeof h.camera, "%s", sync_health_camera_word(v->sm->scanner));
+	h.queue = ps->queued;
+	h.clock_trusted = clock_trusted(&v->clock);
+	h.pending = ws.pending;
+	sync_worker_set_health(a->sync, &h);
+	if (!a->health_told) {
+		/* the first round ran before the health was known: the hub hears it now */
+		a->health_told = 1;
+		sync_worker_poke(a->sync);
+	}
+}
+
 static int cmp_double(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;
@@ -403,6 +445,13 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	rc = view_open(&a, &v, why, why_len);
 	if (rc)
 		goto out;
+	/* an enrolled kiosk syncs by itself; its own connection, never in the door's way */
+	if (strcmp(door_decider_name(a.door), "hub") == 0 &&
+	    sync_worker_start(cfg->database, SYNC_ROUND_MS, &a.sync) != VK_OK) {
+		fprintf(stderr, "%s", _("vkhid: cannot start the sync thread: the kiosk decides "
+					"alone until restarted\n"));
+		a.sync = NULL;
+	}
 	if (pthread_create(&door, NULL, door_main, &a) != 0) {
 		snprintf(why, why_len, "%s", _("cannot start the door thread"));
 		rc = VK_ERR_NOMEM;
@@ -431,6 +480,8 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 			struct printq_status ps;
 			door_printer_status(a.door, &ps);
 			ui_sm_printer(v.sm, ps.state, ps.queued, ps.printed, ps.model, now);
+			if (a.sync)
+				feed_sync(&a, &v, &ps);
 			ui_sm_wall(v.sm, clock_now_ms(&v.clock), clock_trusted(&v.clock));
 			last_status = now_ms;
 		}
@@ -474,6 +525,7 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	rc = VK_OK;
 out:
 	service_stopping();
+	sync_worker_stop(a.sync); /* waits for a round in progress, at most one call's timeout */
 	if (door_started) {
 		atomic_store(&a.door_stop, 1);
 		pthread_join(door, NULL);

@@ -386,6 +386,13 @@ static void lay_welcome(const struct ui_state *st, struct ly *l)
 	}
 	button(l, "find", find, 28, UI_PRIMARY, L(l, "No code? Find yourself by name"));
 	button(l, "org", corner, 20, UI_SECONDARY, L(l, "Staff"));
+	if (st->sync.enrolled && !st->sync.online) {
+		/* unobtrusive: a dot and a word beside the staff corner, for staff, not attendees */
+		struct ui_rect m = R(corner.x - S(l, 140), corner.y, S(l, 130), corner.h);
+		box(l, R(m.x, m.y + m.h / 2 - S(l, 5), S(l, 10), S(l, 10)), UI_WARN);
+		text(l, R(m.x + S(l, 16), m.y, m.w - S(l, 16), m.h), 16, UI_MIDDLE, UI_MUTED, UI_BG, "%s",
+		     L(l, "offline"));
+	}
 }
 
 static void lay_greeting(const struct ui_state *st, struct ly *l)
@@ -988,6 +995,18 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	ui_when_text(wall_of(st), when, sizeof when);
 	LINE(line, 20, UI_WRAP, UI_FG, UI_BG, "%s: %s%s", L(l, "Clock"), when,
 	     st->clock_trusted ? "" : L(l, " (not synchronised: set it)"));
+	if (st->sync.enrolled) {
+		if (st->sync.last_contact_ms)
+			ui_when_text(st->sync.last_contact_ms, when, sizeof when);
+		else
+			snprintf(when, sizeof when, "%s", L(l, "never"));
+		LINE(line, 20, UI_WRAP, st->sync.online ? UI_FG : UI_DANGER, UI_BG,
+		     i18n_tr(l->lang, "Hub: %s · %s"), st->sync.hub,
+		     st->sync.online ? L(l, "online") : L(l, "offline"));
+		LINE(line, 18, UI_WRAP, UI_MUTED, UI_BG,
+		     i18n_tr(l->lang, "Last contact %s · waiting to go up %lld · roster version %lld"),
+		     when, (long long)st->sync.pending, (long long)st->sync.roster);
+	}
 	if (st->n_problems) {
 		LINE(S(l, 36), 22, UI_BOLD | UI_MIDDLE, UI_FG, UI_BG, "%s", L(l, "Problems"));
 		for (int i = st->n_problems - 1; i >= 0; i--) {

@@ -5,7 +5,9 @@
  * readable account of what the door reported.
  *
  * Map: the account of notes; the screens (state machine on the kiosk's virtual clock,
- * requests carried out at once, screenshots); showing codes; the commands. */
+ * requests carried out at once, screenshots); showing codes; sync with the hub (an enrolled
+ * database only, and only when the script says `sync`, so a run without a hub stays the
+ * same on every machine); the commands. */
 #include "ui/scenario.h"
 
 #include <errno.h>
@@ -28,6 +30,8 @@
 #include "core/json.h"
 #include "core/search.h"
 #include "scan/scan.h"
+#include "sync/client.h"
+#include "sync/replica.h"
 #include "ui/catalog.h"
 #include "ui/ui.h"
 
@@ -44,6 +48,7 @@ static const char *mark(enum checkin_outcome o)
 }
 
 static int64_t view_now(struct scenario *s);
+static void sync_view(struct scenario *s, db *d, int online);
 
 void scenario_note(void *ctx, const struct door_note *n)
 {
@@ -332,6 +337,15 @@ int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h,
 	s->sm->ops.find = view_find;
 	s->sm->ops.pin_check = view_pin_check;
 	ui_sm_wall(s->sm, view_wall(s), 1);
+	if (strcmp(door_decider_name(s->door), "hub") == 0) {
+		/* enrolled: the screens know the hub, not yet reached in this run */
+		db *d = NULL;
+		char reason[256];
+		if (db_open(door_database(s->door), 0, &d, reason, sizeof reason) == VK_OK &&
+		    sync_replica_init(d) == VK_OK)
+			sync_view(s, d, 0);
+		db_close(d);
+	}
 	if (door_search_open(s->door, &s->search) != VK_OK)
 		s->search = NULL; /* Find me says nobody is found; the door still works */
 	s->logged_screen = -1;
@@ -561,6 +575,77 @@ static int staff(struct scenario *s, const char *code, int undo)
 	return VK_OK;
 }
 
+/* ---- sync with the hub ----------------------------------------------------------------- */
+/* Tells the screens the link's state as the database holds it; online is the last round's
+ * result (0 before any). */
+static void sync_view(struct scenario *s, db *d, int online)
+{
+	struct ui_sync_state us;
+	struct sync_link link;
+	if (!s->sm)
+		return;
+	memset(&us, 0, sizeof us);
+	if (sync_link_load(d, &link) == VK_OK) {
+		us.enrolled = 1;
+		us.online = online;
+		snprintf(us.hub, sizeof us.hub, "%s", link.url);
+		us.last_contact_ms = db_setting_int(d, "sync.last_contact_ms", 0);
+		us.pending = sync_replica_pending_count(d);
+		us.roster = sync_replica_cursor(d);
+	}
+	ui_sm_sync(s->sm, &us);
+}
+
+/* The scenario's `sync`: one round of push and pull, in this thread, with the kiosk's
+ * health. A hub that cannot be reached is a state to show, not an error of the script. */
+static int sync_once(struct scenario *s, int line, char *why, size_t why_len)
+{
+	struct sync_client *c = NULL;
+	struct sync_report rep;
+	struct sync_link link;
+	struct sync_health h;
+	char reason[512] = "";
+	db *d = NULL;
+	int rc;
+
+	if (db_open(door_database(s->door), 0, &d, reason, sizeof reason) != VK_OK) {
+		snprintf(why, why_len, _("line %d: %s"), line, reason);
+		return VK_ERR_IO;
+	}
+	if (sync_replica_init(d) != VK_OK || sync_link_load(d, &link) != VK_OK) {
+		db_close(d);
+		snprintf(why, why_len, _("line %d: sync: this database is not enrolled with a hub "
+					 "(vkhid sync enroll CODE)"), line);
+		return VK_ERR_INVALID;
+	}
+	if (sync_client_new(&link, &c) != VK_OK) {
+		db_close(d);
+		return VK_ERR_NOMEM;
+	}
+	memset(&h, 0, sizeof h);
+	snprintf(h.printer, sizeof h.printer, "%s",
+		 sync_health_printer_word(s->sm ? (int)s->sm->printer : 0));
+	snprintf(h.camera, sizeof h.camera, "%s",
+		 sync_health_camera_word(s->sm ? s->sm->scanner : 0));
+	h.queue = door_queue_length(s->door);
+	h.clock_trusted = clock_trusted(door_clock(s->door));
+	sync_client_set_health(c, &h);
+	rc = sync_round(d, c, &rep, reason, sizeof reason);
+	if (s->account) {
+		if (rc == VK_OK)
+			fprintf(s->account, _("  sync: in step with the hub (sent %zu, received %zu, "
+					      "roster version %lld)\n"), rep.pushed, rep.pulled,
+				(long long)rep.cursor);
+		else
+			fprintf(s->account, _("  sync: the hub cannot be reached: %s (%lld events wait)\n"),
+				reason, (long long)rep.pending);
+	}
+	sync_view(s, d, rc == VK_OK);
+	sync_client_free(c);
+	db_close(d);
+	return VK_OK;
+}
+
 static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, int line,
 		    char *why, size_t why_len)
 {
@@ -596,6 +681,8 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 		rc = show_code(s, arg, why, why_len);
 		return rc;
 	}
+	if (strcmp(cmd, "sync") == 0 && !*arg)
+		return sync_once(s, line, why, why_len);
 	if (strcmp(cmd, "present") == 0 && *arg) {
 		if (s->account)
 			fprintf(s->account, "  present %.60s\n", arg);

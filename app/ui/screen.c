@@ -603,6 +603,13 @@ void ui_sm_wall(struct ui_state *st, int64_t wall_ms, int trusted)
 	st->clock_trusted = trusted;
 }
 
+void ui_sm_sync(struct ui_state *st, const struct ui_sync_state *sync)
+{
+	if (memcmp(&st->sync, sync, sizeof *sync) != 0)
+		st->changed = 1;
+	st->sync = *sync;
+}
+
 void ui_sm_turnout(struct ui_state *st, const struct ui_turnout *t)
 {
 	st->turnout = *t;

@@ -135,6 +135,16 @@ enum ui_scanner_state {
  * "?" out of range. Static strings. */
 const char *ui_scanner_text_in(int lang, int sc);
 
+/* The kiosk's link to its hub as the screens show it (fed from the sync worker). */
+struct ui_sync_state {
+	int enrolled;                 /* 0: a kiosk on its own; nothing is shown */
+	int online;                   /* the last round reached the hub */
+	char hub[256];                /* the hub's address */
+	int64_t last_contact_ms;      /* wall time of the last contact, 0 never */
+	int64_t pending;              /* events waiting to go up */
+	int64_t roster;               /* roster version (the hub's change cursor reached) */
+};
+
 enum ui_print_progress { UI_PRINT_NONE = 0, UI_PRINT_QUEUED, UI_PRINT_DONE, UI_PRINT_HELD };
 
 struct ui_ops {
@@ -262,6 +272,7 @@ struct ui_state {
 	int64_t wall_ms;              /* the kiosk's wall clock now (for the clock screen) */
 	int clock_trusted;
 	int64_t clock_delta;          /* clock screen: the shift being set */
+	struct ui_sync_state sync;    /* the link to the hub (ui_sm_sync) */
 	int org_msg;                  /* enum ui_org_msg: the result of the last organizer action */
 	int org_code;
 	char org_arg[256];
@@ -293,6 +304,9 @@ void ui_sm_printer(struct ui_state *st, enum printer_state state, int64_t queued
 void ui_sm_scanner(struct ui_state *st, enum ui_scanner_state sc, int64_t now);
 /* The kiosk's wall clock (shown on the clock screen) and whether it can be trusted. */
 void ui_sm_wall(struct ui_state *st, int64_t wall_ms, int trusted);
+/* The link to the hub: the welcome screen marks an offline kiosk in a corner, the
+ * organizer screen shows hub, last contact, events waiting and roster version. */
+void ui_sm_sync(struct ui_state *st, const struct ui_sync_state *sync);
 /* The result of a request: rc VK_OK or an error; name of the person when known. */
 void ui_sm_done(struct ui_state *st, enum ui_req_kind kind, int rc, const char *name,
 		int64_t now);

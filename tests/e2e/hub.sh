@@ -52,7 +52,7 @@ start_hub() {
 }
 
 # ---- the hub ------------------------------------------------------------------------------
-run_vk --db "$HUB" event create --name "Форум громад" --timezone Europe/Kyiv
+run_vk --db "$HUB" event create --name "Форум громад" --timezone Europe/Kyiv --walk-ins
 expect_rc "the hub's event is created with the usual command" 0
 cat >"$T/list.csv" <<'EOF'
 external_id,given_name,family_name,category,email,ticket_code,status
@@ -132,10 +132,15 @@ run_vk --db "$K2" find Мельник
 has "and kiosk 2" "$T/out" "Тарас Мельник"
 
 # ---- the same ticket at both doors while offline -----------------------------------------
+# the hub is down: an enrolled kiosk's check-in asks it, gets no answer and decides itself
+kill "$hub_pid"; wait "$hub_pid" 2>/dev/null
 run_vk --db "$K1" checkin T-0001 --json
 has "kiosk 1 admits T-0001 on its own" "$T/out" '"outcome": "admitted"'
+has "and says the hub did not answer: decided offline" "$T/err" "decided here (offline)"
 run_vk --db "$K2" checkin T-0001 --json
 has "kiosk 2, not yet told, admits it too" "$T/out" '"outcome": "admitted"'
+start_hub "$HUB" "127.0.0.1:$port" "$T/hub1b.out"
+hub_pid=$pid_started
 run_vk --db "$K1" sync status --json
 has "kiosk 1 has one event waiting to go up" "$T/out" '"pending":1'
 for db in "$K1" "$K2" "$K1"; do run_vk --db "$db" sync; done
@@ -199,6 +204,112 @@ cnt=$(grep -o '"id":' "$T/out" | wc -l)
 if [ "$cnt" = 1 ]; then ok "an online admission makes no incident"; else bad "incidents after online redeem" "$(cat "$T/out")"; fi
 cnt=$(q "$K2" "SELECT COUNT(*) FROM checkin c JOIN sync_confirmed f ON f.uuid = c.uuid")
 if [ "$cnt" = 1 ]; then ok "every replica knows the admission was the hub's"; else bad "confirmed at kiosk 2" "$cnt"; fi
+
+# ---- the door asks the hub: vkhid checkin and the kiosk's own loop ----------------------------
+conf=$(q "$K1" "SELECT COUNT(*) FROM sync_confirmed")
+run_vk --db "$K1" checkin T-0004 --json
+expect_rc "an enrolled kiosk's checkin admits through the hub" 0
+hasnt "and the hub answered (no offline decision)" "$T/err" "offline"
+cnt=$(q "$K1" "SELECT COUNT(*) FROM sync_confirmed")
+if [ "$cnt" = $((conf + 1)) ]; then ok "the admission is recorded as the hub's"; else bad "confirmed at kiosk 1" "$conf -> $cnt"; fi
+run_vk --db "$K2" checkin T-0004 --json
+expect_rc "the same ticket at kiosk 2 is refused" 1
+has "kiosk 2, not synced since, hears from the hub it is in already" "$T/out" '"outcome": "already_admitted"'
+has "and where it came in first" "$T/out" "\"kiosk\": \"$k1id\""
+# the kiosk's loop (headless scenario) on an enrolled database: the hub decides, `sync` goes
+# up with the kiosk's health, the screens say online and show the hub
+cat >"$T/online.scenario" <<EOF
+present T-0005
+wait 7000
+expect-screen welcome
+tap find
+type оксана лисенко
+tap walkin
+expect-screen walkin
+tap register
+expect admitted Оксана Лисенко
+wait 7000
+sync
+tap org
+tap pin-2
+tap pin-5
+tap pin-8
+tap pin-0
+tap pin-ok
+expect-screen organizer
+expect-text Hub: $URL · online
+expect-text waiting to go up 0
+EOF
+run_vk --db "$K2" run --headless --scenario "$T/online.scenario" --out "$T/online"
+expect_rc "the scenario runs on an enrolled kiosk, its expectations met" 0
+has "the door asked the hub (mode hub in its log)" "$T/online/log.jsonl" '"mode": "hub"'
+has "the scenario's sync reached the hub" "$T/out" "sync: in step with the hub"
+# the walk-in went up in kiosk 2's own block of numbers (kiosk 1 enrolled first: block 1)
+wnum=$(q "$HUB" "SELECT number FROM registration WHERE display = 'Оксана Лисенко'")
+if [ "$wnum" = 2000000 ]; then ok "the walk-in reached the hub as №$wnum, kiosk 2's first walk-in number"; else bad "walk-in at the hub" "'$wnum'"; fi
+run_vk --db "$K1" sync
+run_vk --db "$K1" find Лисенко
+has "and, through the hub, kiosk 1" "$T/out" "Оксана Лисенко"
+printf 'P6,Зоя,Ковальчук,Учасник,zoya@example.org,T-0006,active\n' >>"$T/list.csv"
+run_vk --db "$HUB" import "$T/list.csv"
+n6=$(q "$HUB" "SELECT number FROM registration WHERE ticket_code = 'T-0006'")
+if [ "$n6" = 6 ]; then ok "a list imported at the hub after it keeps numbering below the walk-in blocks (№$n6)"; else bad "numbering after a walk-in" "$n6"; fi
+tok2=$(q "$K2" "SELECT value FROM setting WHERE key = 'sync.token'")
+ev_id=$(q "$HUB" "SELECT value FROM setting WHERE key = 'event'")
+curl -sk -H "Authorization: Bearer $tok2" -d '{"events":[],"walkins":[{"event_id":'"$ev_id"',"number":7,"display":"X","status":0}]}' "$URL/v1/push" >"$T/w1"
+has "a walk-in outside the kiosk's block is refused" "$T/w1" '"error":"forbidden"'
+cnt=$(q "$HUB" "SELECT COUNT(*) FROM registration WHERE number = 7")
+if [ "$cnt" = 0 ]; then ok "and not stored"; else bad "walk-in №7 stored" "$cnt"; fi
+h=$(hq "SELECT printer || '/' || queue || '/' || pending FROM hub_kiosk_health WHERE kiosk = '$k2id'")
+if [ "$h" = "ready/0/0" ]; then ok "the hub keeps kiosk 2's health ($h)"; else bad "kiosk 2's health at the hub" "$h"; fi
+# the threaded kiosk (`vkhid run`) syncs by itself: its health reaches the hub within moments
+cnt=$(hq "SELECT COUNT(*) FROM hub_kiosk_health WHERE kiosk = '$k1id'")
+if [ "$cnt" = 0 ]; then ok "kiosk 1 (only command-line syncs so far) has sent no health"; else bad "kiosk 1's health before its kiosk ran" "$cnt"; fi
+"$VKHID" --db "$K1" run --headless --exit-after 4 --camera files: --out "$T/threaded" >"$T/thr.out" 2>"$T/thr.err"
+rc=$?
+expect_rc "the threaded kiosk runs on an enrolled database" 0
+h=$(hq "SELECT printer || '/' || camera FROM hub_kiosk_health WHERE kiosk = '$k1id'")
+case "$h" in ?*/?*) ok "its sync thread sent the kiosk's health ($h)" ;; *) bad "kiosk 1's health after its kiosk ran" "'$h'" "$(head -c 600 "$T/thr.err")" ;; esac
+# a hub that takes the connection and never answers: the attendee does not wait for it
+python3 -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' >"$T/hole.port" &
+hole_pid=$!
+i=0
+while [ ! -s "$T/hole.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+hole=$(cat "$T/hole.port")
+real_url=$(q "$K2" "SELECT value FROM setting WHERE key = 'sync.url'")
+q "$K2" "UPDATE setting SET value = 'https://127.0.0.1:$hole' WHERE key = 'sync.url'" >/dev/null
+t0=$(date +%s%N)
+run_vk --db "$K2" checkin T-0003 --json
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+expect_rc "a silent hub: the kiosk admits by itself" 0
+has "and says it waited 300 ms, then decided here" "$T/err" "did not answer within 300 ms"
+# the whole command (a sanitized process starting, opening its database) stays far below the
+# 15 s a sync call may take: the door waited its budget, not the network
+if [ "$ms" -lt 5000 ]; then ok "the answer came in $ms ms, not after the network's timeout"; else bad "a silent hub held the door" "$ms ms"; fi
+cat >"$T/silent.scenario" <<EOF
+present T-0004
+wait 7000
+expect-screen welcome
+expect-text offline
+EOF
+run_vk --db "$K2" run --headless --scenario "$T/silent.scenario" --out "$T/silent"
+expect_rc "the welcome screen marks the kiosk offline" 0
+has "the door's log says offline" "$T/silent/log.jsonl" '"mode": "offline"'
+kill "$hole_pid"; wait "$hole_pid" 2>/dev/null
+q "$K2" "UPDATE setting SET value = '$real_url' WHERE key = 'sync.url'" >/dev/null
+run_vk --db "$K2" checkin T-0003 --json
+expect_rc "what the kiosk admitted alone it knows: already admitted, without asking" 1
+run_vk --db "$K2" undo T-0003
+expect_rc "staff undo it (the fallback test below admits it again)" 0
+run_vk --db "$K1" sync
 
 # ---- a doubled upload changes nothing -------------------------------------------------------
 before=$(hq "SELECT COUNT(*) FROM checkin")

@@ -234,22 +234,29 @@ static void test_requests_reported_and_logged(void **state)
 	free(log);
 }
 
-/* Who decides: "local" by default and by name, anything else is refused with its name. */
+/* Who decides: "local" by default and by name, "hub" by name; the hub only on an enrolled
+ * database; anything else is refused with its name. */
 static void test_decider_choice(void **state)
 {
 	struct fx *f = *state;
-	struct door_config cfg = { .database = f->path, .headless = 1, .decider = "hub:https://x" };
+	struct door_config cfg = { .database = f->path, .headless = 1, .decider = "hub:300" };
 	struct door *d = NULL;
 	char why[256] = "";
 
 	assert_ptr_equal(door_decider_find(NULL), &door_decider_local);
 	assert_ptr_equal(door_decider_find("local"), &door_decider_local);
 	assert_ptr_equal(door_decider_find("local:anything"), &door_decider_local);
+	assert_ptr_equal(door_decider_find("hub"), &door_decider_hub);
+	assert_ptr_equal(door_decider_find("hub:500"), &door_decider_hub);
 	assert_null(door_decider_find("loc"));
-	assert_null(door_decider_find("hub"));
+	/* this database has no hub: asking for one says how to get one */
+	assert_int_equal(door_open(&cfg, on_note, f, &d, why, sizeof why), VK_ERR_INVALID);
+	assert_null(d);
+	assert_non_null(strstr(why, "not enrolled"));
+	cfg.decider = "nosuch";
 	assert_int_equal(door_open(&cfg, on_note, f, &d, why, sizeof why), VK_ERR_UNSUPPORTED);
 	assert_null(d);
-	assert_non_null(strstr(why, "hub"));
+	assert_non_null(strstr(why, "nosuch"));
 }
 
 int main(void)

@@ -8,7 +8,9 @@
  * file) redeem one ticket and exactly one is admitted; and the door's client gives "no
  * answer" instead of waiting on a hub that accepts a connection and never replies. Last,
  * an in-process hub on loopback and a kiosk's background sync thread: a roster change at
- * the hub reaches the kiosk, a check-in goes up when poked, a stopped hub shows as offline. */
+ * the hub reaches the kiosk, a check-in goes up when poked, a stopped hub shows as offline.
+ * And a kiosk's health (wire form, the hub's latest per kiosk) and USB-stick bundles (a key
+ * made once; written, read back, refused when one byte changes or the file is cut). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +34,8 @@
 #include "hub/hub.h"
 #include "hub/store.h"
 #include "hub/tls.h"
+#include "printer/printer.h"
+#include "sync/bundle.h"
 #include "sync/client.h"
 #include "sync/worker.h"
 #include "sync/merge.h"
@@ -663,6 +667,102 @@ static void test_worker_background(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+
+/* ---- kiosk health and USB-stick bundles --------------------------------------------------- */
+static int count_health(void *ctx, const struct hub_kiosk_health *h)
+{
+	struct hub_kiosk_health *out = ctx;
+	if (strcmp(h->kiosk, "k1") == 0)
+		*out = *h;
+	return 0;
+}
+
+static void test_health_and_bundle(void **state)
+{
+	char dir[] = "/tmp/vkhid-test-bundle.XXXXXX", path[128], file[4200], why[300], cmd[200];
+	struct sync_health h = { .printer = "cover_open", .queue = 3, .camera = "gone",
+				 .clock_trusted = 1, .pending = 7 }, back;
+	struct sync_bundle_key k, k2;
+	struct sync_bundle b;
+	struct hub_store *st;
+	json_t *o, *body;
+	char *buf;
+	size_t len;
+	(void)state;
+
+	/* health travels as written; a word that is not a word is refused with a reason */
+	o = sync_health_to_json(&h);
+	assert_int_equal(sync_health_from_json(o, &back, why, sizeof why), VK_OK);
+	assert_memory_equal(&h, &back, sizeof h);
+	json_object_set_new(o, "printer", json_string("<b>ready</b>"));
+	assert_int_equal(sync_health_from_json(o, &back, why, sizeof why), VK_ERR_INVALID);
+	assert_non_null(strstr(why, "printer"));
+	json_object_del(o, "queue");
+	json_object_set_new(o, "printer", json_string("ready"));
+	assert_int_equal(sync_health_from_json(o, &back, why, sizeof why), VK_ERR_INVALID);
+	json_decref(o);
+	assert_string_equal(sync_health_printer_word(PRINTER_NO_MEDIA), "no_media");
+	assert_string_equal(sync_health_printer_word(999), "unknown");
+
+	/* the hub keeps the latest health of each enrolled kiosk */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/hub.db", dir);
+	assert_int_equal(hub_store_sqlite.open(path, NULL, &st, why, sizeof why), VK_OK);
+	{
+		char code[65], token[65], name[64];
+		struct hub_kiosk_health hk, got;
+		assert_int_equal(st->ops->enroll_code(st, "Door", 1000, 1000000, code, sizeof code), VK_OK);
+		assert_int_equal(st->ops->enroll(st, code, "k1", 2000, token, sizeof token, name,
+						 sizeof name), VK_OK);
+		memset(&got, 0, sizeof got);
+		assert_int_equal(st->ops->kiosk_health_list(st, count_health, &got), VK_OK);
+		assert_string_equal(got.name, "Door");
+		assert_int_equal(got.at_ms, 0); /* never sent one */
+		memset(&hk, 0, sizeof hk);
+		snprintf(hk.kiosk, sizeof hk.kiosk, "k1");
+		hk.at_ms = 5000;
+		snprintf(hk.printer, sizeof hk.printer, "ready");
+		hk.queue = 1;
+		assert_int_equal(st->ops->kiosk_health_put(st, &hk), VK_OK);
+		hk.at_ms = 6000;
+		snprintf(hk.printer, sizeof hk.printer, "no_media");
+		hk.queue = 4;
+		snprintf(hk.camera, sizeof hk.camera, "ok");
+		assert_int_equal(st->ops->kiosk_health_put(st, &hk), VK_OK);
+		assert_int_equal(st->ops->kiosk_health_list(st, count_health, &got), VK_OK);
+		assert_int_equal(got.at_ms, 6000);
+		assert_string_equal(got.printer, "no_media");
+		assert_int_equal(got.queue, 4);
+	}
+	st->ops->close(st);
+
+	/* a key is made once, 0600, and read back the same */
+	snprintf(path, sizeof path, "%s/k.db", dir);
+	assert_int_equal(sync_bundle_key_load(path, &k, why, sizeof why), VK_OK);
+	assert_int_equal(sync_bundle_key_load(path, &k2, why, sizeof why), VK_OK);
+	assert_string_equal(k.pubhex, k2.pubhex);
+	/* a bundle written is read back as written; one changed byte or a cut is refused */
+	body = json_pack("{s:s, s:s, s:i, s:[]}", "format", SYNC_BUNDLE_FORMAT, "writer", "k1",
+			 "event_id", 5, "events");
+	assert_int_equal(sync_bundle_write(dir, "k1", &k, body, file, sizeof file, why, sizeof why),
+			 VK_OK);
+	json_decref(body);
+	assert_int_equal(sync_bundle_read(file, &buf, &len, why, sizeof why), VK_OK);
+	assert_int_equal(sync_bundle_parse(buf, len, &b, why, sizeof why), VK_OK);
+	assert_string_equal(b.writer, "k1");
+	assert_string_equal(b.pubhex, k.pubhex);
+	json_decref(b.body);
+	buf[len - 3] ^= 1;
+	assert_int_equal(sync_bundle_parse(buf, len, &b, why, sizeof why), VK_ERR_INVALID);
+	assert_non_null(strstr(why, "signature"));
+	buf[len - 3] ^= 1;
+	assert_int_equal(sync_bundle_parse(buf, len - 1, &b, why, sizeof why), VK_ERR_INVALID);
+	assert_int_equal(sync_bundle_parse(buf, 40, &b, why, sizeof why), VK_ERR_INVALID);
+	free(buf);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -673,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_store_one_admission),
 		cmocka_unit_test(test_redeem_no_answer),
 		cmocka_unit_test(test_worker_background),
+		cmocka_unit_test(test_health_and_bundle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
