@@ -74,9 +74,18 @@ for k in "Entrance A:$K1" "Entrance B:$K2"; do
 	run_vk --db "${k#*:}" sync enroll "$(cat "$T/out")"
 done
 expect_rc "two kiosks enroll" 0
-# the same ticket at both doors while they could not talk: one incident to resolve
+# the same ticket at both doors while they could not talk: one incident to resolve. An
+# enrolled kiosk asks the hub first, so the hub is away for these two (they decide offline)
+# and comes back on the same address.
+kill "$hub_pid"; wait "$hub_pid" 2>/dev/null
 run_vk --db "$K1" checkin T-0001
 run_vk --db "$K2" checkin T-0001
+has "with the hub away a kiosk decides offline" "$T/err" "offline"
+"$VKHID" --db "$HUB" hub --listen "127.0.0.1:$port" >"$T/hub.out" 2>"$T/hub.err" &
+hub_pid=$!
+i=0
+while ! grep -q 'listening on' "$T/hub.out" 2>/dev/null && [ $i -lt 300 ] && kill -0 "$hub_pid" 2>/dev/null; do i=$((i + 1)); sleep 0.1; done
+if grep -q 'listening on' "$T/hub.out"; then ok "the hub is back on $URL"; else bad "the hub did not come back" "$(cat "$T/hub.out" "$T/hub.err")"; done_testing; exit; fi
 run_vk --db "$K1" checkin T-0005
 for db in "$K1" "$K2" "$K1"; do run_vk --db "$db" sync; done
 expect_rc "the kiosks sync their admissions" 0

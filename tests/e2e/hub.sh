@@ -238,6 +238,7 @@ tap pin-0
 tap pin-ok
 expect-screen organizer
 expect-text Hub: $URL · online
+drag -400
 expect-text waiting to go up 0
 EOF
 run_vk --db "$K2" run --headless --scenario "$T/online.scenario" --out "$T/online"
