@@ -151,7 +151,7 @@ if want arm64 && [ -x "$xb/vkhid" ]; then
 		log=$logdir/arm64-test_$name.log
 		# VKHID_EMULATED: tests that only race threads (qemu-user spins on them) skip;
 		# a program that hangs under emulation is stopped and counted as failed
-		VKHID_EMULATED=1 QEMU_LD_PREFIX=/usr/aarch64-linux-gnu timeout 300 qemu-aarch64-static "$t" >"$log" 2>&1; rc=$?
+		VKHID_EMULATED=1 QEMU_LD_PREFIX=/usr/aarch64-linux-gnu timeout -k 10 300 qemu-aarch64-static "$t" >"$log" 2>&1; rc=$?
 		count "arm64/test_$name" "$log" "$rc"
 	done
 	case "e2e/cross" in *"$filter"*)
