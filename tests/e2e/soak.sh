@@ -61,7 +61,9 @@ else
 	set -- $start; rss0=$1 fd0=$2 th0=$3
 	set -- $end; rss1=$1 fd1=$2 th1=$3
 	echo "# RSS ${rss0} kB -> ${rss1} kB, fds $fd0 -> $fd1, threads $th0 -> $th1"
-	[ "$fd1" -le "$fd0" ] && ok "no file descriptor leak ($fd0 -> $fd1)" || bad "no file descriptor leak" "$fd0 -> $fd1"
+	# a sample may catch a descriptor open for a moment (a badge file being written, a
+	# SQLite journal); a leak over $N attendees would be many, so two are allowed
+	[ "$fd1" -le $((fd0 + 2)) ] && ok "no file descriptor leak ($fd0 -> $fd1)" || bad "no file descriptor leak" "$fd0 -> $fd1"
 	[ "$th1" -le "$th0" ] && ok "no thread leak ($th0 -> $th1)" || bad "no thread leak" "$th0 -> $th1"
 	# flat: what grows with each attendee would show over the second half of them; 10% +
 	# 4 MB of slack for allocator and sanitizer noise
