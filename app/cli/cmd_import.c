@@ -62,7 +62,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			p->detail[0] ? ")" : "");
 	}
 	if (rep.problems_total > rep.n_problems)
-		fprintf(c->out, _("  ... and %lld more problems\n"),
+		fprintf(c->out, _n("  ... and %lld more problem\n", "  ... and %lld more problems\n",
+				   rep.problems_total - rep.n_problems),
 			(long long)rep.problems_total - rep.n_problems);
 	import_report_free(&rep);
 	return 0;

@@ -198,9 +198,12 @@ int cmd_tickets(struct cli *c, int argc, char **argv)
 		fprintf(c->err, "%s", _("vkhid: issuing tickets failed; nothing was changed\n"));
 		return 2;
 	}
-	fprintf(c->out, _("%lld tickets written to %s (%lld newly issued); "
-			   "mail merge list: %s\n"), (long long)x.written, dir, (long long)x.issued, path);
+	fprintf(c->out, _n("%lld ticket written to %s (%lld newly issued); mail merge list: %s\n",
+			   "%lld tickets written to %s (%lld newly issued); mail merge list: %s\n",
+			   x.written), (long long)x.written, dir, (long long)x.issued, path);
 	if (x.failed)
-		fprintf(c->err, _("vkhid: %lld tickets could not be drawn as QR\n"), (long long)x.failed);
+		fprintf(c->err, _n("vkhid: %lld ticket could not be drawn as QR\n",
+				   "vkhid: %lld tickets could not be drawn as QR\n", x.failed),
+			(long long)x.failed);
 	return x.failed ? 2 : 0;
 }

@@ -45,8 +45,10 @@ static uint32_t word(const struct catalog *c, size_t off)
 }
 
 /* Checks that entry i of the table at base points inside the file at a NUL-terminated
- * string; returns the string or NULL. */
-static const char *entry(const struct catalog *c, uint32_t base, uint32_t i)
+ * string; returns the string or NULL, and its length in *len_out when not NULL (a plural
+ * entry is several strings one after another: the length covers them all). */
+static const char *entry_len(const struct catalog *c, uint32_t base, uint32_t i,
+			     uint32_t *len_out)
 {
 	size_t at = (size_t)base + (size_t)i * 8;
 	uint32_t len, off;
@@ -56,7 +58,14 @@ static const char *entry(const struct catalog *c, uint32_t base, uint32_t i)
 	off = word(c, at + 4);
 	if ((size_t)off + len >= c->size || c->data[(size_t)off + len] != '\0')
 		return NULL;
+	if (len_out)
+		*len_out = len;
 	return (const char *)c->data + off;
+}
+
+static const char *entry(const struct catalog *c, uint32_t base, uint32_t i)
+{
+	return entry_len(c, base, i, NULL);
 }
 
 static int load_mo(struct catalog *c, const char *path)
@@ -273,33 +282,76 @@ int i18n_lang_find(const char *code)
 	return -1;
 }
 
-const char *i18n_tr(int lang, const char *msgid)
+/* The translation of msgid in catalog c and its length (all plural forms), or NULL. A
+ * plural original is "singular\0plural": strcmp stops at the first NUL, so the singular
+ * finds it. */
+static const char *lookup(const struct catalog *c, const char *msgid, uint32_t *len)
 {
-	const struct catalog *c;
-	uint32_t lo = 0, hi;
+	uint32_t lo = 0, hi = c->n;
 
-	ensure_loaded();
-	if (lang < 0 || lang >= n_langs || !msgid || !*msgid)
-		return msgid;
-	c = &langs[lang];
-	if (!c->data)
-		return msgid;
-	hi = c->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		const char *o = entry(c, c->orig, mid);
 		int cmp;
 		if (!o)
-			return msgid;
+			return NULL;
 		cmp = strcmp(msgid, o);
 		if (cmp == 0) {
-			const char *t = entry(c, c->trans, mid);
-			return t && *t ? t : msgid;
+			const char *t = entry_len(c, c->trans, mid, len);
+			return t && *t ? t : NULL;
 		}
 		if (cmp < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return msgid;
+	return NULL;
+}
+
+const char *i18n_tr(int lang, const char *msgid)
+{
+	const char *t;
+
+	ensure_loaded();
+	if (lang < 0 || lang >= n_langs || !msgid || !*msgid || !langs[lang].data)
+		return msgid;
+	t = lookup(&langs[lang], msgid, NULL);
+	return t ? t : msgid;
+}
+
+/* Which plural form a count takes in a language: the rules of the Plural-Forms headers
+ * of the languages vkhid is translated into (the GNU gettext manual, "Plural forms"),
+ * chosen by the language code rather than by evaluating the header's C expression. */
+static unsigned plural_form(const char *code, unsigned long n)
+{
+	if (strcmp(code, "uk") == 0 || strcmp(code, "ru") == 0 || strcmp(code, "be") == 0)
+		return n % 10 == 1 && n % 100 != 11 ? 0
+		     : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20) ? 1 : 2;
+	if (strcmp(code, "pl") == 0)
+		return n == 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20) ? 1 : 2;
+	return n != 1;
+}
+
+const char *i18n_ntr(int lang, const char *singular, const char *plural, unsigned long n)
+{
+	const char *english = n == 1 ? singular : plural, *t, *end;
+	uint32_t len = 0;
+	unsigned form;
+
+	ensure_loaded();
+	if (lang < 0 || lang >= n_langs || !singular || !*singular || !langs[lang].data)
+		return english;
+	t = lookup(&langs[lang], singular, &len);
+	if (!t)
+		return english;
+	/* the form-th of the NUL-separated forms; a catalog with fewer forms gives its last */
+	end = t + len;
+	form = plural_form(langs[lang].code, n);
+	for (const char *p = t; form > 0; form--) {
+		const char *next = p + strlen(p) + 1;
+		if (next >= end)
+			break;
+		t = p = next;
+	}
+	return *t ? t : english;
 }

@@ -50,3 +50,8 @@ const char *i18n_text(const char *msgid)
 {
 	return i18n_tr(i18n_lang(), msgid);
 }
+
+const char *i18n_ntext(const char *singular, const char *plural, unsigned long n)
+{
+	return i18n_ntr(i18n_lang(), singular, plural, n);
+}

@@ -46,6 +46,12 @@ int i18n_lang_find(const char *code);
  * out of range). Never NULL for a non-NULL msgid; the text lives until i18n_free(). */
 const char *i18n_tr(int lang, const char *msgid) __attribute__((format_arg(2)));
 
+/* The form of a text with a count: i18n_tr's plural twin (gettext's ngettext). Ukrainian
+ * has three forms (1 квиток, 2 квитки, 5 квитків), English two; with no translation,
+ * singular when n is 1, else plural. The text lives until i18n_free(). */
+const char *i18n_ntr(int lang, const char *singular, const char *plural, unsigned long n)
+	__attribute__((format_arg(2))) __attribute__((format_arg(3)));
+
 /* The current language: set by i18n_set_lang(), else chosen once from the environment
  * (VKHID_LANG, then LC_ALL, LC_MESSAGES, LANG: the first one set decides; a language with
  * no catalog means English). */
@@ -58,12 +64,13 @@ void i18n_set_lang(int lang);
  * compiler checks printf arguments against the English msgid.) */
 const char *i18n_text(const char *msgid) __attribute__((format_arg(1)));
 #define _(s) i18n_text(s)
+/* The form of a text for a count n in the current language: _n("%d ticket", "%d tickets", n).
+ * Both English forms must hold the same printf conversions. */
+const char *i18n_ntext(const char *singular, const char *plural, unsigned long n)
+	__attribute__((format_arg(1))) __attribute__((format_arg(2)));
+#define _n(s, p, n) i18n_ntext(s, p, (unsigned long)(n))
 #ifndef N_
 #define N_(s) (s) /* marks a text for xgettext without translating it here */
 #endif
-
-/* Old style: the text for the current language picked in place. Being removed: files not
- * yet converted still use it; new code writes _() and a po/ entry. */
-#define TR(en, uk) (i18n_lang() == VK_LANG_UK ? (uk) : (en))
 
 #endif

@@ -121,6 +121,37 @@ static void test_current_language(void **state)
 	assert_int_equal(i18n_lang_find("ua"), VK_LANG_UK);
 }
 
+/* A count takes the form its language asks for: Ukrainian has three (1 квиток, 2 квитки,
+ * 5 квитків; 11-14 take the third, 21 the first again), English two; a text no catalog
+ * holds falls back to the English pair. */
+static void test_plural_forms(void **state)
+{
+	static const struct { unsigned long n; const char *uk; } cases[] = {
+		{ 1, "квиток" }, { 2, "квитки" }, { 4, "квитки" }, { 5, "квитків" },
+		{ 11, "квитків" }, { 12, "квитків" }, { 14, "квитків" }, { 21, "квиток" },
+		{ 22, "квитки" }, { 25, "квитків" }, { 111, "квитків" }, { 0, "квитків" },
+	};
+	const char *sg = "vkhid: %lld ticket could not be drawn as QR\n";
+	const char *pl = "vkhid: %lld tickets could not be drawn as QR\n";
+	int uk;
+	(void)state;
+
+	i18n_load(NULL);
+	uk = i18n_lang_find("uk");
+	assert_int_equal(uk, VK_LANG_UK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *t = i18n_ntr(uk, sg, pl, cases[i].n);
+		if (!strstr(t, cases[i].uk))
+			fail_msg("%lu: \"%s\" lacks \"%s\"", cases[i].n, t, cases[i].uk);
+	}
+	assert_string_equal(i18n_ntr(VK_LANG_EN, sg, pl, 1), sg);
+	assert_string_equal(i18n_ntr(VK_LANG_EN, sg, pl, 2), pl);
+	assert_string_equal(i18n_ntr(uk, "%d no such text", "%d no such texts", 5), "%d no such texts");
+	i18n_set_lang(uk);
+	assert_non_null(strstr(_n(sg, pl, 3), "квитки"));
+	i18n_set_lang(VK_LANG_EN);
+}
+
 /* po/vkhid.pot, from the top of the source tree (where tests/run.sh runs) or from the
  * test's own place (BUILD/asan/tests/ -> three levels up). */
 static int find_pot(char *out, size_t cap) /* cap: PATH_MAX */
@@ -181,6 +212,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_enum_every_language),
 		cmocka_unit_test(test_current_language),
+		cmocka_unit_test(test_plural_forms),
 		cmocka_unit_test(test_pseudo_language),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
