@@ -117,36 +117,81 @@ static void help(struct cli *c)
 	fprintf(c->out, "%s", _("\n`vkhid COMMAND --help` describes one command.\n"));
 }
 
+/* Reads one global option at argv[*i] (--db FILE, --lang CODE, either also with '=');
+ * returns 1 and advances *i past its value when it was one, 0 when not, -1 after saying
+ * what is wrong. */
+static int global_opt(struct cli *c, int argc, char **argv, int *i)
+{
+	const char *val;
+
+	if (opt_value(argc, argv, i, "--db", &val)) {
+		c->db_path = val;
+		return 1;
+	}
+	if (opt_value(argc, argv, i, "--lang", &val)) {
+		int l = i18n_lang_find(val);
+		if (l < 0) {
+			char langs[128];
+			lang_list(langs, sizeof langs);
+			fprintf(c->err, _("vkhid: --lang %s: no such language; there are: %s\n"), val,
+				langs);
+			return -1;
+		}
+		i18n_set_lang(l);
+		return 1;
+	}
+	if (strcmp(argv[*i], "--db") == 0 || strcmp(argv[*i], "--lang") == 0) {
+		fprintf(c->err, _("vkhid: %s needs a value\n"), argv[*i]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs command k with its arguments; --db and --lang may also come after the command name
+ * (`vkhid stats --lang uk`, as people type them): they are taken out here, since no
+ * command has options of those names. */
+static int run_command(struct cli *c, const struct cli_command *k, int argc, char **argv)
+{
+	char **rest = calloc((size_t)argc + 1, sizeof *rest);
+	int n = 0, rc;
+
+	if (!rest) {
+		fprintf(c->err, "%s", _("vkhid: out of memory\n"));
+		return 2;
+	}
+	for (int i = 0; i < argc; i++) {
+		int g = global_opt(c, argc, argv, &i);
+		if (g < 0) {
+			free(rest);
+			return 2;
+		}
+		if (g == 0)
+			rest[n++] = argv[i];
+	}
+	if (!c->db_path || !*c->db_path)
+		c->db_path = DEFAULT_DB;
+	rc = k->fn(c, n, rest);
+	free(rest);
+	return rc;
+}
+
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct cli c = { .out = out, .err = err };
 	int i = 1, rc;
-	const char *val;
 
 	c.db_path = getenv("VKHID_DB");
 	for (; i < argc; i++) {
-		if (opt_value(argc, argv, &i, "--db", &val)) {
-			c.db_path = val;
-		} else if (opt_value(argc, argv, &i, "--lang", &val)) {
-			int l = i18n_lang_find(val);
-			if (l < 0) {
-				char langs[128];
-				lang_list(langs, sizeof langs);
-				fprintf(err, _("vkhid: --lang %s: no such language; there are: %s\n"), val,
-					langs);
-				return 2;
-			}
-			i18n_set_lang(l);
-		} else if (cli_is_help(argv[i])) {
+		int g = global_opt(&c, argc, argv, &i);
+		if (g < 0)
+			return 2;
+		if (g > 0)
+			continue;
+		if (cli_is_help(argv[i])) {
 			help(&c);
 			return 0;
-		} else if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--lang") == 0) {
-			fprintf(err, _("vkhid: %s needs a value\n"),
-				argv[i]);
-			return 2;
-		} else {
-			break;
 		}
+		break;
 	}
 	if (!c.db_path || !*c.db_path)
 		c.db_path = DEFAULT_DB;
@@ -161,7 +206,7 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 			cli_usage(&c, k->name);
 			return 0;
 		}
-		rc = k->fn(&c, argc - i - 1, argv + i + 1);
+		rc = run_command(&c, k, argc - i - 1, argv + i + 1);
 		db_close(c.d);
 		return rc;
 	}

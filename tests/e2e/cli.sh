@@ -259,4 +259,12 @@ run_vk --help
 has "help lists checkin" "$T/out" "checkin"
 run_vk checkin --help
 has "command help shows usage" "$T/out" "usage: vkhid"
+# the global options after the command, as people type them
+run_vk stats --db "$T/nothere.db" --lang uk
+expect_rc "stats --db … --lang uk after the command: the missing database" 2
+has "--lang after the command speaks Ukrainian" "$T/err" "бази даних"
+has "--db after the command names that database" "$T/err" "nothere.db"
+run_vk stats --lang=xx
+expect_rc "an unknown --lang after the command exits 2" 2
+has "an unknown language is named with the ones there are" "$T/err" "en, uk"
 done_testing
