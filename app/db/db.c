@@ -292,6 +292,7 @@ struct db {
 	int readonly;
 	int import_fd;         /* the import lock held while this connection imports, or 0 */
 	char kiosk[16];
+	int64_t busy_since;    /* monotonic ms when the current wait for a lock began */
 	sqlite3_stmt *st[Q_COUNT];
 };
 
@@ -602,14 +603,22 @@ static int folder_writable(const char *path)
 /* Waiting for another connection's write lock. SQLite's own busy timeout sleeps up to
  * 100 ms between tries, so a writer that takes the lock again a few milliseconds after
  * each commit (an import in chunks) could starve the door. This tries every millisecond
- * for the first 50 ms and every 5 ms after, so the door gets in at the first gap between
- * chunks, and gives up after DB_BUSY_MS. */
+ * for the first 50 tries and every 5 ms after, so the door gets in at the first gap
+ * between chunks, and gives up DB_BUSY_MS after the wait began by the clock, not by
+ * counting sleeps: on a loaded machine a 5 ms sleep takes 10 or 20, and a wait counted
+ * in sleeps kept an attendee at the door for a minute before staff saw the problem. */
 #define DB_BUSY_MS 10000
 static int busy_wait(void *ctx, int tries)
 {
-	(void)ctx;
-	int slept = tries < 50 ? tries : 50 + (tries - 50) * 5;
-	if (slept >= DB_BUSY_MS)
+	db *d = ctx;
+	struct timespec ts;
+	int64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (tries == 0)
+		d->busy_since = now;
+	if (now - d->busy_since >= DB_BUSY_MS)
 		return 0;
 	usleep(tries < 50 ? 1000 : 5000);
 	return 1;
@@ -621,7 +630,7 @@ static int open_handle(db *d, const char *name, int oflags)
 	int rc = sqlite3_open_v2(name, &d->h, oflags, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
-	sqlite3_busy_handler(d->h, busy_wait, NULL);
+	sqlite3_busy_handler(d->h, busy_wait, d);
 	sqlite3_extended_result_codes(d->h, 0);
 	return SQLITE_OK;
 }

@@ -210,7 +210,14 @@ int door_open(const struct door_config *cfg, door_note_fn fn, void *ctx, struct 
 	d->cam_state = -1;
 	if (!d->cfg.frame_ms)
 		d->cfg.frame_ms = 33;
-	snprintf(d->camera_spec, sizeof d->camera_spec, "%s", cfg->camera_spec ? cfg->camera_spec : "files:");
+	/* copied whole: a spec cut at a fixed length names a file that is not there, and the
+	 * kiosk would wait for that camera for ever */
+	d->camera_spec = strdup(cfg->camera_spec ? cfg->camera_spec : "files:");
+	if (!d->camera_spec) {
+		snprintf(why, why_len, "%s", _("out of memory"));
+		rc = VK_ERR_NOMEM;
+		goto fail;
+	}
 	d->cfg.camera_spec = d->camera_spec;
 	if (cfg->out_dir && mkdir_p(cfg->out_dir) != 0) {
 		snprintf(why, why_len, _("cannot create the folder %s"), cfg->out_dir);
@@ -328,6 +335,7 @@ void door_close(struct door *d)
 	gpio_close(d->gpio);
 	pthread_mutex_destroy(&d->light_lock);
 	pthread_mutex_destroy(&d->clock_lock);
+	free(d->camera_spec);
 	free(d);
 }
 

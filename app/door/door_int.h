@@ -14,7 +14,7 @@
 
 struct door {
 	struct door_config cfg;
-	char camera_spec[1024];
+	char *camera_spec;             /* owned: a files: list of many tickets is long */
 	char printer_spec[1100];
 	db *db;                        /* the door's connection: its thread's only */
 	struct checkin_desk desk;
