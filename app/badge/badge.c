@@ -222,23 +222,7 @@ static int fit_two(const char *a, const char *b, const struct fit_req *req, stru
 	out->nlines = 2;
 	snprintf(out->line[0], RUN_MAX, "%s", a);
 	snprintf(out->line[1], RUN_MAX, "%s", b);
-	for (;;) {
-		int fits = 1;
-		for (int i = 0; i < 2; i++) {
-			out->width[i] = btext_line_width(f, best, out->line[i]);
-			if (out->width[i] < 0)
-				return out->width[i];
-			if (out->width[i] > req->box_w)
-				fits = 0;
-		}
-		if (fits)
-			break;
-		if (best <= 4)
-			return VK_ERR_INVALID;
-		best--;
-	}
-	out->px = best;
-	return VK_OK;
+	return btext_shrink_to_fit(req, out, best);
 }
 
 /* The category's style and text after the template's per-category rules. */

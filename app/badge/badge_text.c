@@ -491,12 +491,16 @@ int btext_fit_text(const char *text, const struct fit_req *req, struct fitted *o
 			if ((rc = ellipsize(f, best, out->line[i], req->box_w)) != VK_OK)
 				return rc;
 	}
+	return btext_shrink_to_fit(req, out, best);
+}
 
+int btext_shrink_to_fit(const struct fit_req *req, struct fitted *out, int px)
+{
 	/* Hinting makes width not quite proportional to size: step down until it fits. */
 	for (;;) {
 		int fits = 1;
 		for (int i = 0; i < out->nlines; i++) {
-			out->width[i] = btext_line_width(f, best, out->line[i]);
+			out->width[i] = btext_line_width(req->face, px, out->line[i]);
 			if (out->width[i] < 0)
 				return out->width[i];
 			if (out->width[i] > req->box_w)
@@ -504,11 +508,11 @@ int btext_fit_text(const char *text, const struct fit_req *req, struct fitted *o
 		}
 		if (fits)
 			break;
-		if (best <= 4)
+		if (px <= 4)
 			return VK_ERR_INVALID;
-		best--;
+		px--;
 	}
-	out->px = best;
+	out->px = px;
 	return VK_OK;
 }
 

@@ -80,6 +80,10 @@ int btext_em_for_height(const struct face *f, int n, int box_h);
 /* Fits text into req's box (shrinking, wrapping to req->max_lines, then ellipsizing);
  * VK_OK with out filled, or VK_ERR_INVALID when even the floor size does not fit. */
 int btext_fit_text(const char *text, const struct fit_req *req, struct fitted *out);
+/* With out's lines set: measures them in req->face at px and steps px down until every
+ * line fits req->box_w (hinting makes width not quite proportional to size). Fills
+ * out->width and out->px; VK_ERR_INVALID when even 4 px is too wide, or a font error. */
+int btext_shrink_to_fit(const struct fit_req *req, struct fitted *out, int px);
 /* Draws a fitted block centred in [x0, x0 + w) with its top at y. VK_OK or VK_ERR_NOMEM. */
 int btext_draw_block(const struct fitted *ft, struct face *f, struct draw_ctx *d, int x0,
 		     int w, int top);
