@@ -405,7 +405,9 @@ struct imp {
 	int ncols;            /* fields of the header row */
 	int ncols_eff;        /* up to its last named column */
 	struct col cols[IMP_MAX_COLS];
-	char (*hnorm)[IMP_HDR]; /* IMP_MAX_COLS of them, written before they are read */
+	char (*hnorm)[IMP_HDR]; /* one per column of the widest candidate header row so far,
+				 * written before they are read */
+	int hnorm_cap;
 	int has[K_COUNT];     /* a column of that kind exists */
 	struct map *maps;
 	int n_maps;
@@ -881,6 +883,15 @@ static void header_row(struct imp *im)
 	int n = im->nf < IMP_MAX_COLS ? im->nf : IMP_MAX_COLS, nonempty = 0, last = -1;
 	int has_name = 0;
 
+	if (n > im->hnorm_cap) {
+		void *p = realloc(im->hnorm, (size_t)n * sizeof *im->hnorm);
+		if (!p) {
+			fail(im, VK_ERR_NOMEM);
+			return;
+		}
+		im->hnorm = p;
+		im->hnorm_cap = n;
+	}
 	for (int j = 0; j < n; j++) {
 		hdr_norm(im->arena + im->cells[j].off, im->hnorm[j], IMP_HDR);
 		if (im->hnorm[j][0]) {
@@ -1805,8 +1816,7 @@ int import_csv_buffer(db *d, const char *data, size_t len, const struct import_o
 	im = calloc(1, sizeof *im);
 	/* Small first: under a fuzzer or a sanitizer a fresh 600 KB per import was most of
 	 * what an import of a short list cost. */
-	if (!im || !(im->arena = malloc(im->arena_cap = 4096)) ||
-	    !(im->hnorm = malloc((size_t)IMP_MAX_COLS * sizeof *im->hnorm))) {
+	if (!im || !(im->arena = malloc(im->arena_cap = 4096))) {
 		rc = VK_ERR_NOMEM;
 		goto out;
 	}
