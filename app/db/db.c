@@ -1704,6 +1704,10 @@ int db_import_recover(db *d, int *undone)
 	*undone = 0;
 	if (d->readonly || in_memory(d))
 		return VK_OK;
+	/* nothing half-imported (the usual case): no lock, and no lock file made beside a
+	 * database that was never imported into */
+	if (!query_int(d, stmt(d, Q_IMP_PENDING), 0))
+		return VK_OK;
 	fd = import_lock(d, LOCK_EX);
 	if (fd < 0)
 		return VK_OK; /* an import is running (or the folder is read-only): leave it */

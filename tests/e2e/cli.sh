@@ -13,6 +13,7 @@ vk event create --name "Форум громад" --timezone Europe/Kyiv
 expect_rc "event create succeeds" 0
 vk keygen
 expect_rc "keygen succeeds" 0
+[ ! -e "$DB-import.lock" ] && ok "no import lock file beside a database nothing was imported into" || bad "no import lock file beside a database nothing was imported into" "$(ls "$T")"
 key=$(ls "$T"/vkhid-event-*-key-1.secret 2>/dev/null | head -1)
 if [ -n "$key" ] && [ "$(stat -c %a "$key")" = 600 ]; then ok "secret key written outside the database, mode 0600"; else bad "secret key file" "$(ls -l "$T")"; fi
 if command -v sqlite3 >/dev/null; then
