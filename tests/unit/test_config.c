@@ -171,7 +171,7 @@ static void test_broken_file(void **state)
 	FILE *f = open_memstream(&out, &len);
 	config_report_print(&rep, "/etc/vkhid/vkhid.conf", f);
 	fclose(f);
-	assert_non_null(strstr(out, "/etc/vkhid/vkhid.conf, line 10: rotation: the rotation is landscape or portrait\n"));
+	assert_non_null(strstr(out, "/etc/vkhid/vkhid.conf, line 10: rotation: the rotation is landscape or portrait (or 0, 90, 180, 270 degrees)\n"));
 	assert_non_null(strstr(out, "default"));
 	free(out);
 }
@@ -215,6 +215,15 @@ static void test_flags(void **state)
 	config_defaults(&c);
 	assert_int_equal(config_flag(&c, "--rotation", "portrait", why, sizeof why), VK_OK);
 	assert_int_equal(c.portrait, 1);
+	assert_int_equal(c.rotation, 90);
+	/* a screen mounted upside down, or standing on its other side */
+	assert_int_equal(config_flag(&c, "--rotation", "180", why, sizeof why), VK_OK);
+	assert_int_equal(c.rotation, 180);
+	assert_int_equal(c.portrait, 0);
+	assert_int_equal(config_flag(&c, "--rotation", "270", why, sizeof why), VK_OK);
+	assert_int_equal(c.portrait, 1);
+	assert_int_equal(config_flag(&c, "--rotation", "45", why, sizeof why), VK_ERR_INVALID);
+	assert_int_equal(c.rotation, 270);
 	assert_int_equal(config_flag(&c, "--windowed", NULL, why, sizeof why), VK_OK);
 	assert_int_equal(c.fullscreen, 0);
 	assert_int_equal(config_flag(&c, "--light", "sim", why, sizeof why), VK_OK);
