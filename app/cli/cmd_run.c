@@ -43,7 +43,7 @@ static int run_window(struct cli *c, const char *cam, const char *prn, const cha
 		      const char *size, int fullscreen, const char *exit_after, const char *shot,
 		      int headless, const char *light, int rotation)
 {
-	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "v4l2:/dev/video0",
+	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "auto",
 				  .printer_spec = prn ? prn : "usb", .out_dir = out, .headless = headless,
 				  .fullscreen = fullscreen, .screenshot = shot, .light_spec = light,
 				  .rotation = rotation };

@@ -35,7 +35,7 @@ const struct config_key config_keys[] = {
 void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-	snprintf(cfg->camera, sizeof cfg->camera, "v4l2:/dev/video0");
+	snprintf(cfg->camera, sizeof cfg->camera, "auto");
 	snprintf(cfg->printer, sizeof cfg->printer, "usb");
 	snprintf(cfg->database, sizeof cfg->database, "/var/lib/vkhid/vkhid.db");
 	snprintf(cfg->light, sizeof cfg->light, "none");

@@ -62,7 +62,7 @@ struct config_key {
 /* Every setting, terminated by a zeroed entry. */
 extern const struct config_key config_keys[];
 
-/* Fills cfg with the defaults: camera v4l2:/dev/video0, printer usb, landscape, full
+/* Fills cfg with the defaults: camera auto, printer usb, landscape, full
  * screen, no hub, light none, database /var/lib/vkhid/vkhid.db, language and template
  * unset. */
 void config_defaults(struct config *cfg);

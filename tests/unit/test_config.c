@@ -95,7 +95,7 @@ static void test_no_file_means_defaults(void **state)
 	assert_int_equal(config_load("/nonexistent/vkhid.conf", &c, &rep), VK_ERR_NOT_FOUND);
 	assert_int_equal(rep.n, 0);
 	assert_memory_equal(&c, &d, sizeof c);
-	assert_string_equal(c.camera, "v4l2:/dev/video0");
+	assert_string_equal(c.camera, "auto");
 	assert_string_equal(c.printer, "usb");
 	assert_string_equal(c.light, "none");
 	assert_int_equal(c.fullscreen, 1);
@@ -155,7 +155,7 @@ static void test_broken_file(void **state)
 	assert_int_equal(rep.n, 14);
 	/* the one good line applies; every broken setting keeps its default */
 	assert_string_equal(c.printer, "file:/tmp/badges");
-	assert_string_equal(c.camera, "v4l2:/dev/video0");
+	assert_string_equal(c.camera, "auto");
 	assert_string_equal(c.language, "");
 	assert_string_equal(c.template_name, "");
 	assert_int_equal(c.portrait, 0);
@@ -186,7 +186,7 @@ static void test_garbage_and_limits(void **state)
 	config_defaults(&c);
 	assert_int_equal(config_parse(junk, sizeof junk - 1, &c, &rep), VK_OK);
 	assert_true(has(&rep, 1, "zero byte"));
-	assert_string_equal(c.camera, "v4l2:/dev/video0");
+	assert_string_equal(c.camera, "auto");
 	/* a flood of mistakes is counted past the cap */
 	char *many = malloc(100 * 8);
 	for (int i = 0; i < 100; i++)
