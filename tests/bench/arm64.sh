@@ -11,7 +11,11 @@
 set -u
 native=${1:?usage: arm64.sh NATIVE ARM64}
 arm=${2:?usage: arm64.sh NATIVE ARM64}
-export QEMU_LD_PREFIX=${QEMU_LD_PREFIX:-/usr/aarch64-linux-gnu}
+# the multiarch loader, matching libc6:arm64 (why: tests/cross.sh)
+if [ -z "${QEMU_LD_PREFIX:-}" ]; then
+	if [ -e /lib/ld-linux-aarch64.so.1 ]; then QEMU_LD_PREFIX=/; else QEMU_LD_PREFIX=/usr/aarch64-linux-gnu; fi
+fi
+export QEMU_LD_PREFIX
 if ! command -v qemu-aarch64-static >/dev/null || [ ! -x "$arm" ]; then
 	echo "arm64 beside native: skipped (needs qemu-aarch64-static and make cross: $arm)"
 	exit 0
