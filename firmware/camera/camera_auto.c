@@ -6,7 +6,10 @@
  * There is no "auto" camera object: the open returns the rpicam or v4l2 camera it found,
  * so a grab costs nothing extra. The finding again happens where the door already opens a
  * lost camera again (every few seconds): a webcam unplugged from one port and plugged
- * into another comes back as /dev/video2 instead of /dev/video0 and is found there. */
+ * into another comes back as /dev/video2 instead of /dev/video0 and is found there.
+ *
+ * VKHID_SYSFS in the environment names another sysfs root to look in (the unit tests'
+ * fake one, tests/unit/test_camera_rpicam.c); rpicam-vid is the first one on PATH. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
