@@ -190,7 +190,7 @@ static void auto_close(struct camera *cam)
 
 const struct camera_driver camera_auto_driver = {
 	.name = "auto",
-	.help = "auto[:WxH[@FPS]] (the Pi camera if there is one, else the first USB webcam)",
+	.help = "auto[:WxH[@FPS]]",
 	.open = auto_open,
 	.grab = auto_grab,
 	.close = auto_close,

@@ -159,7 +159,7 @@ static int rpicam_grab(struct camera *cam, struct cam_frame *f, int timeout_ms)
 
 const struct camera_driver camera_rpicam_driver = {
 	.name = "rpicam",
-	.help = "rpicam[:WxH[@FPS]] (the Pi camera through rpicam-vid)",
+	.help = "rpicam[:WxH[@FPS]]",
 	.open = rpicam_open,
 	.grab = rpicam_grab,
 	.close = rpicam_close,
