@@ -218,6 +218,10 @@ $(XB)/tests/%: $(XB)/tests/unit/%.o $(X_HELP_OBJ) $(XB)/libvkhid.a
 	@mkdir -p $(@D)
 	$(XCC) $(X_CFLAGS) -o $@ $^ $(XPKG_LIBS) -lcmocka
 
+$(XB)/bench/%: $(XB)/tests/bench/%.o $(XB)/libvkhid.a
+	@mkdir -p $(@D)
+	$(XCC) $(X_CFLAGS) -o $@ $^ $(XPKG_LIBS)
+
 $(XB)/locale:
 	@mkdir -p $(@D)
 	ln -sfn ../locale $@
@@ -293,8 +297,10 @@ check: test
 test-build: $(SANB)/vkhid $(UNIT_BIN) $(USB_BIN) $(MO_OUT) $(SANB)/locale $(FUZZ_BIN) $(SANB)/powercut_preload.so
 
 bench: deps web-deps
-	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT)
+	@sh board/deps-cross.sh $(XB)/sysroot
+	@$(MAKE) --no-print-directory -j2 $(BUILD)/vkhid $(BENCH_BIN) $(MO_OUT) $(XB)/bench/bench_paths
 	@for b in $(BENCH_BIN); do VKHID_SHARED=$${VKHID_SHARED:-../shared} $$b --vkhid $(BUILD)/vkhid || exit 1; done
+	@sh tests/bench/arm64.sh $(BUILD)/bench/bench_paths $(XB)/bench/bench_paths
 	@VKHID=$(CURDIR)/$(BUILD)/vkhid sh tests/e2e/dashboard.sh --bench
 	@echo "soak: 5,000 attendees through the threaded kiosk (tests/e2e/soak.sh)"
 	@VKHID=$(BUILD)/vkhid SOAK_N=$${SOAK_N:-5000} SOAK_EARLY=$${SOAK_EARLY:-10} sh tests/e2e/soak.sh

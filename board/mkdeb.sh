@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Builds the vkhid Debian package with dpkg-deb alone (no debhelper): the binary, the
-# message catalogs, the systemd unit, udev rules, the usblp blacklist, /etc/vkhid/vkhid.conf
+# message catalogs, the systemd unit, udev rules, the usblp blacklist, vkhid-pi-setup
+# (board/pi-setup.sh), /etc/vkhid/vkhid.conf
 # (a conffile: an organizer's edits survive upgrades) and the maintainer scripts in
 # board/deb/. Shared libraries become Depends through dpkg-shlibdeps.
 #   usage: sh board/mkdeb.sh ARCH VERSION BINARY LOCALE-DIR OUT-DIR
@@ -31,6 +32,8 @@ install -D -m 0644 "$top/board/systemd/vkhid.service" "$root/lib/systemd/system/
 install -D -m 0644 "$top/board/udev/60-vkhid-printers.rules" "$root/lib/udev/rules.d/60-vkhid-printers.rules"
 install -D -m 0644 "$top/board/modprobe-vkhid.conf" "$root/lib/modprobe.d/vkhid.conf"
 install -D -m 0644 "$top/board/vkhid.conf" "$root/etc/vkhid/vkhid.conf"
+# the Pi's screen and read-only system card (board/README.md)
+install -D -m 0755 "$top/board/pi-setup.sh" "$root/usr/sbin/vkhid-pi-setup"
 doc=$root/usr/share/doc/vkhid
 install -D -m 0644 "$top/board/deb/copyright" "$doc/copyright"
 install -m 0644 "$top/board/README.md" "$doc/README.md"

@@ -56,7 +56,7 @@ const struct cli_command cli_commands[] = {
 	  "[KEY [VALUE]]" },
 	{ "run", cmd_run, N_("run the kiosk: the touch screen, or headless driven by a scenario"),
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
-	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]\n"
+	  "       [--fullscreen] [--rotation 0|90|180|270] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]\n"
 	  "       [--light gpiod:CHIP:green=N,red=N,amber=N,buzzer=N|sim|none] [--config FILE]" },
 	{ "purge", cmd_purge,
 	  N_("remove the personal data of events that ended before a date (counts stay)"),

@@ -41,11 +41,12 @@ static int parse_size(const char *s, int *w, int *h)
 /* The kiosk with a screen: the threaded app. */
 static int run_window(struct cli *c, const char *cam, const char *prn, const char *out,
 		      const char *size, int fullscreen, const char *exit_after, const char *shot,
-		      int headless, const char *light)
+		      int headless, const char *light, int rotation)
 {
-	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "v4l2:/dev/video0",
+	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "auto",
 				  .printer_spec = prn ? prn : "usb", .out_dir = out, .headless = headless,
-				  .fullscreen = fullscreen, .screenshot = shot, .light_spec = light };
+				  .fullscreen = fullscreen, .screenshot = shot, .light_spec = light,
+				  .rotation = rotation };
 	struct app_stats *st = calloc(1, sizeof *st);
 	char why[1024] = "";
 	int rc;
@@ -111,8 +112,9 @@ static int summary(struct cli *c, const struct scenario *s)
 int cmd_run(struct cli *c, int argc, char **argv)
 {
 	const char *scen = NULL, *out = NULL, *cam = NULL, *prn = NULL, *pos[1], *size = NULL;
-	const char *exit_after = NULL, *shot = NULL, *light = NULL, *conf = NULL;
+	const char *exit_after = NULL, *shot = NULL, *light = NULL, *conf = NULL, *rot = NULL;
 	int headless = 0, np = 0, rc, quiet = 0, fullscreen = 0, no_screens = 0, sw = 0, sh = 0;
+	int rotation = 0;
 	struct opt_spec spec[] = {
 		{ "--headless", OPT_FLAG, &headless }, { "--scenario", OPT_VALUE, &scen },
 		{ "--out", OPT_VALUE, &out }, { "--camera", OPT_VALUE, &cam },
@@ -120,7 +122,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		{ "--size", OPT_VALUE, &size }, { "--fullscreen", OPT_FLAG, &fullscreen },
 		{ "--no-screens", OPT_FLAG, &no_screens }, { "--exit-after", OPT_VALUE, &exit_after },
 		{ "--screenshot", OPT_VALUE, &shot }, { "--light", OPT_VALUE, &light },
-		{ "--config", OPT_VALUE, &conf }, { NULL, 0, NULL },
+		{ "--config", OPT_VALUE, &conf }, { "--rotation", OPT_VALUE, &rot }, { NULL, 0, NULL },
 	};
 	struct door_config cfg;
 	struct scenario *s;
@@ -129,6 +131,15 @@ int cmd_run(struct cli *c, int argc, char **argv)
 
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
+	if (rot) {
+		struct config rc_cfg;
+		config_defaults(&rc_cfg);
+		if (config_set(&rc_cfg, "rotation", rot, why, sizeof why) != VK_OK) {
+			fprintf(c->err, "vkhid: --rotation: %s\n", why);
+			return 2;
+		}
+		rotation = rc_cfg.rotation;
+	}
 	if (!headless) {
 		/* the kiosk at a door: /etc/vkhid/vkhid.conf (or --config) says what the flags do
 		 * not; a mistake there is reported with its line and that setting keeps its
@@ -153,11 +164,14 @@ int cmd_run(struct cli *c, int argc, char **argv)
 				prn = kc.printer;
 			if (!light && kc.light[0])
 				light = kc.light;
+			/* the size is the screen's own, as it is mounted; the rotation turns the
+			 * drawing (ui.h), so a portrait layout needs no swapped size */
 			if (!size && kc.width > 0 && kc.height > 0) {
-				snprintf(wh, sizeof wh, "%dx%d", kc.portrait && kc.width > kc.height ? kc.height : kc.width,
-					 kc.portrait && kc.width > kc.height ? kc.width : kc.height);
+				snprintf(wh, sizeof wh, "%dx%d", kc.width, kc.height);
 				size = wh;
 			}
+			if (!rot)
+				rotation = kc.rotation;
 			if (!fullscreen && kc.fullscreen)
 				fullscreen = 1;
 			if (kc.language[0] && i18n_lang_find(kc.language) >= 0 && !getenv("VKHID_LANG"))
@@ -165,13 +179,13 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		}
 		if (!cli_db(c, 0))
 			return 2;
-		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0, light);
+		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0, light, rotation);
 	}
 	if (!scen && exit_after) {
 		/* the threaded kiosk offscreen for a while: tests and benchmarks of the real threads */
 		if (!cli_db(c, 0))
 			return 2;
-		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1, light);
+		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1, light, rotation);
 	}
 	if (size && parse_size(size, &sw, &sh)) {
 		fputs(_("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n"), c->err);

@@ -24,7 +24,7 @@ const struct config_key config_keys[] = {
 	{ "kiosk", "template", "--template", "NAME|FILE" },
 	{ "kiosk", "language", "--lang", "uk|en" },
 	{ "kiosk", "database", "--db", "/PATH/vkhid.db" },
-	{ "screen", "rotation", "--rotation", "landscape|portrait" },
+	{ "screen", "rotation", "--rotation", "landscape|portrait|0|90|180|270" },
 	{ "screen", "size", "--size", "WIDTHxHEIGHT" },
 	{ "screen", "fullscreen", "--fullscreen", "yes|no" },
 	{ "hub", "address", "--hub", "https://HOST[:PORT]" },
@@ -35,7 +35,7 @@ const struct config_key config_keys[] = {
 void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-	snprintf(cfg->camera, sizeof cfg->camera, "v4l2:/dev/video0");
+	snprintf(cfg->camera, sizeof cfg->camera, "auto");
 	snprintf(cfg->printer, sizeof cfg->printer, "usb");
 	snprintf(cfg->database, sizeof cfg->database, "/var/lib/vkhid/vkhid.db");
 	snprintf(cfg->light, sizeof cfg->light, "none");
@@ -148,12 +148,18 @@ int config_set(struct config *cfg, const char *name, const char *value, char *wh
 		return take(cfg->database, sizeof cfg->database, v, why, why_len);
 	}
 	if (strcmp(name, "rotation") == 0) {
-		if (strcmp(v, "landscape") != 0 && strcmp(v, "portrait") != 0) {
-			say(why, why_len, "%s", _("the rotation is landscape or portrait"));
-			return VK_ERR_INVALID;
-		}
-		cfg->portrait = v[0] == 'p';
-		return VK_OK;
+		static const struct { const char *word; int deg; } rot[] = {
+			{ "landscape", 0 }, { "portrait", 90 }, { "0", 0 }, { "90", 90 },
+			{ "180", 180 }, { "270", 270 },
+		};
+		for (size_t i = 0; i < sizeof rot / sizeof rot[0]; i++)
+			if (strcmp(v, rot[i].word) == 0) {
+				cfg->rotation = rot[i].deg;
+				cfg->portrait = rot[i].deg % 180 != 0;
+				return VK_OK;
+			}
+		say(why, why_len, "%s", _("the rotation is landscape or portrait (or 0, 90, 180, 270 degrees)"));
+		return VK_ERR_INVALID;
 	}
 	if (strcmp(name, "size") == 0) {
 		int w, h, end = 0;

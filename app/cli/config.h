@@ -6,7 +6,7 @@
  * door starts rather than refusing over a typo.
  *
  *   [kiosk]                         [screen]
- *   camera   = v4l2:/dev/video0     rotation   = landscape | portrait
+ *   camera   = auto                 rotation   = landscape | portrait | 0|90|180|270
  *   printer  = usb                  size       = 800x480
  *   template = NAME or FILE         fullscreen = yes | no
  *   language = uk | en              [hub]
@@ -31,7 +31,9 @@ struct config {
 	char template_name[CONFIG_VALUE_MAX]; /* "" = the event's own */
 	char language[8];                /* "" = from the environment, "uk" or "en" */
 	char database[CONFIG_VALUE_MAX];
-	int portrait;                    /* 0 landscape, 1 portrait */
+	int portrait;                    /* 0 landscape, 1 portrait (rotation 90 or 270) */
+	int rotation;                    /* degrees the screens are turned clockwise: 0, 90,
+					  * 180, 270 ("portrait" = 90) */
 	int width, height;               /* 0 = the screen's own size */
 	int fullscreen;
 	char hub[CONFIG_VALUE_MAX];      /* "" = no hub */
@@ -60,7 +62,7 @@ struct config_key {
 /* Every setting, terminated by a zeroed entry. */
 extern const struct config_key config_keys[];
 
-/* Fills cfg with the defaults: camera v4l2:/dev/video0, printer usb, landscape, full
+/* Fills cfg with the defaults: camera auto, printer usb, landscape, full
  * screen, no hub, light none, database /var/lib/vkhid/vkhid.db, language and template
  * unset. */
 void config_defaults(struct config *cfg);

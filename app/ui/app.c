@@ -331,7 +331,8 @@ static void apply(struct app *a, struct view *v, struct msg *m, double *pending_
 static int view_open(struct app *a, struct view *v, char *why, size_t why_len)
 {
 	struct ui_config uc = { .headless = a->cfg->headless, .fullscreen = a->cfg->fullscreen,
-				.w = a->cfg->w, .h = a->cfg->h, .title = "vkhid", .vsync = !a->cfg->headless };
+				.w = a->cfg->w, .h = a->cfg->h, .title = "vkhid", .vsync = !a->cfg->headless,
+				.rotation = a->cfg->rotation };
 	struct door_settings set;
 	int l, rc;
 

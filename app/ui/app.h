@@ -22,6 +22,8 @@ struct app_config {
 	int headless;                /* offscreen window, software renderer (benchmarks) */
 	int fullscreen;
 	int w, h;                    /* window size, 0 = default */
+	int rotation;                /* the screen is mounted turned by 0, 90, 180, 270 degrees:
+				      * the screens are drawn turned, touches turned back */
 	int exit_after_ms;           /* stop by itself after this long (tests), 0 = never */
 	int exit_at_end;             /* stop by itself when a finite camera source (image files,
 				      * a recording) ended and every badge printed (tests) */

@@ -54,6 +54,11 @@ struct ui {
 	int px_w, px_h;
 	struct ui_drawn drawn[UI_MAX_ITEMS];
 	int sdl_started, ttf_started;
+	/* a screen mounted turned: the layout is drawn upright into target (the logical
+	 * size), then turned by rot degrees clockwise onto the window */
+	int rot;                 /* 0, 90, 180 or 270 */
+	SDL_Texture *target;
+	int tg_w, tg_h;
 	/* sounds */
 	SDL_AudioDeviceID audio;
 	int audio_started;
@@ -149,10 +154,17 @@ int ui_open(const struct ui_config *cfg, struct ui **out, char *why, size_t why_
 	int w = cfg->w, h = cfg->h, rc = VK_ERR_DEVICE;
 	Uint32 flags = SDL_WINDOW_SHOWN;
 	const char *drv;
+	int kiosk;
 
 	*out = NULL;
 	if (!ui)
 		return VK_ERR_NOMEM;
+	if (cfg->rotation != 0 && cfg->rotation != 90 && cfg->rotation != 180 && cfg->rotation != 270) {
+		snprintf(why, why_len, "the screen rotation is 0, 90, 180 or 270 degrees, not %d", cfg->rotation);
+		free(ui);
+		return VK_ERR_INVALID;
+	}
+	ui->rot = cfg->rotation;
 	if (cfg->headless) {
 		/* SDL's dummy driver with the software renderer: the same pixels as "offscreen"
 		 * (tried), without offscreen's EGL probe, whose loaded and unloaded Mesa leaves
@@ -169,13 +181,17 @@ int ui_open(const struct ui_config *cfg, struct ui **out, char *why, size_t why_
 		goto fail;
 	}
 	ui->sdl_started = 1;
+	SDL_DisableScreenSaver();
 	drv = SDL_GetCurrentVideoDriver();
-	if (drv && strcmp(drv, "KMSDRM") == 0)
+	kiosk = cfg->fullscreen || (drv && strcmp(drv, "KMSDRM") == 0);
+	if (kiosk && !cfg->headless)
 		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP; /* no desktop: the whole screen is ours */
-	else if (cfg->fullscreen)
-		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
 	else
 		flags |= SDL_WINDOW_RESIZABLE;
+	/* a kiosk is worked by touch: an arrow in the middle of the greeting only puzzles
+	 * people (touches and clicks still arrive; only the pointer is not drawn) */
+	if (kiosk)
+		SDL_ShowCursor(SDL_DISABLE);
 	if (w <= 0 || h <= 0) {
 		w = cfg->headless ? 800 : 1024;
 		h = cfg->headless ? 480 : 600;
@@ -242,6 +258,8 @@ void ui_close(struct ui *ui)
 		cache_drop(&ui->cache[i]);
 	if (ui->preview)
 		SDL_DestroyTexture(ui->preview);
+	if (ui->target)
+		SDL_DestroyTexture(ui->target);
 	for (int i = 0; i < 2; i++) {
 		if (ui->font[i])
 			TTF_CloseFont(ui->font[i]);
@@ -260,10 +278,50 @@ void ui_close(struct ui *ui)
 	free(ui);
 }
 
-void ui_size(struct ui *ui, int *w, int *h)
+/* The window's own size in pixels (the render target is never left set between frames,
+ * so this is the output's size, not the target's). */
+static void output_size(struct ui *ui, int *w, int *h)
 {
 	if (SDL_GetRendererOutputSize(ui->ren, w, h) != 0)
 		SDL_GetWindowSize(ui->win, w, h);
+}
+
+void ui_size(struct ui *ui, int *w, int *h)
+{
+	int ow, oh;
+	output_size(ui, &ow, &oh);
+	*w = ui->rot % 180 ? oh : ow;
+	*h = ui->rot % 180 ? ow : oh;
+}
+
+int ui_rotation(const struct ui *ui)
+{
+	return ui->rot;
+}
+
+/* A point given as 0..1 of the window (a finger, or a click divided by the window size)
+ * to 0..1 of the upright layout: the inverse of the turn ui_draw gives the picture. Drawn
+ * turned by 90 degrees, the layout's top-left corner is at the window's top-right. */
+static void to_layout(const struct ui *ui, float fx, float fy, float *lx, float *ly)
+{
+	switch (ui->rot) {
+	case 90: *lx = fy; *ly = 1.0f - fx; break;
+	case 180: *lx = 1.0f - fx; *ly = 1.0f - fy; break;
+	case 270: *lx = 1.0f - fy; *ly = fx; break;
+	default: *lx = fx; *ly = fy; break;
+	}
+}
+
+/* A rectangle of the layout to the window's pixels (for ui_ink on a turned frame); w, h
+ * are the layout's size. */
+static struct ui_rect to_window(const struct ui *ui, struct ui_rect r, int w, int h)
+{
+	switch (ui->rot) {
+	case 90: return (struct ui_rect){ h - (r.y + r.h), r.x, r.h, r.w };
+	case 180: return (struct ui_rect){ w - (r.x + r.w), h - (r.y + r.h), r.w, r.h };
+	case 270: return (struct ui_rect){ r.y, w - (r.x + r.w), r.h, r.w };
+	default: return r;
+	}
 }
 
 int ui_resize(struct ui *ui, int w, int h)
@@ -596,14 +654,56 @@ void ui_preview(struct ui *ui, const uint8_t *gray, int w, int h, int stride)
 	free(rgb);
 }
 
+/* A turned screen: makes the layout-sized texture the layout is drawn into the render
+ * target (made again when the window's size changed). Returns 0, or -1 when the renderer
+ * cannot draw into a texture (then the frame is drawn unturned rather than not at all). */
+static int begin_turned(struct ui *ui)
+{
+	int w, h;
+	ui_size(ui, &w, &h);
+	if (ui->target && (ui->tg_w != w || ui->tg_h != h)) {
+		SDL_DestroyTexture(ui->target);
+		ui->target = NULL;
+	}
+	if (!ui->target) {
+		ui->target = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+		if (!ui->target)
+			return -1;
+		/* copied over the window as it is: no blending with what was there */
+		SDL_SetTextureBlendMode(ui->target, SDL_BLENDMODE_NONE);
+		ui->tg_w = w;
+		ui->tg_h = h;
+	}
+	return SDL_SetRenderTarget(ui->ren, ui->target) == 0 ? 0 : -1;
+}
+
+/* Turns the drawn layout onto the window: SDL_RenderCopyEx turns dst clockwise about its
+ * centre, so a layout-sized dst centred on the window covers it exactly when turned. */
+static void end_turned(struct ui *ui)
+{
+	int ow, oh;
+	SDL_Rect dst;
+	SDL_SetRenderTarget(ui->ren, NULL);
+	output_size(ui, &ow, &oh);
+	dst.w = ui->tg_w;
+	dst.h = ui->tg_h;
+	dst.x = (ow - dst.w) / 2;
+	dst.y = (oh - dst.h) / 2;
+	color(ui, 0xFFFFFF);
+	SDL_RenderClear(ui->ren);
+	SDL_RenderCopyEx(ui->ren, ui->target, NULL, &dst, ui->rot, NULL, SDL_FLIP_NONE);
+}
+
 int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep)
 {
+	int turned;
 	ui->frame++;
 	if (dl->sound_id != ui->sound_id) {
 		ui->sound_id = dl->sound_id;
 		if (dl->sound)
 			play(ui, dl->sound);
 	}
+	turned = ui->rot && begin_turned(ui) == 0;
 	color(ui, 0xFFFFFF);
 	SDL_RenderClear(ui->ren);
 	for (int i = 0; i < dl->n; i++) {
@@ -628,9 +728,12 @@ int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep)
 			break;
 		}
 	}
+	if (turned)
+		end_turned(ui);
 	if (keep) {
+		/* the window's pixels, as the screen shows them (turned when it is) */
 		int w, h;
-		ui_size(ui, &w, &h);
+		output_size(ui, &w, &h);
 		if (w != ui->px_w || h != ui->px_h || !ui->pixels) {
 			free(ui->pixels);
 			ui->pixels = malloc((size_t)w * h * 4);
@@ -683,6 +786,7 @@ double ui_ink(struct ui *ui, struct ui_rect r, uint32_t bg)
 	long n = 0, ink = 0;
 	if (!ui->pixels)
 		return 0;
+	r = to_window(ui, r, ui->rot % 180 ? ui->px_h : ui->px_w, ui->rot % 180 ? ui->px_w : ui->px_h);
 	for (int y = r.y < 0 ? 0 : r.y; y < r.y + r.h && y < ui->px_h; y++)
 		for (int x = r.x < 0 ? 0 : r.x; x < r.x + r.w && x < ui->px_w; x++) {
 			uint32_t p;
@@ -702,24 +806,29 @@ double ui_ink(struct ui *ui, struct ui_rect r, uint32_t bg)
 int ui_handle_event(struct ui *ui, struct ui_state *st, const SDL_Event *e, int64_t now)
 {
 	int w, h, ww, wh;
+	float fx, fy;
 	ui_size(ui, &w, &h);
 	switch (e->type) {
 	case SDL_QUIT:
 		return 1;
 	case SDL_FINGERDOWN: {
-		/* touch screens: coordinates are 0..1 of the window. A press on a list waits:
-		 * it may be the start of a drag that scrolls the list */
+		/* touch screens: coordinates are 0..1 of the window, turned back to the layout's
+		 * on a turned screen. A press on a list waits: it may be the start of a drag that
+		 * scrolls the list */
 		struct ui_dlist *dl = malloc(sizeof *dl);
 		const struct ui_item *it = NULL;
-		int x = (int)(e->tfinger.x * w), y = (int)(e->tfinger.y * h);
+		int x, y;
+		to_layout(ui, e->tfinger.x, e->tfinger.y, &fx, &fy);
+		x = (int)(fx * w);
+		y = (int)(fy * h);
 		if (dl) {
 			ui_sm_layout(st, w, h, dl);
 			it = ui_dlist_hit(dl, x, y);
 		}
 		ui->touch_down = 1;
 		ui->touch_moved = 0;
-		ui->touch_x = e->tfinger.x;
-		ui->touch_y = ui->touch_last_y = e->tfinger.y;
+		ui->touch_x = fx;
+		ui->touch_y = ui->touch_last_y = fy;
 		ui->touch_name[0] = '\0';
 		if (it && (it->flags & UI_SCROLLS))
 			snprintf(ui->touch_name, sizeof ui->touch_name, "%s", it->name);
@@ -732,12 +841,14 @@ int ui_handle_event(struct ui *ui, struct ui_state *st, const SDL_Event *e, int6
 	}
 	case SDL_FINGERMOTION:
 		if (ui->touch_down) {
-			int dy = (int)((e->tfinger.y - ui->touch_last_y) * h);
-			if (fabsf(e->tfinger.y - ui->touch_y) * h > 12 || fabsf(e->tfinger.x - ui->touch_x) * w > 12)
+			int dy;
+			to_layout(ui, e->tfinger.x, e->tfinger.y, &fx, &fy);
+			dy = (int)((fy - ui->touch_last_y) * h);
+			if (fabsf(fy - ui->touch_y) * h > 12 || fabsf(fx - ui->touch_x) * w > 12)
 				ui->touch_moved = 1;
 			if (ui->touch_moved && dy) {
 				ui_sm_drag(st, dy, w, h, now);
-				ui->touch_last_y = e->tfinger.y;
+				ui->touch_last_y = fy;
 			}
 		}
 		break;
@@ -755,8 +866,10 @@ int ui_handle_event(struct ui *ui, struct ui_state *st, const SDL_Event *e, int6
 		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
 			break;
 		SDL_GetWindowSize(ui->win, &ww, &wh);
-		if (ww > 0 && wh > 0)
-			ui_sm_tap(st, e->button.x * w / ww, e->button.y * h / wh, w, h, now);
+		if (ww > 0 && wh > 0) {
+			to_layout(ui, (e->button.x + 0.5f) / ww, (e->button.y + 0.5f) / wh, &fx, &fy);
+			ui_sm_tap(st, (int)(fx * w), (int)(fy * h), w, h, now);
+		}
 		break;
 	case SDL_TEXTINPUT:
 		ui_sm_text(st, e->text.text, now);

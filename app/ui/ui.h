@@ -23,22 +23,31 @@ struct ui_config {
 	int w, h;          /* window size; 0 = 1024x600 (a window) or the display's */
 	const char *title;
 	int vsync;         /* present in step with the display */
+	int rotation;      /* 0, 90, 180, 270: the screen is mounted turned this far, and the
+			    * layout is drawn turned clockwise by it (90: an 800x480 panel
+			    * standing upright shows a 480x800 portrait layout) */
 };
 
-/* Opens the window. Returns VK_OK and a ui to free with ui_close(), or an error with a
- * reason in why: no display, no fonts (names the package to install). */
+/* Opens the window. Full screen (cfg->fullscreen, or always under KMSDRM) is the kiosk:
+ * the mouse pointer is hidden there. The screen saver is off in every mode. Returns VK_OK
+ * and a ui to free with ui_close(), or an error with a reason in why: no display, no fonts
+ * (names the package to install), a rotation that is not a right angle. */
 int ui_open(const struct ui_config *cfg, struct ui **out, char *why, size_t why_len);
 void ui_close(struct ui *ui);
-/* The size in pixels the layouts are made for. */
+/* The size in pixels the layouts are made for: the window's, with width and height
+ * swapped on a screen turned by 90 or 270 degrees. */
 void ui_size(struct ui *ui, int *w, int *h);
+/* The rotation the window was opened with (0, 90, 180, 270). */
+int ui_rotation(const struct ui *ui);
 /* Resizes the window (headless: any size, for portrait and 1920x1080 screenshots). */
 int ui_resize(struct ui *ui, int w, int h);
 
 /* Gives the camera's latest picture (8-bit gray) for the preview; copied. */
 void ui_preview(struct ui *ui, const uint8_t *gray, int w, int h, int stride);
 
-/* Draws a display list and shows it. With keep = 1 the frame's pixels are kept for
- * ui_save_png() and ui_ink(). Returns VK_OK or VK_ERR_DEVICE. */
+/* Draws a display list (made for ui_size()) and shows it, turned by the rotation. With
+ * keep = 1 the frame's pixels are kept, as the window shows them, for ui_save_png() and
+ * ui_ink() (which takes a rectangle of the layout). Returns VK_OK or VK_ERR_DEVICE. */
 int ui_draw(struct ui *ui, const struct ui_dlist *dl, int keep);
 /* Writes the last kept frame as a PNG. */
 int ui_save_png(struct ui *ui, const char *path);

@@ -13,12 +13,16 @@
 extern const struct camera_driver camera_files_driver;
 extern const struct camera_driver camera_v4l2_driver;
 extern const struct camera_driver camera_pipe_driver;
+extern const struct camera_driver camera_rpicam_driver;
+extern const struct camera_driver camera_auto_driver;
 extern const struct camera_driver camera_hid_driver;
 
 const struct camera_driver *const camera_drivers[] = {
 	&camera_files_driver,
 	&camera_v4l2_driver,
 	&camera_pipe_driver,
+	&camera_rpicam_driver,
+	&camera_auto_driver,
 	&camera_hid_driver,
 	NULL,
 };

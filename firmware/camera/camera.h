@@ -105,6 +105,36 @@ size_t cam_frame_bytes(int fmt, int width, int height, int stride);
 int cam_to_gray(int fmt, const uint8_t *src, size_t size, int width, int height, int stride,
 		uint8_t *dst);
 
+/* ---- a child process's frames (camera_pipe.c), shared by the pipe and rpicam drivers --- */
+/* Starts argv[0] (looked up on PATH) with argv, its standard output read as raw YUV420
+ * frames of width x height (rows padded to 64 bytes, as rpicam-vid writes them). On
+ * success *out is a camera to close with camera_close(), which stops the child. With
+ * live = 1 the end of the output means the program died: grabs then say CAM_ERR_GONE;
+ * with live = 0 CAM_ERR_END (a finite source). Returns CAM_ERR_IO with a reason when the
+ * program cannot be run, CAM_ERR_INVALID for a size out of range. */
+int cam_pipe_spawn(char *const argv[], int width, int height, int live, struct camera **out,
+		   char *why, size_t why_len);
+
+/* ---- the Raspberry Pi camera (camera_rpicam.c) and the automatic choice (camera_auto.c) - */
+/* How the rpicam driver waits before starting rpicam-vid again after it died: the n-th
+ * death in a row (n >= 1) waits this many ms. Deaths count as in a row unless the camera
+ * gave pictures for at least CAM_RPICAM_GOOD_RUN_MS in between. */
+#define CAM_RPICAM_FIRST_WAIT_MS 1000
+#define CAM_RPICAM_MAX_WAIT_MS 30000
+#define CAM_RPICAM_GOOD_RUN_MS 30000
+int cam_rpicam_backoff_ms(int deaths);
+/* Forgets the deaths counted so far (tests; a fresh start). */
+void cam_rpicam_backoff_reset(void);
+
+/* The first USB webcam's capture node under the sysfs root given (NULL = /sys): the
+ * lowest-numbered video4linux device that sits on a USB bus and is its device's first
+ * node (UVC cameras also make a metadata node). Writes "/dev/videoN" into path and
+ * returns CAM_OK, or CAM_ERR_IO when there is none. */
+int cam_find_usb_webcam(const char *sysfs, char *path, size_t path_len);
+/* 1 when `rpicam-vid --list-cameras` (the first one on PATH) names at least one camera,
+ * else 0 (no program, no camera, or no answer within a few seconds). */
+int cam_rpicam_present(void);
+
 /* ---- the USB barcode scanner's key events (camera_hid.c) ----------------------------------
  * A scanner that types like a keyboard sends key codes of a US layout whatever layout the
  * system has; reading evdev ourselves maps them without the system's keymap. */

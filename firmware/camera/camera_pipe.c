@@ -11,7 +11,11 @@
  *
  * Frames are read as they come (the pipe is non-blocking) into two buffers; a grab
  * returns the newest complete one, so a slow scan never falls behind the camera. The end
- * of the child's output ends the source (CAM_ERR_END); close stops the child. */
+ * of the child's output ends the source (CAM_ERR_END); close stops the child.
+ *
+ * The same reader serves the "rpicam" driver (camera_rpicam.c) through cam_pipe_spawn():
+ * there the child is a live camera, so the end of its output means it died and a grab
+ * says CAM_ERR_GONE (the door then starts it again). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -37,6 +41,7 @@ struct pipe_cam {
 	size_t have;               /* bytes of buf[fill] read so far */
 	int have_frame;            /* buf[!fill] holds a complete frame not yet returned */
 	int ended;
+	int live;                  /* the end of the output is a death (CAM_ERR_GONE) */
 	uint64_t seq;
 };
 
@@ -63,28 +68,38 @@ static void pipe_close(struct camera *cam)
 		/* closing the pipe makes a writer fail with EPIPE; a child that is not
 		 * writing is told to stop */
 		kill(c->child, SIGTERM);
-		while (waitpid(c->child, NULL, 0) < 0 && errno == EINTR)
-			;
+		/* a camera program that ignores it must not hang the door: after 2 s it is
+		 * killed */
+		for (int i = 0; i < 200; i++) {
+			pid_t r = waitpid(c->child, NULL, WNOHANG);
+			if (r == c->child || (r < 0 && errno != EINTR)) {
+				c->child = 0;
+				break;
+			}
+			if (r == 0)
+				usleep(10000);
+		}
+		if (c->child > 0) {
+			kill(c->child, SIGKILL);
+			while (waitpid(c->child, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
 	}
 	free(c->buf[0]);
 	free(c->buf[1]);
 	free(c);
 }
 
-static int pipe_open(const char *arg, struct camera **out, char *why, size_t why_len)
+/* Starts argv[0] with its standard output into a new pipe camera (see camera.h). */
+int cam_pipe_spawn(char *const argv[], int width, int height, int live, struct camera **out,
+		   char *why, size_t why_len)
 {
 	struct pipe_cam *c;
-	int fds[2];
-	long w = arg ? option_value(arg, "--width") : 0, h = arg ? option_value(arg, "--height") : 0;
+	int fds[2], err[2];
 
 	*out = NULL;
-	if (!arg || !*arg) {
-		snprintf(why, why_len, "pipe: needs a command that writes YUV420 frames");
-		return CAM_ERR_INVALID;
-	}
-	if (w < 16 || h < 16 || w > PIPE_MAX_SIDE || h > PIPE_MAX_SIDE) {
-		snprintf(why, why_len, "pipe: the command must say its frame size with --width W "
-			 "--height H (16..%d)", PIPE_MAX_SIDE);
+	if (width < 16 || height < 16 || width > PIPE_MAX_SIDE || height > PIPE_MAX_SIDE) {
+		snprintf(why, why_len, "the frame size must be 16..%d pixels a side", PIPE_MAX_SIDE);
 		return CAM_ERR_INVALID;
 	}
 	c = calloc(1, sizeof *c);
@@ -92,9 +107,10 @@ static int pipe_open(const char *arg, struct camera **out, char *why, size_t why
 		return CAM_ERR_NOMEM;
 	c->base.drv = &camera_pipe_driver;
 	c->fd = -1;
-	c->width = (int)w;
-	c->height = (int)h;
-	c->stride = (int)((w + 63) / 64 * 64);
+	c->live = live;
+	c->width = width;
+	c->height = height;
+	c->stride = (width + 63) / 64 * 64;
 	c->frame_bytes = (size_t)c->stride * c->height + 2 * (size_t)(c->stride / 2) * ((c->height + 1) / 2);
 	c->buf[0] = malloc(c->frame_bytes);
 	c->buf[1] = malloc(c->frame_bytes);
@@ -107,24 +123,73 @@ static int pipe_open(const char *arg, struct camera **out, char *why, size_t why
 		pipe_close(&c->base);
 		return CAM_ERR_IO;
 	}
-	c->child = fork();
-	if (c->child < 0) {
-		snprintf(why, why_len, "pipe: cannot start a process: %s", strerror(errno));
+	/* a second pipe tells the parent whether exec worked: a missing program is a
+	 * reason to report, not a camera whose output merely ends */
+	if (pipe2(err, O_CLOEXEC) != 0) {
+		snprintf(why, why_len, "pipe: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		pipe_close(&c->base);
 		return CAM_ERR_IO;
 	}
+	c->child = fork();
+	if (c->child < 0) {
+		snprintf(why, why_len, "cannot start a process: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		close(err[0]);
+		close(err[1]);
+		pipe_close(&c->base);
+		return CAM_ERR_IO;
+	}
 	if (c->child == 0) {
+		int e;
 		dup2(fds[1], STDOUT_FILENO);
-		execl("/bin/sh", "sh", "-c", arg, (char *)NULL);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(err[1], &e, sizeof e) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	close(fds[1]);
+	close(err[1]);
+	{
+		int e = 0;
+		ssize_t n;
+		while ((n = read(err[0], &e, sizeof e)) < 0 && errno == EINTR)
+			;
+		close(err[0]);
+		if (n == (ssize_t)sizeof e) {
+			snprintf(why, why_len, "cannot run %s: %s", argv[0], strerror(e));
+			close(fds[0]);
+			pipe_close(&c->base);
+			return CAM_ERR_IO;
+		}
+	}
 	c->fd = fds[0];
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
 	*out = &c->base;
 	return CAM_OK;
+}
+
+static int pipe_open(const char *arg, struct camera **out, char *why, size_t why_len)
+{
+	long w = arg ? option_value(arg, "--width") : 0, h = arg ? option_value(arg, "--height") : 0;
+	char *argv[] = { "/bin/sh", "-c", (char *)arg, NULL };
+	int rc;
+
+	*out = NULL;
+	if (!arg || !*arg) {
+		snprintf(why, why_len, "pipe: needs a command that writes YUV420 frames");
+		return CAM_ERR_INVALID;
+	}
+	if (w < 16 || h < 16 || w > PIPE_MAX_SIDE || h > PIPE_MAX_SIDE) {
+		snprintf(why, why_len, "pipe: the command must say its frame size with --width W "
+			 "--height H (16..%d)", PIPE_MAX_SIDE);
+		return CAM_ERR_INVALID;
+	}
+	rc = cam_pipe_spawn(argv, (int)w, (int)h, 0, out, why, why_len);
+	return rc;
 }
 
 /* Reads what the pipe holds now; every completed frame becomes the newest. Returns CAM_OK,
@@ -175,7 +240,7 @@ static int pipe_grab(struct camera *cam, struct cam_frame *f, int timeout_ms)
 		timeout_ms = timeout_ms > 40 ? 40 : timeout_ms;
 	}
 	if (!c->have_frame)
-		return c->ended ? CAM_ERR_END : CAM_ERR_AGAIN;
+		return c->ended ? (c->live ? CAM_ERR_GONE : CAM_ERR_END) : CAM_ERR_AGAIN;
 	c->have_frame = 0;
 	memset(f, 0, sizeof *f);
 	f->gray = c->buf[!c->fill];

@@ -95,7 +95,7 @@ static void test_no_file_means_defaults(void **state)
 	assert_int_equal(config_load("/nonexistent/vkhid.conf", &c, &rep), VK_ERR_NOT_FOUND);
 	assert_int_equal(rep.n, 0);
 	assert_memory_equal(&c, &d, sizeof c);
-	assert_string_equal(c.camera, "v4l2:/dev/video0");
+	assert_string_equal(c.camera, "auto");
 	assert_string_equal(c.printer, "usb");
 	assert_string_equal(c.light, "none");
 	assert_int_equal(c.fullscreen, 1);
@@ -155,7 +155,7 @@ static void test_broken_file(void **state)
 	assert_int_equal(rep.n, 14);
 	/* the one good line applies; every broken setting keeps its default */
 	assert_string_equal(c.printer, "file:/tmp/badges");
-	assert_string_equal(c.camera, "v4l2:/dev/video0");
+	assert_string_equal(c.camera, "auto");
 	assert_string_equal(c.language, "");
 	assert_string_equal(c.template_name, "");
 	assert_int_equal(c.portrait, 0);
@@ -171,7 +171,7 @@ static void test_broken_file(void **state)
 	FILE *f = open_memstream(&out, &len);
 	config_report_print(&rep, "/etc/vkhid/vkhid.conf", f);
 	fclose(f);
-	assert_non_null(strstr(out, "/etc/vkhid/vkhid.conf, line 10: rotation: the rotation is landscape or portrait\n"));
+	assert_non_null(strstr(out, "/etc/vkhid/vkhid.conf, line 10: rotation: the rotation is landscape or portrait (or 0, 90, 180, 270 degrees)\n"));
 	assert_non_null(strstr(out, "default"));
 	free(out);
 }
@@ -186,7 +186,7 @@ static void test_garbage_and_limits(void **state)
 	config_defaults(&c);
 	assert_int_equal(config_parse(junk, sizeof junk - 1, &c, &rep), VK_OK);
 	assert_true(has(&rep, 1, "zero byte"));
-	assert_string_equal(c.camera, "v4l2:/dev/video0");
+	assert_string_equal(c.camera, "auto");
 	/* a flood of mistakes is counted past the cap */
 	char *many = malloc(100 * 8);
 	for (int i = 0; i < 100; i++)
@@ -215,6 +215,15 @@ static void test_flags(void **state)
 	config_defaults(&c);
 	assert_int_equal(config_flag(&c, "--rotation", "portrait", why, sizeof why), VK_OK);
 	assert_int_equal(c.portrait, 1);
+	assert_int_equal(c.rotation, 90);
+	/* a screen mounted upside down, or standing on its other side */
+	assert_int_equal(config_flag(&c, "--rotation", "180", why, sizeof why), VK_OK);
+	assert_int_equal(c.rotation, 180);
+	assert_int_equal(c.portrait, 0);
+	assert_int_equal(config_flag(&c, "--rotation", "270", why, sizeof why), VK_OK);
+	assert_int_equal(c.portrait, 1);
+	assert_int_equal(config_flag(&c, "--rotation", "45", why, sizeof why), VK_ERR_INVALID);
+	assert_int_equal(c.rotation, 270);
 	assert_int_equal(config_flag(&c, "--windowed", NULL, why, sizeof why), VK_OK);
 	assert_int_equal(c.fullscreen, 0);
 	assert_int_equal(config_flag(&c, "--light", "sim", why, sizeof why), VK_OK);
