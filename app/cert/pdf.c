@@ -296,26 +296,26 @@ int cert_pdf_page(cert_pdf *p, const struct cert_template *t, const struct cert_
 	frame(cr);
 
 	cairo_set_source_rgb(cr, 0.13, 0.23, 0.42);
-	y = 62;
+	y = 84;
 	y += text_block(cr, t->font, 1, 32, 18, 1,
 			t->title[0] ? t->title : i18n_tr(pg->lang, "Certificate of completion"),
 			MARGIN, y, w);
 	/* the name stands alone: it is printed exactly as registered, in no sentence */
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	y += 34;
+	y += 52;
 	y += text_block(cr, t->font, 1, 40, 14, 1, pg->name, MARGIN, y, w);
 	cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-	y += 18;
+	y += 26;
 	y += text_block(cr, t->font, 0, 15, 15, 0,
 			t->intro[0] ? t->intro : i18n_tr(pg->lang, "for taking part in"), MARGIN, y, w);
 	cairo_set_source_rgb(cr, 0.13, 0.23, 0.42);
 	y += 6;
 	y += text_block(cr, t->font, 1, 24, 12, 0, pg->event, MARGIN + 40, y, w - 80);
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-	y += 16;
+	y += 30;
 	if (pg->attended && *pg->attended)
 		y += text_block(cr, t->font, 0, 14, 14, 0, pg->attended, MARGIN, y, w);
-	y += 6;
+	y += 10;
 	snprintf(line, sizeof line, i18n_tr(pg->lang, "Date: %s"), pg->date);
 	text_block(cr, t->font, 0, 12, 12, 0, line, MARGIN, y, w);
 
