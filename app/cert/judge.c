@@ -2,12 +2,14 @@
 /* Who earned a certificate: cert_judge(), a pure function from one person's attendance
  * facts to a verdict with its reasons, and the texts a person reads about it (see cert.h
  * for what counts as attendance). No database and no clock here, so every edge case is a
- * unit test of a few lines. */
+ * unit test of a few lines (it allocates only a scratch array for a person with more than
+ * 512 log rows, and works without it too). */
 #include "cert/cert.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,7 +22,7 @@ static int admits(int kind)
 }
 
 /* 1 when mark i still stands: no undo after it at the same place on the same day. */
-static int stands(const struct cert_facts *f, size_t i)
+static int stands_scan(const struct cert_facts *f, size_t i)
 {
 	const struct cert_mark *m = &f->marks[i];
 	for (size_t j = i + 1; j < f->n_marks; j++) {
@@ -31,19 +33,34 @@ static int stands(const struct cert_facts *f, size_t i)
 	return 1;
 }
 
-static int day_attended(const struct cert_facts *f, int day)
+/* The judge works on one person's marks; whether each still stands is worked out once
+ * (ok, when there was memory for it), so a person scanned hundreds of times costs
+ * n^2 comparisons, not n^3. */
+struct judging {
+	const struct cert_facts *f;
+	const unsigned char *ok; /* NULL: ask stands_scan each time */
+};
+
+static int stands(const struct judging *j, size_t i)
 {
+	return j->ok ? j->ok[i] : stands_scan(j->f, i);
+}
+
+static int day_attended(const struct judging *j, int day)
+{
+	const struct cert_facts *f = j->f;
 	for (size_t i = 0; i < f->n_marks; i++)
 		if (f->marks[i].session_id == 0 && f->marks[i].day == day &&
-		    admits(f->marks[i].kind) && stands(f, i))
+		    admits(f->marks[i].kind) && stands(j, i))
 			return 1;
 	return 0;
 }
 
-static int session_attended(const struct cert_facts *f, int64_t id)
+static int session_attended(const struct judging *j, int64_t id)
 {
+	const struct cert_facts *f = j->f;
 	for (size_t i = 0; i < f->n_marks; i++)
-		if (f->marks[i].session_id == id && admits(f->marks[i].kind) && stands(f, i))
+		if (f->marks[i].session_id == id && admits(f->marks[i].kind) && stands(j, i))
 			return 1;
 	return 0;
 }
@@ -66,17 +83,18 @@ static void reason(struct cert_verdict *v, int why, int64_t a, int64_t b, int64_
 }
 
 /* Distinct days with a standing entrance check-in. */
-static int count_days(const struct cert_facts *f)
+static int count_days(const struct judging *jg)
 {
+	const struct cert_facts *f = jg->f;
 	int n = 0;
 	for (size_t i = 0; i < f->n_marks; i++) {
 		const struct cert_mark *m = &f->marks[i];
-		if (m->session_id != 0 || !admits(m->kind) || !stands(f, i))
+		if (m->session_id != 0 || !admits(m->kind) || !stands(jg, i))
 			continue;
 		int seen = 0;
 		for (size_t j = 0; j < i && !seen; j++) {
 			const struct cert_mark *o = &f->marks[j];
-			seen = o->session_id == 0 && o->day == m->day && admits(o->kind) && stands(f, j);
+			seen = o->session_id == 0 && o->day == m->day && admits(o->kind) && stands(jg, j);
 		}
 		n += !seen;
 	}
@@ -85,13 +103,14 @@ static int count_days(const struct cert_facts *f)
 
 /* Entrance to the next exit on the same day; a second entry while inside is the same
  * stay scanned twice, an entry never closed by an exit adds nothing. */
-static int64_t count_minutes(const struct cert_facts *f)
+static int64_t count_minutes(const struct judging *j)
 {
+	const struct cert_facts *f = j->f;
 	int64_t total_ms = 0, in_ms = -1;
 	int in_day = -1;
 	for (size_t i = 0; i < f->n_marks; i++) {
 		const struct cert_mark *m = &f->marks[i];
-		if (m->session_id != 0 || !stands(f, i))
+		if (m->session_id != 0 || !stands(j, i))
 			continue;
 		if (admits(m->kind)) {
 			if (in_ms < 0 || in_day != m->day) {
@@ -109,26 +128,30 @@ static int64_t count_minutes(const struct cert_facts *f)
 
 void cert_judge(const struct cert_rule *rule, const struct cert_facts *f, struct cert_verdict *v)
 {
+	unsigned char small[512], *ok = f->n_marks <= sizeof small ? small : malloc(f->n_marks);
+	struct judging jg = { f, ok };
+	for (size_t i = 0; ok && i < f->n_marks; i++)
+		ok[i] = (unsigned char)stands_scan(f, i);
 	memset(v, 0, sizeof *v);
-	v->days = count_days(f);
+	v->days = count_days(&jg);
 	for (size_t i = 0; i < f->n_sessions; i++) {
 		const struct cert_session *s = &f->sessions[i];
 		if (s->cancelled)
 			continue;
 		v->sessions_total++;
-		if (session_attended(f, s->id)) {
+		if (session_attended(&jg, s->id)) {
 			v->sessions++;
 			v->session_minutes += s->minutes;
 		}
 	}
-	v->minutes = count_minutes(f);
+	v->minutes = count_minutes(&jg);
 
 	if (rule->min_days && v->days < rule->min_days) {
 		/* "all the days" is said day by day: "missing day 2" tells the organizer what
 		 * to look for; otherwise the count says it */
 		if (f->n_days && (size_t)rule->min_days >= f->n_days) {
 			for (size_t i = 0; i < f->n_days; i++)
-				if (!day_attended(f, f->days[i]))
+				if (!day_attended(&jg, f->days[i]))
 					reason(v, CERT_WHY_DAY_MISSING, (int64_t)i + 1, 0, 0);
 			if (!v->n_reasons) /* came on days outside the event's dates */
 				reason(v, CERT_WHY_DAYS, v->days, (int64_t)f->n_days, rule->min_days);
@@ -140,7 +163,7 @@ void cert_judge(const struct cert_rule *rule, const struct cert_facts *f, struct
 		const struct cert_session *s = session_of(f, rule->required[i]);
 		if (s && s->cancelled)
 			continue; /* it did not take place: nobody can be asked for it */
-		if (!s || !session_attended(f, s->id))
+		if (!s || !session_attended(&jg, s->id))
 			reason(v, CERT_WHY_REQUIRED, rule->required[i], 0, 0);
 	}
 	if (rule->min_sessions) {
@@ -154,6 +177,8 @@ void cert_judge(const struct cert_rule *rule, const struct cert_facts *f, struct
 	if (rule->min_minutes && v->minutes < rule->min_minutes)
 		reason(v, CERT_WHY_MINUTES, v->minutes, rule->min_minutes, 0);
 	v->eligible = v->n_reasons == 0 && v->more_reasons == 0;
+	if (ok != small)
+		free(ok);
 }
 
 /* ---- texts ---------------------------------------------------------------------------- */

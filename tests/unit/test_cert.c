@@ -225,6 +225,29 @@ static void test_minutes_between_entrance_and_exit(void **state)
 	assert_int_equal(judge(&r, undone, 3, NULL, 0).minutes, 0);
 }
 
+/* A person scanned thousands of times (a door left scanning): the judge's scratch array
+ * comes from the heap, and the answer is the same as for a short log. */
+static void test_many_marks(void **state)
+{
+	(void)state;
+	enum { N = 3001 };
+	struct cert_mark *m = calloc(N, sizeof *m);
+	assert_non_null(m);
+	for (int i = 0; i < N - 2; i++)
+		m[i] = mark(DB_CI_ENTRY, D1, i % 2 ? 7 : 0, i % 600);
+	m[N - 2] = mark(DB_CI_UNDO, D1, 0, 700);  /* day 1 at the entrance undone */
+	m[N - 1] = entry(D2, 0);
+	struct cert_session s[] = { { 7, "Відкриття", 0, 60 } };
+	struct cert_rule r = rule_of("days=2 sessions=1");
+	struct cert_verdict v = judge(&r, m, N, s, 1);
+	assert_int_equal(v.days, 1);
+	assert_int_equal(v.sessions, 1);
+	assert_false(v.eligible);
+	assert_int_equal(v.reasons[0].why, CERT_WHY_DAYS);
+	assert_int_equal(v.reasons[0].a, 1);
+	free(m);
+}
+
 static void test_reasons_in_ukrainian(void **state)
 {
 	(void)state;
@@ -517,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_sessions_exactly_the_minimum),
 		cmocka_unit_test(test_cancelled_session),
 		cmocka_unit_test(test_minutes_between_entrance_and_exit),
+		cmocka_unit_test(test_many_marks),
 		cmocka_unit_test(test_reasons_in_ukrainian),
 		cmocka_unit_test(test_rule_text),
 		cmocka_unit_test_setup_teardown(test_facts_from_the_database, setup, teardown),
