@@ -21,7 +21,8 @@
 BUILD   ?= build
 CC      ?= cc
 PKGS     = sdl2 SDL2_ttf SDL2_image libqrencode zbar libusb-1.0 sqlite3 libsodium libjpeg \
-           jansson libmicrohttpd gnutls libcurl libpq inih libgpiod libsystemd
+           jansson libmicrohttpd gnutls libcurl libpq inih libgpiod libsystemd \
+           pangocairo cairo-pdf fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 

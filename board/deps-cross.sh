@@ -16,7 +16,8 @@ sysroot=${1:-build/aarch64/sysroot}
 HOST="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static pkg-config"
 ARM="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libqrencode-dev libzbar0 libusb-1.0-0-dev
 libsqlite3-dev libcmocka-dev libsodium-dev libcsv-dev libjpeg62-turbo-dev libinih-dev
-libgpiod-dev libsystemd-dev libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libpq5"
+libgpiod-dev libsystemd-dev libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libpq5
+libpango1.0-dev libcairo2-dev"
 
 want=""
 for p in $HOST; do want="$want $p"; done

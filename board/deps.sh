@@ -11,6 +11,7 @@ libsqlite3-dev sqlite3 libcmocka-dev libsodium-dev libcsv-dev libjpeg62-turbo-de
 libumockdev-dev tzdata xvfb xauth x11-apps gettext python3 clang
 libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libpq-dev postgresql
 libinih-dev libgpiod-dev libsystemd-dev lintian
+libpango1.0-dev libcairo2-dev poppler-utils
 chromium nodejs"
 # the dashboard's browser tests run playwright-core (npm ci in tests/web); Debian's npm only
 # when no npm came with nodejs (NodeSource's nodejs carries its own and conflicts with it)

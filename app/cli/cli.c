@@ -72,6 +72,14 @@ const struct cli_command cli_commands[] = {
 	  "       vkhid hub password   (the organizers' dashboard; reads it from the terminal or stdin)" },
 	{ "sync", cmd_sync, N_("sync this kiosk with its hub: enroll, one round, status"),
 	  "[enroll CODE | status [--json]]" },
+	{ "certificates", cmd_certificates,
+	  N_("certificates of completion: who earned one (--dry-run), the PDFs, the rule"),
+	  "--dry-run\n"
+	  "       vkhid certificates --out DIR [--template FILE.ini] [--key SECRET-KEY-FILE] [--date YYYY-MM-DD]\n"
+	  "       vkhid certificates rule [--min-days N] [--min-sessions N] [--required ID,ID...]\n"
+	  "                               [--min-minutes N] | --default   (no option: show it)" },
+	{ "verify", cmd_verify, N_("check that a certificate's code is genuine, offline"),
+	  "CODE   (CODE - reads the code from standard input)" },
 	{ "incidents", cmd_incidents, N_("tickets admitted at two doors while offline; resolve with a note"),
 	  "[--json]\n       vkhid incidents resolve ID --note TEXT" },
 	{ NULL, NULL, NULL, NULL },

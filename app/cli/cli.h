@@ -97,5 +97,7 @@ int cmd_print_test(struct cli *c, int argc, char **argv);
 int cmd_hub(struct cli *c, int argc, char **argv);
 int cmd_sync(struct cli *c, int argc, char **argv);
 int cmd_incidents(struct cli *c, int argc, char **argv);
+int cmd_certificates(struct cli *c, int argc, char **argv);
+int cmd_verify(struct cli *c, int argc, char **argv);
 
 #endif

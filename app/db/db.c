@@ -13,6 +13,7 @@
  *   9. imports in short transactions
  *  10. purge
  *  11. the connection itself, for the sync replica and the hub
+ *  12. what certificates read (sessions with their cancelled flag)
  * Every SQL statement on the kiosk's own tables is in this file (app/sync and app/hub run
  * theirs on their own tables, over db_sqlite()). Statements name the enum constants of
  * db.h in braces ("kind = {CI_UNDO}"); the braces are replaced by the constants' values
@@ -122,6 +123,10 @@ static const char *const migrations[] = {
 	" inserted INTEGER NOT NULL, external_id TEXT, ticket_code TEXT, vk_code TEXT,"
 	" given TEXT, family TEXT, display TEXT, organization TEXT, category TEXT, email TEXT,"
 	" lang TEXT, status INTEGER, search_key TEXT, updated TEXT, PRIMARY KEY(batch, id));",
+
+	/* 4 -> 5: a session can be cancelled (kept, so the log's rows that name it still
+	 * resolve); certificates leave it out of every count and requirement. */
+	"ALTER TABLE session ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
@@ -1774,4 +1779,38 @@ int db_compact(db *d)
 struct sqlite3 *db_sqlite(db *d)
 {
 	return d->h;
+}
+
+/* ---- 12. what certificates read -------------------------------------------------------------
+ * The programme's sessions with their cancelled flag (app/cert counts attendance against
+ * them). A statement of its own, prepared per call: certificates are made once after an
+ * event, not per scan. */
+int db_cert_session_each(db *d, int64_t event_id,
+			 int (*fn)(void *ctx, const struct db_cert_session *s), void *ctx)
+{
+	static const char sql[] = "SELECT id, event_id, title, room, starts, ends, cancelled"
+				  " FROM session WHERE event_id = ?1 ORDER BY starts, id";
+	sqlite3_stmt *s;
+	struct db_cert_session row;
+	int rc;
+	if (prepare(d, "cert sessions", sql, 0, &s) != SQLITE_OK)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof row);
+		row.id = sqlite3_column_int64(s, 0);
+		row.event_id = sqlite3_column_int64(s, 1);
+		col_text(s, 2, row.title, sizeof row.title);
+		col_text(s, 3, row.room, sizeof row.room);
+		col_text(s, 4, row.starts, sizeof row.starts);
+		col_text(s, 5, row.ends, sizeof row.ends);
+		row.cancelled = sqlite3_column_int(s, 6) != 0;
+		int u = fn(ctx, &row);
+		if (u) {
+			sqlite3_finalize(s);
+			return u;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? VK_OK : db_err(rc);
 }

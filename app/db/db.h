@@ -21,7 +21,7 @@
 
 typedef struct db db;
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /* The database layer's own codes, in its range -100 .. -199 (see core/err.h). */
 enum db_err {
@@ -193,7 +193,10 @@ int db_revoke_issued_before(db *d, int64_t event_id, int64_t number, int64_t bef
 int db_is_revoked(db *d, int64_t event_id, int64_t number, uint32_t nonce);
 
 /* ---- the check-in event log (append-only) --------------------------------------------- */
-enum db_ci_kind { DB_CI_ENTRY = 0, DB_CI_REPRINT = 1, DB_CI_UNDO = 2, DB_CI_WALKIN = 3 };
+/* DB_CI_EXIT: a scan on the way out, where an event scans exits (the minutes a person
+ * stayed count towards a certificate, app/cert). */
+enum db_ci_kind { DB_CI_ENTRY = 0, DB_CI_REPRINT = 1, DB_CI_UNDO = 2, DB_CI_WALKIN = 3,
+		  DB_CI_EXIT = 4 };
 enum db_ci_method { DB_CI_QR = 0, DB_CI_SEARCH = 1, DB_CI_MANUAL = 2 };
 
 struct db_checkin {
@@ -303,6 +306,21 @@ int db_purge_event(db *d, int64_t event_id, int64_t *rows);
 /* Rewrites the file from its live rows (VACUUM) and empties the write-ahead log, so no
  * removed value is left in a free page. Needs free space about the file's size. */
 int db_compact(db *d);
+
+/* ---- what certificates read (app/cert) --------------------------------------------------- */
+struct db_cert_session {
+	int64_t id;
+	int64_t event_id;
+	char title[256];
+	char room[128];
+	char starts[20];       /* "YYYY-MM-DD HH:MM" in the event's time zone, or "" */
+	char ends[20];
+	int cancelled;         /* cancelled sessions count for nobody */
+};
+/* Calls fn for every session of the event (cancelled ones too), by start time; stops
+ * early and returns fn's value if nonzero. */
+int db_cert_session_each(db *d, int64_t event_id,
+			 int (*fn)(void *ctx, const struct db_cert_session *s), void *ctx);
 
 /* Raw escape hatch for tests and benchmarks: runs SQL text with no result rows. */
 int db_exec(db *d, const char *sql);

@@ -6,7 +6,7 @@
  * roster in the hub's database, and drawn here as HTML and SVG (escaped, in the reader's
  * language); the page's small script only swaps the sections it receives.
  * Map: 1. text buffers  2. sessions and tries  3. figures  4. sections  5. pages
- *      6. event streams  7. routes */
+ *      6. event streams  7. routes  8. the certificate check (/verify, public) */
 #include "hub/web.h"
 
 #include <arpa/inet.h>
@@ -19,11 +19,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cert/cert.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/text.h"
+#include "core/ticket.h"
 #include "db/db.h"
 #include "hub/hub.h"
 #include "sync/merge.h"
@@ -1471,9 +1473,12 @@ static enum MHD_Result do_export(struct web *w, struct MHD_Connection *c)
 	return ret;
 }
 
+static enum MHD_Result verify_page(struct web *w, struct MHD_Connection *c, const char *body);
+
 int web_owns(const char *url)
 {
-	return strcmp(url, "/") == 0 || strcmp(url, "/dash") == 0 || strncmp(url, "/dash/", 6) == 0;
+	return strcmp(url, "/") == 0 || strcmp(url, "/dash") == 0 || strncmp(url, "/dash/", 6) == 0 ||
+	       strcmp(url, "/verify") == 0;
 }
 
 enum MHD_Result web_handle(struct web *w, struct MHD_Connection *c, const char *url,
@@ -1495,6 +1500,8 @@ enum MHD_Result web_handle(struct web *w, struct MHD_Connection *c, const char *
 	}
 	if (strcmp(url, "/dash/login") == 0 && post)
 		return do_login(w, c, body);
+	if (strcmp(url, "/verify") == 0 && (get || post))
+		return verify_page(w, c, post ? body : NULL);
 	have = session_of(w, c, &s);
 	if (strcmp(url, "/dash/") == 0 && get)
 		return have ? dash_page(w, c, &s) : login_page(w, c, 200, NULL);
@@ -1570,4 +1577,77 @@ void web_free(struct web *w)
 	pthread_mutex_destroy(&w->mu);
 	sodium_memzero(w->ses, sizeof w->ses);
 	free(w);
+}
+
+/* ---- 8. the certificate check (/verify, public) ----------------------------------------------
+ * Whoever is shown a certificate (an employer, a university) checks it here without an
+ * account and without calling the organizer: the code from its QR is checked against the
+ * event's public keys in the hub's database (app/cert). Nothing is shown beyond what the
+ * signed code itself says and the event's name, so the page needs no login. The form
+ * posts (a code holds spaces and '+', which a query string would blur); GET ?code= works
+ * for a link. 200 for a genuine certificate, 400 for any other code. */
+static enum MHD_Result verify_page(struct web *w, struct MHD_Connection *c, const char *body)
+{
+	int lang = lang_of(c), have, rc = CERT_MALFORMED, named = 0;
+	char code[CERT_CODE_MAX + 8] = "", date[11], attended[256];
+	struct cert_claim cl;
+	struct db_event ev;
+	struct sb b = { 0 };
+
+	have = form_get(body, "code", code, sizeof code);
+	if (!have) {
+		const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
+		if (q) {
+			snprintf(code, sizeof code, "%s", q);
+			have = 1;
+		}
+	}
+	/* a pasted code may end with the line break of the text it came from; only that is
+	 * removed (a space is a Base45 digit) */
+	for (size_t n = strlen(code); n && (code[n - 1] == '\n' || code[n - 1] == '\r');)
+		code[--n] = '\0';
+	have = have && code[0];
+	if (have) {
+		pthread_mutex_lock(w->lock);
+		db *d = w->store->ops->roster(w->store);
+		rc = cert_check(d, code, strlen(code), &cl);
+		named = rc == CERT_GENUINE && db_event_get(d, cl.event_id, &ev) == VK_OK;
+		pthread_mutex_unlock(w->lock);
+	}
+	page_head(&b, lang, i18n_tr(lang, "vkhid: check a certificate"));
+	sb_f(&b, "<header><h1>vkhid</h1><span class=ev>%s</span></header><main>",
+	     i18n_tr(lang, "Check a certificate"));
+	if (have && rc == CERT_GENUINE) {
+		struct cert_verdict v = { .days = cl.days, .sessions = cl.sessions,
+					  .minutes = cl.minutes };
+		cert_attended_text(lang, &v, attended, sizeof attended);
+		ticket_date_from_day(cl.issued_day, date);
+		sb_f(&b, "<section id=verdict class=ok data-genuine=1><h2>%s</h2><dl>",
+		     i18n_tr(lang, "Genuine certificate"));
+		sb_f(&b, "<dt>%s</dt><dd id=name>", i18n_tr(lang, "Name"));
+		sb_esc(&b, cl.name);
+		sb_f(&b, "</dd><dt>%s</dt><dd id=event>", i18n_tr(lang, "Event"));
+		if (named)
+			sb_esc(&b, ev.name);
+		else
+			sb_f(&b, "#%" PRId64, cl.event_id);
+		sb_f(&b, "</dd><dt>%s</dt><dd id=attended>", i18n_tr(lang, "Attended"));
+		sb_esc(&b, attended);
+		sb_f(&b, "</dd><dt>%s</dt><dd id=date>%s</dd><dt>%s</dt><dd id=number>%" PRId64
+		     "</dd></dl></section>", i18n_tr(lang, "Date"), date,
+		     i18n_tr(lang, "Registration number"), cl.number);
+	} else if (have) {
+		sb_f(&b, "<section id=verdict class=err data-genuine=0><h2>%s</h2><p>%s</p></section>",
+		     i18n_tr(lang, "NOT a genuine certificate"),
+		     rc < 0 ? i18n_tr(lang, "The hub could not read its database: try again.")
+			    : i18n_tr(lang, cert_check_text(rc)));
+	}
+	sb_f(&b, "<form method=post action=\"/verify\"><label for=code>%s</label>"
+	     "<textarea id=code name=code rows=4 cols=60 required>", i18n_tr(lang, "The code under "
+	     "the certificate's QR code (it starts with VC1:)"));
+	sb_esc(&b, code);
+	sb_f(&b, "</textarea><button id=check>%s</button></form></main></body></html>",
+	     i18n_tr(lang, "Check"));
+	return send_sb(c, !have || rc == CERT_GENUINE ? 200 : 400, "text/html; charset=utf-8", &b,
+		       NULL);
 }

@@ -12,6 +12,8 @@
  *   GET  /dash/events?q=&group=   text/event-stream: the page's sections as HTML in JSON
  *   POST /dash/resolve      csrf=...&id=...&note=...   an incident resolved with a note
  *   GET  /dash/export.csv   the attendance CSV, as `vkhid export attendance` writes it
+ *   GET  /verify, POST /verify   code=...   checks a certificate's code (public: no login;
+ *                           shows only what the signed code says and the event's name)
  * Every route but login, lang and the login page needs a session; every POST of a session
  * needs its CSRF token (and cookies are SameSite=Strict). */
 #ifndef VK_HUB_WEB_H
@@ -35,7 +37,7 @@ struct web *web_new(struct hub_store *store, pthread_mutex_t *lock, FILE *log);
 void web_shutdown(struct web *w);
 void web_free(struct web *w);
 
-/* 1 when url is the dashboard's (/, /dash and below). */
+/* 1 when url is the dashboard's (/, /dash and below) or the certificate check (/verify). */
 int web_owns(const char *url);
 /* Answers one request of the dashboard; body is a POST's body (len bytes, NUL-terminated;
  * NULL for none). */
