@@ -96,7 +96,7 @@ static void light_note(struct door *d, const struct door_note *n)
 	now = light_now(d);
 	switch (n->kind) {
 	case DOOR_OUTCOME:
-		gpio_signal_event(d->signal, n->result && n->result->outcome == CI_ADMITTED
+		gpio_signal_event(d->signal, n->result && checkin_outcome_admits(n->result->outcome)
 						     ? GPIO_EVENT_ADMITTED : GPIO_EVENT_REFUSED, now);
 		break;
 	case DOOR_PRINTED:

@@ -291,7 +291,7 @@ static void apply(struct app *a, struct view *v, struct msg *m, double *pending_
 			ui_sm_outcome(v->sm, &m->res.res, m->wall_ms, now);
 			if (m->source == DOOR_SRC_WALKIN && m->res.res.have_reg && v->search)
 				search_put(v->search, &m->res.res.reg);
-			if (m->res.res.outcome == CI_ADMITTED && v->search)
+			if (checkin_outcome_admits(m->res.res.outcome) && v->search)
 				search_set_admitted(v->search, m->res.res.number, 1);
 			if (m->t_decoded > 0 && *n_pending < 16)
 				pending_t[(*n_pending)++] = m->t_decoded;

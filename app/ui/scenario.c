@@ -41,7 +41,9 @@
 static const char *mark(enum checkin_outcome o)
 {
 	switch (o) {
-	case CI_ADMITTED: return "✔";
+	case CI_ADMITTED:
+	case CI_WELCOME_BACK:
+	case CI_SESSION_ADMITTED: return "✔";
 	case CI_ALREADY_ADMITTED: return "↺";
 	default: return "✘";
 	}
@@ -67,7 +69,7 @@ void scenario_note(void *ctx, const struct door_note *n)
 			ui_sm_held(s->sm, n->number, n->printer_state, now);
 		if (n->kind == DOOR_OUTCOME && n->source == DOOR_SRC_WALKIN && n->result->have_reg && s->search)
 			search_put(s->search, &n->result->reg);
-		if (n->kind == DOOR_OUTCOME && n->result->outcome == CI_ADMITTED && s->search)
+		if (n->kind == DOOR_OUTCOME && checkin_outcome_admits(n->result->outcome) && s->search)
 			search_set_admitted(s->search, n->result->number, 1);
 	}
 
@@ -92,6 +94,11 @@ void scenario_note(void *ctx, const struct door_note *n)
 			fprintf(a, _("      first admitted %s at kiosk %s\n"), when, r->first.kiosk);
 		} else if (r->outcome == CI_WRONG_EVENT && r->other_event[0]) {
 			fprintf(a, _("      the ticket is for: %s\n"), r->other_event);
+		}
+		if (r->session_id) {
+			char line[128];
+			checkin_session_line(r, line, sizeof line);
+			fprintf(a, "      %s\n", line);
 		}
 		if (r->outcome != CI_ADMITTED)
 			fprintf(a, "      %s. %s\n", checkin_outcome_title(r->outcome),
