@@ -247,7 +247,7 @@ void checkin_session_line(const struct checkin_result *res, char *buf, size_t le
 		snprintf(buf, len, _("room: %lld of %lld seats taken"), (long long)res->session_count,
 			 (long long)res->session_capacity);
 	else
-		snprintf(buf, len, _("room: %lld people"), (long long)res->session_count);
+		snprintf(buf, len, _("people in the room: %lld"), (long long)res->session_count);
 }
 
 /* A payload a scanner may hand us is refused early when it cannot be any ticket: empty,

@@ -236,6 +236,12 @@ int door_open(const struct door_config *cfg, door_note_fn fn, void *ctx, struct 
 	}
 	if (cfg->headless)
 		d->desk.clock.virtual_ms = clock_now_ms(&d->desk.clock);
+	if (cfg->session_id && checkin_desk_set_session(&d->desk, cfg->session_id) != VK_OK) {
+		snprintf(why, why_len, _("the event has no session %lld: `vkhid session list` shows them"),
+			 (long long)cfg->session_id);
+		rc = VK_ERR_NOT_FOUND;
+		goto fail;
+	}
 	/* an older vkhid stored the organizer PIN as it is: hash it now (a failure leaves it
 	 * plain, and it still works; the next open tries again) */
 	pin_migrate(d->db);
@@ -548,6 +554,16 @@ const char *door_decider_name(struct door *d)
 const char *door_database(struct door *d)
 {
 	return d->cfg.database;
+}
+
+int door_set_session(struct door *d, int64_t session_id)
+{
+	return checkin_desk_set_session(&d->desk, session_id);
+}
+
+int64_t door_session(struct door *d)
+{
+	return d->desk.session_id;
 }
 
 const struct vk_clock *door_clock(struct door *d)
