@@ -85,7 +85,8 @@ struct reader {
 	size_t cap;
 	int map[MAX_CELLS];        /* column of the file -> enum col, -1 = ignored */
 	int have_header;
-	int cur_line, row_line, row_started;
+	int cur_line, row_line;
+	int awaiting_row;          /* the last row ended: the next line with text starts one */
 	int nf;
 	char cells[MAX_CELLS][CELL_CAP];
 	int too_long;              /* a cell of this row did not fit */
@@ -104,10 +105,6 @@ static void add_error(struct programme *p, int line, const char *text)
 static void on_field(void *s, size_t len, void *ctx)
 {
 	struct reader *r = ctx;
-	if (!r->row_started) {
-		r->row_started = 1;
-		r->row_line = r->cur_line;
-	}
 	if (r->nf < MAX_CELLS) {
 		if (len >= CELL_CAP) {
 			len = CELL_CAP - 1;
@@ -123,13 +120,15 @@ static void on_field(void *s, size_t len, void *ctx)
 static int header_col(const char *cell)
 {
 	char low[CELL_CAP];
-	size_t i;
-	for (i = 0; cell[i] && i < sizeof low - 1; i++)
-		low[i] = cell[i] >= 'A' && cell[i] <= 'Z' ? (char)(cell[i] - 'A' + 'a') : cell[i];
-	low[i] = '\0';
+	const char *p = cell;
+	size_t n = 0;
+	/* letter case aside, Cyrillic too ("Назва" is "назва") */
+	while (*p && n + 4 < sizeof low)
+		n += text_utf8_put(text_lower_cp(text_utf8_next(&p)), low + n);
+	low[n] = '\0';
 	for (int c = 0; c < C_COUNT; c++)
 		for (int k = 0; k < 4 && col_names[c][k]; k++)
-			if (strcmp(low, col_names[c][k]) == 0 || strcmp(cell, col_names[c][k]) == 0)
+			if (strcmp(low, col_names[c][k]) == 0)
 				return c;
 	return -1;
 }
@@ -222,15 +221,13 @@ static void on_row(int c, void *ctx)
 {
 	struct reader *r = ctx;
 	(void)c;
-	if (!r->row_started)
-		r->row_line = r->cur_line;
 	if (!r->have_header)
 		take_header(r);
 	else
 		take_row(r);
 	r->nf = 0;
 	r->too_long = 0;
-	r->row_started = 0;
+	r->awaiting_row = 1;
 }
 
 int programme_read_csv(const char *path, const struct db_event *ev, struct programme *p,
@@ -262,6 +259,7 @@ int programme_read_csv(const char *path, const struct db_event *ev, struct progr
 		free(data);
 		return VK_ERR_INVALID;
 	}
+	data[len] = '\0'; /* the blank-line test below reads up to a NUL */
 	off = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 	if (!text_utf8_valid(data + off, len - off)) {
 		snprintf(why, why_len, "%s", _("the file is not UTF-8 text: save it from the spreadsheet as "
@@ -284,11 +282,17 @@ int programme_read_csv(const char *path, const struct db_event *ev, struct progr
 	r->ev = ev;
 	r->p = p;
 	r->cur_line = 1;
-	/* one physical line at a time: the row's first line is the one its first field
-	 * began on */
+	r->awaiting_row = 1;
+	/* one physical line at a time: a row starts on the first line with text after the
+	 * last row ended (libcsv skips blank lines, and calls back for a field only when it
+	 * ends, which for a quoted line break is lines later) */
 	while (off < len && !r->nomem) {
 		const char *nl = memchr(data + off, '\n', len - off);
 		size_t piece = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
+		if (r->awaiting_row && strspn(data + off, "\r\n") < piece) {
+			r->row_line = r->cur_line;
+			r->awaiting_row = 0;
+		}
 		if (csv_parse(&parser, data + off, piece, on_field, on_row, r) != piece) {
 			snprintf(why, why_len, _("line %d: the file cannot be read as CSV (%s)"), r->cur_line,
 				 csv_strerror(csv_error(&parser)));
