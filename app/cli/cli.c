@@ -65,7 +65,8 @@ const struct cli_command cli_commands[] = {
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
 	  "       [--fullscreen] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]\n"
 	  "       [--light gpiod:CHIP:green=N,red=N,amber=N,buzzer=N|sim|none] [--config FILE]\n"
-	  "       [--session ID]   (the door of a session's room: scans record its attendance)" },
+	  "       [--session ID [--exit]]   (the door of a session's room: scans record its\n"
+	  "       attendance; with --exit, leaving it)" },
 	{ "purge", cmd_purge,
 	  N_("remove the personal data of events that ended before a date (counts stay)"),
 	  "--before YYYY-MM-DD [--yes]" },

@@ -41,12 +41,12 @@ static int parse_size(const char *s, int *w, int *h)
 /* The kiosk with a screen: the threaded app. */
 static int run_window(struct cli *c, const char *cam, const char *prn, const char *out,
 		      const char *size, int fullscreen, const char *exit_after, const char *shot,
-		      int headless, const char *light, int64_t session)
+		      int headless, const char *light, int64_t session, int exit_door)
 {
 	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "v4l2:/dev/video0",
 				  .printer_spec = prn ? prn : "usb", .out_dir = out, .headless = headless,
 				  .fullscreen = fullscreen, .screenshot = shot, .light_spec = light,
-				  .session_id = session };
+				  .session_id = session, .session_exit = exit_door };
 	struct app_stats *st = calloc(1, sizeof *st);
 	char why[1024] = "";
 	int rc;
@@ -141,6 +141,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	const char *scen = NULL, *out = NULL, *cam = NULL, *prn = NULL, *pos[1], *size = NULL;
 	const char *exit_after = NULL, *shot = NULL, *light = NULL, *conf = NULL, *ses = NULL;
 	int64_t session = 0;
+	int exit_door = 0;
 	int headless = 0, np = 0, rc, quiet = 0, fullscreen = 0, no_screens = 0, sw = 0, sh = 0;
 	struct opt_spec spec[] = {
 		{ "--headless", OPT_FLAG, &headless }, { "--scenario", OPT_VALUE, &scen },
@@ -149,7 +150,8 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		{ "--size", OPT_VALUE, &size }, { "--fullscreen", OPT_FLAG, &fullscreen },
 		{ "--no-screens", OPT_FLAG, &no_screens }, { "--exit-after", OPT_VALUE, &exit_after },
 		{ "--screenshot", OPT_VALUE, &shot }, { "--light", OPT_VALUE, &light },
-		{ "--config", OPT_VALUE, &conf }, { "--session", OPT_VALUE, &ses }, { NULL, 0, NULL },
+		{ "--config", OPT_VALUE, &conf }, { "--session", OPT_VALUE, &ses },
+		{ "--exit", OPT_FLAG, &exit_door }, { NULL, 0, NULL },
 	};
 	struct door_config cfg;
 	struct scenario *s;
@@ -158,6 +160,11 @@ int cmd_run(struct cli *c, int argc, char **argv)
 
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
 		return 2;
+	if (exit_door && !ses) {
+		fputs(_("vkhid: --exit makes a session's door the one people leave by: give --session ID too\n"),
+		      c->err);
+		return 2;
+	}
 	if (!headless) {
 		/* the kiosk at a door: /etc/vkhid/vkhid.conf (or --config) says what the flags do
 		 * not; a mistake there is reported with its line and that setting keeps its
@@ -194,14 +201,15 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		}
 		if (!cli_db(c, 0) || read_session(c, ses, &session))
 			return 2;
-		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0, light, session);
+		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0, light, session,
+				  exit_door);
 	}
 	if (!scen && exit_after) {
 		/* the threaded kiosk offscreen for a while: tests and benchmarks of the real threads */
 		if (!cli_db(c, 0) || read_session(c, ses, &session))
 			return 2;
 		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1, light,
-				  session);
+				  session, exit_door);
 	}
 	if (size && parse_size(size, &sw, &sh)) {
 		fputs(_("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n"), c->err);
@@ -230,6 +238,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	cfg.frame_ms = 33;
 	cfg.light_spec = light;
 	cfg.session_id = session;
+	cfg.session_exit = exit_door;
 	rc = door_open(&cfg, scenario_note, s, &k, why, sizeof why);
 	if (rc) {
 		fprintf(c->err, _("vkhid: the kiosk cannot start: %s\n"), why);

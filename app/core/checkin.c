@@ -37,11 +37,13 @@ static const char *const words[CI_OUTCOME_COUNT] = {
 	[CI_SESSION_OVER] = "session_over",
 	[CI_SESSION_CANCELLED] = "session_cancelled",
 	[CI_NOT_CHECKED_IN] = "not_checked_in",
+	[CI_SESSION_EXIT] = "session_exit",
 };
 
 int checkin_outcome_admits(int o)
 {
-	return o == CI_ADMITTED || o == CI_WELCOME_BACK || o == CI_SESSION_ADMITTED;
+	return o == CI_ADMITTED || o == CI_WELCOME_BACK || o == CI_SESSION_ADMITTED ||
+	       o == CI_SESSION_EXIT;
 }
 
 const char *checkin_outcome_word(enum checkin_outcome o)
@@ -79,6 +81,7 @@ static const char *const titles[] = {
 	[CI_SESSION_OVER] = N_("This session is over"),
 	[CI_SESSION_CANCELLED] = N_("This session was cancelled"),
 	[CI_NOT_CHECKED_IN] = N_("Please check in at the entrance first"),
+	[CI_SESSION_EXIT] = N_("Goodbye!"),
 };
 _Static_assert(sizeof titles / sizeof titles[0] == CI_OUTCOME_COUNT, "one title per outcome");
 
@@ -100,6 +103,7 @@ static const char *const advice[] = {
 	[CI_SESSION_OVER] = N_("Check the programme for what is on now."),
 	[CI_SESSION_CANCELLED] = N_("Check the programme for what is on now, or ask a staff member."),
 	[CI_NOT_CHECKED_IN] = N_("The kiosk at the entrance will greet you and print your badge."),
+	[CI_SESSION_EXIT] = N_("Your leaving is recorded."),
 };
 _Static_assert(sizeof advice / sizeof advice[0] == CI_OUTCOME_COUNT, "one advice per outcome");
 
@@ -122,6 +126,7 @@ static const char *const shorts[] = {
 	[CI_SESSION_OVER] = N_("session over"),
 	[CI_SESSION_CANCELLED] = N_("session cancelled"),
 	[CI_NOT_CHECKED_IN] = N_("not checked in at the entrance"),
+	[CI_SESSION_EXIT] = N_("left the session"),
 };
 _Static_assert(sizeof shorts / sizeof shorts[0] == CI_OUTCOME_COUNT, "one word per outcome");
 
@@ -518,7 +523,7 @@ static int admit_session(struct checkin_desk *desk, int method, struct checkin_r
 {
 	struct db_session x;
 	struct db_checkin entrance;
-	int64_t starts, ends, now, grace;
+	int64_t starts, ends, now, grace, inside;
 	char rule[16] = "admit";
 	int rc;
 
@@ -531,9 +536,28 @@ static int admit_session(struct checkin_desk *desk, int method, struct checkin_r
 	if (rc)
 		goto fail;
 	res->session_capacity = x.capacity;
-	res->session_count = db_session_attendance(desk->d, res->event_id, x.id);
+	/* how full the room is now: people in it (those who left by an exit door are not) */
+	res->session_count = db_session_present(desk->d, res->event_id, x.id, 0);
 	if (res->session_count < 0) {
 		rc = (int)res->session_count;
+		goto fail;
+	}
+	inside = db_session_present(desk->d, res->event_id, x.id, res->number);
+	if (inside < 0) {
+		rc = (int)inside;
+		goto fail;
+	}
+	if (desk->exit_mode) {
+		/* leaving is recorded whenever it happens (for the minutes a certificate may
+		 * count); someone who was not in has nothing to record */
+		res->outcome = CI_SESSION_EXIT;
+		if (!inside)
+			goto refuse;
+		rc = append_in(desk, res, x.id, DB_CI_EXIT, method, 0, &res->entry);
+		if (rc == VK_OK)
+			rc = db_commit(desk->d);
+		if (rc == VK_OK)
+			res->session_count--;
 		goto fail;
 	}
 	if (x.cancelled) {
@@ -557,16 +581,13 @@ static int admit_session(struct checkin_desk *desk, int method, struct checkin_r
 		res->outcome = CI_NOT_FOR_CATEGORY;
 		goto refuse;
 	}
-	/* someone coming back after a break is let in again, full room or not, and counted
-	 * once */
-	rc = db_checkin_admission_in(desk->d, res->event_id, res->number, x.id, INT64_MIN,
-				     INT64_MAX, &res->first);
-	if (rc == VK_OK) {
+	/* in the room already (a second scan): let in, nothing new to record */
+	if (inside) {
+		db_checkin_admission_in(desk->d, res->event_id, res->number, x.id, INT64_MIN,
+					INT64_MAX, &res->first);
 		res->outcome = CI_SESSION_ADMITTED;
 		goto refuse;
 	}
-	if (rc != VK_ERR_NOT_FOUND)
-		goto fail;
 	if (x.capacity > 0 && res->session_count >= x.capacity) {
 		res->outcome = CI_ROOM_FULL;
 		goto refuse;
@@ -584,6 +605,8 @@ static int admit_session(struct checkin_desk *desk, int method, struct checkin_r
 	}
 	if (rc)
 		goto fail;
+	/* a first entry, or coming back after leaving by the exit door (a new entry, so the
+	 * minutes in the room can be counted) */
 	rc = append_in(desk, res, x.id, DB_CI_ENTRY, method, 0, &res->entry);
 	if (rc == VK_OK)
 		rc = db_commit(desk->d);

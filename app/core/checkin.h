@@ -39,6 +39,8 @@ enum checkin_outcome {
 	CI_SESSION_CANCELLED,   /* the session was cancelled */
 	CI_NOT_CHECKED_IN,      /* not checked in at the entrance today (and the event sends
 				 * such people to the entrance) */
+	CI_SESSION_EXIT,        /* a room's door in exit mode: leaving recorded (when they
+				 * were in) */
 	CI_OUTCOME_COUNT
 };
 
@@ -69,6 +71,7 @@ struct checkin_desk {
 	int queue_badges;       /* 1 = queue a print job with each admission */
 	int64_t session_id;     /* 0: the event's entrance; else the session whose room door
 				 * this desk is (checkin_desk_set_session) */
+	int exit_mode;          /* with a session: the door people leave by (DB_CI_EXIT) */
 };
 
 /* Settings of the event's days and sessions (the setting table, so they travel to every
@@ -143,7 +146,7 @@ struct checkin_result {
 	int valid_from_day, valid_days; /* the ticket's window (not_valid_now) */
 	struct checkin_reprints reprints; /* reprint: the count and limits weighed */
 	int64_t session_id;           /* the session's door that decided, 0 = entrance */
-	int64_t session_count;        /* people the session has (after this one) */
+	int64_t session_count;        /* people in the session's room now (after this one) */
 	int64_t session_capacity;     /* its seats, 0 = no limit */
 	int entrance_recorded;        /* a room's door recorded the entrance too */
 	int badge;                    /* 1 = a badge was queued with this admission */

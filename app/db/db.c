@@ -147,7 +147,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 	X(Q_REG_COUNT) X(Q_REG_COUNT_ACTIVE) X(Q_REG_NEXT_NUM) \
 	X(Q_TICKET_ISSUED) X(Q_REVOKE) X(Q_REVOKE_BEFORE) X(Q_IS_REVOKED) \
 	X(Q_CI_INS) X(Q_CI_NEXT_SEQ) X(Q_CI_ADMISSION) X(Q_CI_ADMISSION_IN) X(Q_CI_COUNT) \
-	X(Q_CI_ALL) X(Q_CI_DAYS) X(Q_SES_INS) X(Q_SES_UPD) X(Q_SES_GET) X(Q_SES_ALL) X(Q_SES_COUNT) \
+	X(Q_CI_ALL) X(Q_CI_DAYS) X(Q_SES_INS) X(Q_SES_UPD) X(Q_SES_GET) X(Q_SES_ALL) X(Q_SES_COUNT) X(Q_SES_PRESENT) \
 	X(Q_CI_MAX_HLC) \
 	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT) \
 	X(Q_IMP_BEGIN) X(Q_IMP_NOTE_INS) X(Q_IMP_NOTE_UPD) X(Q_IMP_DROP_UNDO) X(Q_IMP_DROP) \
@@ -164,6 +164,7 @@ static const struct {
 } sql_consts[] = {
 	{ "CI_ENTRY", DB_CI_ENTRY }, { "CI_REPRINT", DB_CI_REPRINT },
 	{ "CI_UNDO", DB_CI_UNDO },   { "CI_WALKIN", DB_CI_WALKIN },
+	{ "CI_EXIT", DB_CI_EXIT },
 	{ "REG_ACTIVE", DB_REG_ACTIVE }, { "REG_CANCELLED", DB_REG_CANCELLED },
 	{ "JOB_QUEUED", DB_JOB_QUEUED }, { "JOB_PRINTING", DB_JOB_PRINTING },
 	{ "JOB_DONE", DB_JOB_DONE },     { "JOB_FAILED", DB_JOB_FAILED },
@@ -291,6 +292,13 @@ static const char *const sql_text[Q_COUNT] = {
 	 * comes back after a break is one person) */
 	[Q_SES_COUNT] = "SELECT COUNT(DISTINCT c.number) FROM checkin c WHERE c.event_id = ?1"
 			" AND c.session_id = ?2 AND " ADMITTING_ROW("c"),
+	/* in the room now: the latest admitting entry has no exit after it (?3 = 0: all) */
+	[Q_SES_PRESENT] = "SELECT COUNT(*) FROM (SELECT c.number AS number, MAX(c.hlc) AS h"
+			  " FROM checkin c WHERE c.event_id = ?1 AND c.session_id = ?2"
+			  " AND (?3 = 0 OR c.number = ?3) AND " ADMITTING_ROW("c") " GROUP BY c.number) a"
+			  " WHERE NOT EXISTS (SELECT 1 FROM checkin x WHERE x.event_id = ?1"
+			  " AND x.session_id = ?2 AND x.number = a.number AND x.kind = {CI_EXIT}"
+			  " AND x.hlc > a.h)",
 	[Q_CI_MAX_HLC] = "SELECT COALESCE(MAX(hlc), 0) FROM checkin",
 	[Q_JOB_INS] = "INSERT INTO print_job(event_id, number, template, state, created_ms)"
 		      " VALUES(?1, ?2, ?3, {JOB_QUEUED}, ?4)",
@@ -1598,6 +1606,17 @@ int64_t db_session_attendance(db *d, int64_t event_id, int64_t session_id)
 		return DB_ERR_SQL;
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, session_id);
+	return query_int(d, s, DB_ERR_SQL);
+}
+
+int64_t db_session_present(db *d, int64_t event_id, int64_t session_id, int64_t number)
+{
+	sqlite3_stmt *s = stmt(d, Q_SES_PRESENT);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, session_id);
+	sqlite3_bind_int64(s, 3, number);
 	return query_int(d, s, DB_ERR_SQL);
 }
 

@@ -193,7 +193,8 @@ int db_revoke_issued_before(db *d, int64_t event_id, int64_t number, int64_t bef
 int db_is_revoked(db *d, int64_t event_id, int64_t number, uint32_t nonce);
 
 /* ---- the check-in event log (append-only) --------------------------------------------- */
-enum db_ci_kind { DB_CI_ENTRY = 0, DB_CI_REPRINT = 1, DB_CI_UNDO = 2, DB_CI_WALKIN = 3 };
+enum db_ci_kind { DB_CI_ENTRY = 0, DB_CI_REPRINT = 1, DB_CI_UNDO = 2, DB_CI_WALKIN = 3,
+		  DB_CI_EXIT = 4 /* leaving a session's room (its door in exit mode) */ };
 enum db_ci_method { DB_CI_QR = 0, DB_CI_SEARCH = 1, DB_CI_MANUAL = 2 };
 
 struct db_checkin {
@@ -271,6 +272,10 @@ int db_session_each(db *d, int64_t event_id,
 		    int (*fn)(void *ctx, const struct db_session *x), void *ctx);
 /* How many people the session has had (admitted to it, not undone), negative on error. */
 int64_t db_session_attendance(db *d, int64_t event_id, int64_t session_id);
+/* Who is in the session's room now: admitted to it, and no exit (DB_CI_EXIT) after their
+ * latest entry. number 0: how many people; else 1 when that person is in, 0 when not.
+ * Negative on error. */
+int64_t db_session_present(db *d, int64_t event_id, int64_t session_id, int64_t number);
 
 /* ---- print jobs (the persistent queue) ------------------------------------------------ */
 enum db_job_state { DB_JOB_QUEUED = 0, DB_JOB_PRINTING = 1, DB_JOB_DONE = 2, DB_JOB_FAILED = 3 };

@@ -242,6 +242,7 @@ int door_open(const struct door_config *cfg, door_note_fn fn, void *ctx, struct 
 		rc = VK_ERR_NOT_FOUND;
 		goto fail;
 	}
+	d->desk.exit_mode = cfg->session_id && cfg->session_exit;
 	/* an older vkhid stored the organizer PIN as it is: hash it now (a failure leaves it
 	 * plain, and it still works; the next open tries again) */
 	pin_migrate(d->db);
@@ -559,6 +560,11 @@ const char *door_database(struct door *d)
 int door_set_session(struct door *d, int64_t session_id)
 {
 	return checkin_desk_set_session(&d->desk, session_id);
+}
+
+void door_set_exit(struct door *d, int exit_mode)
+{
+	d->desk.exit_mode = exit_mode != 0;
 }
 
 int64_t door_session(struct door *d)

@@ -51,6 +51,8 @@ struct door_config {
 	int frame_ms;              /* frame interval, 33 by default */
 	int64_t session_id;        /* 0: the event's entrance; else the door of this session's
 				    * room (core/checkin.h): a scan records its attendance */
+	int session_exit;          /* with session_id: the door people leave by (a scan
+				    * records leaving) */
 };
 
 /* Where a presentation came from; its word is logged as "source". */
@@ -202,6 +204,8 @@ const char *door_database(struct door *d);
  * `vkhid run --session` or the organizer does. Returns VK_OK, or VK_ERR_NOT_FOUND when
  * the event has no such session (the door stays as it was). */
 int door_set_session(struct door *d, int64_t session_id);
+/* With a session: 1 makes the door the one people leave by, 0 the one they enter by. */
+void door_set_exit(struct door *d, int exit_mode);
 /* The session the door admits to, 0 for the entrance. */
 int64_t door_session(struct door *d);
 

@@ -430,7 +430,7 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	struct door_config dc = { .database = cfg->database, .camera_spec = cfg->camera_spec,
 				  .printer_spec = cfg->printer_spec, .out_dir = cfg->out_dir,
 				  .light_spec = cfg->light_spec, .frame_ms = FRAME_MS,
-				  .session_id = cfg->session_id };
+				  .session_id = cfg->session_id, .session_exit = cfg->session_exit };
 
 	if (!stats)
 		stats = &local;

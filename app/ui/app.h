@@ -31,6 +31,7 @@ struct app_config {
 				      * as a slow printer would hold it */
 	int64_t session_id;          /* the door of this session's room (door_config), 0 = the
 				      * event's entrance */
+	int session_exit;            /* with session_id: the door people leave by */
 };
 
 #define APP_MAX_SAMPLES 1024

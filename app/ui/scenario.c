@@ -805,10 +805,14 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 	if (strcmp(cmd, "next-day") == 0 || strcmp(cmd, "day") == 0 || strcmp(cmd, "at") == 0)
 		return clock_step(s, cmd, arg, why, why_len);
 	if (strcmp(cmd, "door-session") == 0 && *arg) {
-		char *end;
-		long long id = strcmp(arg, "entrance") == 0 ? 0 : strtoll(arg, &end, 10);
-		if ((id || strcmp(arg, "entrance") != 0) && (*end || id < 1))
+		char *end = NULL;
+		long long id = strncmp(arg, "entrance", 8) == 0 ? 0 : strtoll(arg, &end, 10);
+		int exit_door = end && strcmp(end, " exit") == 0;
+		if (end && (id < 1 || (*end && !exit_door)))
 			goto bad;
+		if (!end && arg[8])
+			goto bad;
+		door_set_exit(s->door, exit_door);
 		if (door_set_session(s->door, id) != VK_OK) {
 			snprintf(why, why_len, _("the event has no session %s"), arg);
 			return VK_ERR_INVALID;

@@ -17,8 +17,8 @@
  *                        HH:MM (09:00), so runs on one database agree on the day (it may
  *                        set the clock back: a run starts at the real time)
  *   at HH:MM             move the clock forward to HH:MM of the same day
- *   door-session ID      the kiosk becomes the door of session ID's room (entrance: back
- *                        to the event's entrance)
+ *   door-session ID [exit]  the kiosk becomes the door of session ID's room (with exit:
+ *                        the door people leave by; entrance: back to the event's entrance)
  *   expect-light OUT on|off  the simulated status light (--light sim): green, red, amber
  *                        or buzzer is now on or off
  *   undo TEXT / reprint TEXT   staff actions on a code

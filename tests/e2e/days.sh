@@ -82,9 +82,10 @@ sed -e "s|@T2@|$(code 2)|" "$SC/days-room-a.scenario" > "$W/room-a.scenario"
 run_vk --db "$DB" run --headless --no-screens --scenario "$W/room-a.scenario" --out "$W/room-a" --session 1
 sed 's/^/# /' "$T/out"
 expect_rc "room A's door meets every expectation" 0
-has "room A: 7 expectations met" "$T/out" "expectations: 7 met, 0 not met"
+has "room A: 10 expectations met" "$T/out" "expectations: 10 met, 0 not met"
 has "room A tells staff how full it is" "$T/out" "room: 2 of 2 seats taken"
 has "room A's log names the session" "$W/room-a/log.jsonl" '"session": 1, "session_count": 2, "session_capacity": 2'
+has "leaving by the exit door is logged" "$W/room-a/log.jsonl" '"outcome": "session_exit"'
 [ ! -d "$W/room-a/badges" ] || [ "$(ls "$W/room-a/badges" | grep -c png)" = 0 ] && ok "a room's door prints no badge" || bad "room badges" "$(ls "$W/room-a/badges")"
 q setting session.entrance send
 cp "$SC/days-room-b.scenario" "$W/room-b.scenario"
@@ -104,7 +105,7 @@ days = {d["day"]: d["admitted"] for d in s["by_day"]}
 assert days == {d1: 2, d2: 5}, days
 assert s["event_days"] == 3 and s["every_day"] == 0, s
 ses = {x["id"]: x["attended"] for x in s["by_session"]}
-assert ses[1] == 2 and ses[2] == 2 and ses[3] == 0, ses
+assert ses[1] == 3 and ses[2] == 2 and ses[3] == 0, ses
 assert s["admitted"] == 5, s["admitted"]
 PY
 run_vk --db "$DB" stats

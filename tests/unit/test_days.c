@@ -22,6 +22,7 @@
 #include "core/programme.h"
 #include "db/db.h"
 #include "hub/store.h"
+#include "sync/merge.h"
 #include "sync/replica.h"
 
 /* The event runs three days from D1 in Kyiv. */
@@ -311,6 +312,81 @@ static void test_session_category_and_entrance(void **state)
 	assert_int_equal(r.entrance_recorded, 0);
 }
 
+/* A room's exit door: leaving frees a seat (the room is full no longer), coming back is a
+ * new entry; attendance still counts people once. */
+static void test_session_exits(void **state)
+{
+	struct fx *f = *state;
+	struct checkin_result r;
+	assert_int_equal(checkin_desk_set_session(&f->desk, f->s_hall), VK_OK);
+	set_clock(f, D2 " 10:00");
+	assert_int_equal(number(f, 1, &r), CI_SESSION_ADMITTED);
+	assert_int_equal(number(f, 2, &r), CI_SESSION_ADMITTED);
+	assert_int_equal(number(f, 4, &r), CI_ROOM_FULL);
+	f->desk.exit_mode = 1;
+	set_clock(f, D2 " 10:20");
+	assert_int_equal(number(f, 1, &r), CI_SESSION_EXIT);
+	assert_true(r.entry.uuid[0] != '\0');
+	assert_int_equal(r.entry.kind, DB_CI_EXIT);
+	assert_int_equal(r.session_count, 1);
+	/* leaving twice, or without having come: nothing more to record */
+	assert_int_equal(number(f, 1, &r), CI_SESSION_EXIT);
+	assert_int_equal(r.entry.uuid[0], '\0');
+	assert_int_equal(number(f, 3, &r), CI_SESSION_EXIT);
+	assert_int_equal(r.entry.uuid[0], '\0');
+	assert_int_equal(db_session_present(f->d, f->desk.event.id, f->s_hall, 0), 1);
+	f->desk.exit_mode = 0;
+	assert_int_equal(number(f, 4, &r), CI_SESSION_ADMITTED); /* the seat she left */
+	assert_int_equal(number(f, 1, &r), CI_ROOM_FULL);        /* and now it is taken */
+	f->desk.exit_mode = 1;
+	assert_int_equal(number(f, 2, &r), CI_SESSION_EXIT);
+	f->desk.exit_mode = 0;
+	set_clock(f, D2 " 10:30");
+	assert_int_equal(number(f, 1, &r), CI_SESSION_ADMITTED); /* back: a new entry */
+	assert_true(r.entry.uuid[0] != '\0');
+	assert_int_equal(db_session_attendance(f->d, f->desk.event.id, f->s_hall), 3);
+	assert_int_equal(db_session_present(f->d, f->desk.event.id, f->s_hall, 0), 2);
+}
+
+/* Incidents are weighed per place and day: a day-two entry and a room's attendance are no
+ * second admission; two entrance admissions on one day are. */
+static void test_merge_per_day(void **state)
+{
+	struct fx *f = *state;
+	struct sync_event e[4];
+	struct sync_derived d;
+	int64_t multi[1] = { f->desk.event.id };
+	memset(e, 0, sizeof e);
+	for (int i = 0; i < 4; i++) {
+		sync_uuid_new(e[i].ci.uuid);
+		snprintf(e[i].ci.kiosk, sizeof e[i].ci.kiosk, "k%d", i);
+		e[i].ci.seq = 1;
+		e[i].ci.event_id = f->desk.event.id;
+		e[i].ci.number = 7;
+		e[i].ci.kind = DB_CI_ENTRY;
+		e[i].ci.clock_trusted = 1;
+	}
+	e[0].ci.wall_ms = at(D1 " 09:00");
+	e[1].ci.wall_ms = at(D2 " 09:00");
+	e[2].ci.wall_ms = at(D2 " 10:00");
+	e[2].ci.session_id = f->s_hall;
+	e[3].ci.wall_ms = at(D2 " 09:01");
+	for (int i = 0; i < 4; i++)
+		e[i].ci.hlc = e[i].ci.wall_ms << 16;
+	assert_int_equal(sync_derive_days(e, 3, NULL, 0, multi, 1, &d), VK_OK);
+	assert_int_equal(d.n_inc, 0);
+	assert_int_equal(d.n_first, 3);
+	sync_derived_free(&d);
+	assert_int_equal(sync_derive_days(e, 4, NULL, 0, multi, 1, &d), VK_OK);
+	assert_int_equal(d.n_inc, 1);
+	assert_string_equal(d.inc[0].id, e[3].ci.uuid);
+	sync_derived_free(&d);
+	/* an event of one day: the second day's entry is an incident */
+	assert_int_equal(sync_derive_days(e, 2, NULL, 0, NULL, 0, &d), VK_OK);
+	assert_int_equal(d.n_inc, 1);
+	sync_derived_free(&d);
+}
+
 /* The hub decides per day too: day two's admission is a new episode, the second one that
  * day is refused. */
 static void test_hub_per_day(void **state)
@@ -439,6 +515,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_hours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_capacity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_category_and_entrance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_per_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hub_per_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_programme_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_local, setup, teardown),
