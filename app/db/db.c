@@ -576,6 +576,18 @@ static int migrate(db *d, int create, char *why, size_t why_len)
 		}
 		ver++;
 	}
+	/* read-only on an older schema: temporary views of what later schemas added, which
+	 * the reading commands' statements name (a TEMP name comes before the file's own) */
+	if (d->readonly && ver < 2 && sqlite3_exec(d->h,
+	    "CREATE TEMP VIEW checkin AS SELECT *, 0 AS session_id FROM main.checkin;"
+	    "CREATE TEMP TABLE session(id INTEGER PRIMARY KEY, event_id INTEGER, title TEXT,"
+	    " room TEXT, starts TEXT, ends TEXT, capacity INTEGER, categories TEXT,"
+	    " speakers TEXT, cancelled INTEGER);", NULL, NULL, NULL) != SQLITE_OK)
+		return DB_ERR_SQL;
+	if (d->readonly && ver >= 2 && ver < 5 && sqlite3_exec(d->h,
+	    "CREATE TEMP VIEW session AS SELECT *, 0 AS capacity, '' AS categories,"
+	    " '' AS speakers, 0 AS cancelled FROM main.session;", NULL, NULL, NULL) != SQLITE_OK)
+		return DB_ERR_SQL;
 	return VK_OK;
 }
 

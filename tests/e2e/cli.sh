@@ -233,7 +233,7 @@ if command -v sqlite3 >/dev/null; then
 	# stats only reads (never writes, never upgrades); a writing command upgrades
 	[ "$(sqlite3 "$T/v1.db" "pragma user_version")" = 1 ] && ok "a reading command left the schema as it was" || bad "stats upgraded the file" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
 	run_vk --db "$T/v1.db" checkin NOPE-1
-	[ "$(sqlite3 "$T/v1.db" "pragma user_version")" = 4 ] && ok "a writing command migrated it to the current schema" || bad "migration" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
+	[ "$(sqlite3 "$T/v1.db" "pragma user_version")" = 5 ] && ok "a writing command migrated it to the current schema" || bad "migration" "$(sqlite3 "$T/v1.db" 'pragma user_version')"
 fi
 run_vk --db "$T/missing.db" stats
 expect_rc "a missing database is an error" 2
