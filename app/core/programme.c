@@ -97,7 +97,7 @@ static void add_error(struct programme *p, int line, const char *text)
 {
 	if (p->n_errors < PROGRAMME_MAX_ERRORS) {
 		p->errors[p->n_errors].line = line;
-		snprintf(p->errors[p->n_errors].text, sizeof p->errors[p->n_errors].text, "%s", text);
+		text_copy(p->errors[p->n_errors].text, sizeof p->errors[p->n_errors].text, text);
 	}
 	p->n_errors++;
 }

@@ -116,4 +116,29 @@ expect_rc "export attendance" 0
 has "the export has a column a day" "$T/att.csv" "method,day $d1,day $d2,day $d3,days"
 has "Олена came on days one and two" "$T/att.csv" "yes,no,2"
 grep '^5,' "$T/att.csv" | grep -q ",no,yes,no,1" && ok "Ганна came on day two only" || bad "Ганна's days" "$(grep '^5,' "$T/att.csv")"
+
+# ---- the dashboard: this database as the venue's hub -----------------------------------
+hub_pid=""
+trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null; rm -rf "$T"' EXIT
+printf 'days and rooms 2026\n' | "$VKHID" --db "$DB" hub password >/dev/null 2>&1
+"$VKHID" --db "$DB" hub --listen 127.0.0.1:0 >"$T/hub.out" 2>"$T/hub.err" &
+hub_pid=$!
+i=0
+while ! grep -q 'listening on' "$T/hub.out" 2>/dev/null && [ $i -lt 300 ] && kill -0 "$hub_pid" 2>/dev/null; do i=$((i + 1)); sleep 0.1; done
+port=$(sed -n 's/.*listening on https:\/\/[0-9.]*:\([0-9]*\).*/\1/p' "$T/hub.out")
+if [ -n "$port" ]; then
+	c() { curl -sk --max-time 30 -H 'Accept-Language: en-GB,en' "$@"; }
+	c -D "$T/hdr" -o /dev/null --data-urlencode "password=days and rooms 2026" "https://127.0.0.1:$port/dash/login"
+	sid=$(sed -n 's/^[Ss]et-[Cc]ookie: vkhid_s=\([0-9a-f]*\);.*/\1/p' "$T/hdr")
+	c -b "vkhid_s=$sid" -o "$T/page" "https://127.0.0.1:$port/dash/"
+	has "the dashboard counts day one's people" "$T/page" '<td class=num id=day-1>2</td>'
+	has "the dashboard counts day two's people" "$T/page" '<td class=num id=day-2>5</td>'
+	has "the dashboard shows room A full now (two in, two seats)" "$T/page" '<td class=num id=room-1>2 / 2</td>'
+	has "the dashboard shows room B's two people" "$T/page" '<td class=num id=room-2>2</td>'
+	has "the dashboard counts each person once" "$T/page" '<b id=n-admitted>5</b>'
+	hasnt "a day-two entry is no incident" "$T/page" 'data-id="'
+	kill "$hub_pid" 2>/dev/null; wait "$hub_pid" 2>/dev/null; hub_pid=""
+else
+	bad "the hub did not start" "$(cat "$T/hub.out" "$T/hub.err")"
+fi
 done_testing
