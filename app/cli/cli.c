@@ -22,6 +22,7 @@
 const struct cli_command cli_commands[] = {
 	{ "event", cmd_event, N_("create, list or choose the event"),
 	  "create --name NAME [--starts YYYY-MM-DD --ends YYYY-MM-DD] [--timezone Europe/Kyiv] [--walk-ins]\n"
+	  "         [--daily-badges]   (an event of several days: print a badge every day)\n"
 	  "       vkhid event list\n       vkhid event use ID" },
 	{ "keygen", cmd_keygen, N_("create the event's ticket signing key pair"),
 	  "[--out SECRET-KEY-FILE]" },
@@ -39,7 +40,13 @@ const struct cli_command cli_commands[] = {
 	  "IMAGE..." },
 	{ "find", cmd_find, N_("find participants by name (Cyrillic or Latin, any part)"),
 	  "TEXT [--json]" },
-	{ "stats", cmd_stats, N_("turnout: registered, admitted, by category, by hour"),
+	{ "session", cmd_session, N_("the programme: create, list, edit, cancel or import sessions"),
+	  "create --title TITLE [--room ROOM] --starts 'YYYY-MM-DD HH:MM' --ends 'YYYY-MM-DD HH:MM'\n"
+	  "         [--capacity N] [--categories 'A,B'] [--speakers TEXT]   (the event's time zone)\n"
+	  "       vkhid session list [--json]\n       vkhid session edit ID [the options of create]\n"
+	  "       vkhid session cancel ID\n"
+	  "       vkhid session import FILE.csv [--dry-run]   (title, room, start, end, capacity, speakers)" },
+	{ "stats", cmd_stats, N_("turnout: registered, admitted, by category, by hour, by day, by session"),
 	  "[--json]" },
 	{ "export", cmd_export,
 	  N_("export attendance as CSV (UTF-8 with BOM, opens in Excel)"),
@@ -57,7 +64,9 @@ const struct cli_command cli_commands[] = {
 	{ "run", cmd_run, N_("run the kiosk: the touch screen, or headless driven by a scenario"),
 	  "[--headless --scenario FILE --out DIR] [--camera SPEC] [--printer SPEC] [--size WxH]\n"
 	  "       [--fullscreen] [--rotation 0|90|180|270] [--exit-after SECONDS] [--screenshot FILE] [--no-screens]\n"
-	  "       [--light gpiod:CHIP:green=N,red=N,amber=N,buzzer=N|sim|none] [--config FILE]" },
+	  "       [--light gpiod:CHIP:green=N,red=N,amber=N,buzzer=N|sim|none] [--config FILE]\n"
+	  "       [--session ID [--exit]]   (the door of a session's room: scans record its\n"
+	  "       attendance; with --exit, leaving it)" },
 	{ "purge", cmd_purge,
 	  N_("remove the personal data of events that ended before a date (counts stay)"),
 	  "--before YYYY-MM-DD [--yes]" },

@@ -86,6 +86,7 @@ int cmd_scan(struct cli *c, int argc, char **argv);
 int cmd_find(struct cli *c, int argc, char **argv);
 int cmd_setting(struct cli *c, int argc, char **argv);
 int cmd_stats(struct cli *c, int argc, char **argv);
+int cmd_session(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);

@@ -49,7 +49,7 @@ void cli_print_result(struct cli *c, const struct checkin_result *r, int json)
 	if (r->have_reg)
 		fprintf(c->out, " — %s%s%s (№%" PRId64 ")", name,
 			r->reg.organization[0] ? ", " : "", r->reg.organization, r->number);
-	else if (r->number && r->outcome == CI_ADMITTED)
+	else if (r->number && checkin_outcome_admits(r->outcome))
 		fprintf(c->out, _(" — ticket №%lld (not in this kiosk's list yet)"), (long long)r->number);
 	fputc('\n', c->out);
 	if (r->outcome == CI_ALREADY_ADMITTED) {
@@ -148,7 +148,8 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	cli_print_result(c, &res, json);
-	return res.outcome == CI_ADMITTED ? 0 : 1;
+	/* day two's "welcome back" lets them in as well */
+	return checkin_outcome_admits(res.outcome) ? 0 : 1;
 }
 
 static int staff(struct cli *c, int argc, char **argv, const char *name, int kind)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/checkin.h"
 #include "cli/opt.h"
 #include "core/err.h"
 #include "core/i18n.h"
@@ -35,12 +36,13 @@ static int valid_tz(const char *tz)
 static int event_create(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *starts = "", *ends = "", *tz = "Europe/Kyiv";
-	int walkins = 0, np;
+	int walkins = 0, daily = 0, np;
 	const char *pos[1];
 	struct opt_spec spec[] = {
 		{ "--name", OPT_VALUE, &name }, { "--starts", OPT_VALUE, &starts },
 		{ "--ends", OPT_VALUE, &ends }, { "--timezone", OPT_VALUE, &tz },
-		{ "--walk-ins", OPT_FLAG, &walkins }, { NULL, 0, NULL },
+		{ "--walk-ins", OPT_FLAG, &walkins }, { "--daily-badges", OPT_FLAG, &daily },
+		{ NULL, 0, NULL },
 	};
 	struct db_event ev;
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
@@ -73,7 +75,8 @@ static int event_create(struct cli *c, int argc, char **argv)
 	text_copy(ev.ends, sizeof ev.ends, ends);
 	text_copy(ev.timezone, sizeof ev.timezone, tz);
 	ev.walkins = walkins;
-	if (db_event_create(c->d, &ev) != VK_OK || db_event_set_current(c->d, ev.id) != VK_OK) {
+	if (db_event_create(c->d, &ev) != VK_OK || db_event_set_current(c->d, ev.id) != VK_OK ||
+	    (daily && db_setting_set(c->d, CHECKIN_SETTING_DAILY_BADGES, "1") != VK_OK)) {
 		fprintf(c->err, "%s", _("vkhid: could not save the event (is the disk full?)\n"));
 		return 2;
 	}

@@ -41,12 +41,12 @@ static int parse_size(const char *s, int *w, int *h)
 /* The kiosk with a screen: the threaded app. */
 static int run_window(struct cli *c, const char *cam, const char *prn, const char *out,
 		      const char *size, int fullscreen, const char *exit_after, const char *shot,
-		      int headless, const char *light, int rotation)
+		      int headless, const char *light, int rotation, int64_t session, int exit_door)
 {
 	struct app_config cfg = { .database = c->db_path, .camera_spec = cam ? cam : "auto",
 				  .printer_spec = prn ? prn : "usb", .out_dir = out, .headless = headless,
 				  .fullscreen = fullscreen, .screenshot = shot, .light_spec = light,
-				  .rotation = rotation };
+				  .rotation = rotation, .session_id = session, .session_exit = exit_door };
 	struct app_stats *st = calloc(1, sizeof *st);
 	char why[1024] = "";
 	int rc;
@@ -85,6 +85,33 @@ static int run_window(struct cli *c, const char *cam, const char *prn, const cha
 	return 0;
 }
 
+/* Reads --session ID: the session must be one of the current event's and not cancelled.
+ * Returns 0 with *id (0 when no --session), or 2 after saying what is wrong. */
+static int read_session(struct cli *c, const char *arg, int64_t *id)
+{
+	struct db_event ev;
+	struct db_session x;
+	char *end;
+	long long n;
+	*id = 0;
+	if (!arg)
+		return 0;
+	n = strtoll(arg, &end, 10);
+	if (cli_event(c, &ev))
+		return 2;
+	if (*end || n < 1 || db_session_get(c->d, n, &x) != VK_OK || x.event_id != ev.id) {
+		fprintf(c->err, _("vkhid: no session %s in this event; `vkhid session list` shows them\n"), arg);
+		return 2;
+	}
+	if (x.cancelled) {
+		fprintf(c->err, _("vkhid: session %s (%s) was cancelled; choose another\n"), arg, x.title);
+		return 2;
+	}
+	fprintf(c->out, _("Room door: %s, %s, %s-%s\n"), x.title, x.room, x.starts, x.ends + 11);
+	*id = n;
+	return 0;
+}
+
 /* Prints the summary of a run; returns the number of failed expectations. */
 static int summary(struct cli *c, const struct scenario *s)
 {
@@ -113,6 +140,9 @@ int cmd_run(struct cli *c, int argc, char **argv)
 {
 	const char *scen = NULL, *out = NULL, *cam = NULL, *prn = NULL, *pos[1], *size = NULL;
 	const char *exit_after = NULL, *shot = NULL, *light = NULL, *conf = NULL, *rot = NULL;
+	const char *ses = NULL;
+	int64_t session = 0;
+	int exit_door = 0;
 	int headless = 0, np = 0, rc, quiet = 0, fullscreen = 0, no_screens = 0, sw = 0, sh = 0;
 	int rotation = 0;
 	struct opt_spec spec[] = {
@@ -122,7 +152,8 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		{ "--size", OPT_VALUE, &size }, { "--fullscreen", OPT_FLAG, &fullscreen },
 		{ "--no-screens", OPT_FLAG, &no_screens }, { "--exit-after", OPT_VALUE, &exit_after },
 		{ "--screenshot", OPT_VALUE, &shot }, { "--light", OPT_VALUE, &light },
-		{ "--config", OPT_VALUE, &conf }, { "--rotation", OPT_VALUE, &rot }, { NULL, 0, NULL },
+		{ "--config", OPT_VALUE, &conf }, { "--rotation", OPT_VALUE, &rot },
+		{ "--session", OPT_VALUE, &ses }, { "--exit", OPT_FLAG, &exit_door }, { NULL, 0, NULL },
 	};
 	struct door_config cfg;
 	struct scenario *s;
@@ -139,6 +170,11 @@ int cmd_run(struct cli *c, int argc, char **argv)
 			return 2;
 		}
 		rotation = rc_cfg.rotation;
+	}
+	if (exit_door && !ses) {
+		fputs(_("vkhid: --exit makes a session's door the one people leave by: give --session ID too\n"),
+		      c->err);
+		return 2;
 	}
 	if (!headless) {
 		/* the kiosk at a door: /etc/vkhid/vkhid.conf (or --config) says what the flags do
@@ -177,15 +213,17 @@ int cmd_run(struct cli *c, int argc, char **argv)
 			if (kc.language[0] && i18n_lang_find(kc.language) >= 0 && !getenv("VKHID_LANG"))
 				i18n_set_lang(i18n_lang_find(kc.language));
 		}
-		if (!cli_db(c, 0))
+		if (!cli_db(c, 0) || read_session(c, ses, &session))
 			return 2;
-		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0, light, rotation);
+		return run_window(c, cam, prn, out, size, fullscreen, exit_after, shot, 0, light, rotation,
+				  session, exit_door);
 	}
 	if (!scen && exit_after) {
 		/* the threaded kiosk offscreen for a while: tests and benchmarks of the real threads */
-		if (!cli_db(c, 0))
+		if (!cli_db(c, 0) || read_session(c, ses, &session))
 			return 2;
-		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1, light, rotation);
+		return run_window(c, cam ? cam : "files:", prn, out, size, 0, exit_after, shot, 1, light,
+				  rotation, session, exit_door);
 	}
 	if (size && parse_size(size, &sw, &sh)) {
 		fputs(_("vkhid: --size wants WIDTHxHEIGHT, such as 800x480\n"), c->err);
@@ -199,7 +237,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	if (!cli_db(c, 0))
 		return 2;
 	struct db_event ev;
-	if (cli_event(c, &ev))
+	if (cli_event(c, &ev) || read_session(c, ses, &session))
 		return 2;
 	s = calloc(1, sizeof *s);
 	if (!s)
@@ -213,6 +251,8 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	cfg.headless = 1;
 	cfg.frame_ms = 33;
 	cfg.light_spec = light;
+	cfg.session_id = session;
+	cfg.session_exit = exit_door;
 	rc = door_open(&cfg, scenario_note, s, &k, why, sizeof why);
 	if (rc) {
 		fprintf(c->err, _("vkhid: the kiosk cannot start: %s\n"), why);

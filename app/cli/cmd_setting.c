@@ -10,6 +10,7 @@
 
 #include "badge/reprint.h"
 #include "cli/cli.h"
+#include "core/checkin.h"
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/pin.h"
@@ -85,6 +86,16 @@ static int pairs_ok(const char *v)
 	return 1;
 }
 
+static int bool_ok(const char *v)
+{
+	return strcmp(v, "0") == 0 || strcmp(v, "1") == 0;
+}
+
+static int entrance_ok(const char *v)
+{
+	return strcmp(v, "admit") == 0 || strcmp(v, "send") == 0;
+}
+
 static const struct known settings[] = {
 	{ DOOR_SETTING_PIN, PIN_DEFAULT, N_("organizer PIN on the kiosk: 4 to 8 digits"), pin_ok },
 	{ DOOR_SETTING_LANG, "uk", N_("the kiosk's default language: a language code (en, uk, ...)"),
@@ -105,6 +116,14 @@ static const struct known settings[] = {
 	{ "ui.category_colors", "",
 	  N_("category colours: \"Спікер=#1E88E5; Волонтер=#2E7D32\""), pairs_ok },
 	{ "ui.category_en", "", N_("English names of categories: \"Спікер=Speaker\""), pairs_ok },
+	{ CHECKIN_SETTING_DAILY_BADGES, "0",
+	  N_("1: an event of several days prints a badge every day (0: day two only greets)"),
+	  bool_ok },
+	{ CHECKIN_SETTING_SESSION_GRACE, "10",
+	  N_("minutes a room's door admits before a session starts and after it ends"), count_ok },
+	{ CHECKIN_SETTING_SESSION_ENTRANCE, "admit",
+	  N_("a room's door and someone not checked in at the entrance: admit (record both) or send"),
+	  entrance_ok },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -509,15 +509,31 @@ int cmd_sync(struct cli *c, int argc, char **argv)
 }
 
 /* ---- vkhid incidents --------------------------------------------------------------------- */
+/* The events of several days, whose tickets are admitted once a day (core/checkin.h). */
+struct multi_days {
+	int64_t id[64];
+	size_t n;
+};
+
+static int note_multi_day(void *ctx, const struct db_event *ev)
+{
+	struct multi_days *m = ctx;
+	if (checkin_event_days(ev) > 1 && m->n < sizeof m->id / sizeof m->id[0])
+		m->id[m->n++] = ev->id;
+	return 0;
+}
+
 static int derive_all(struct cli *c, struct sync_derived *d)
 {
 	struct sync_event *ev = NULL;
 	struct sync_note *nt = NULL;
+	struct multi_days md = { .n = 0 };
 	size_t n = 0, nn = 0;
 	int rc;
 	if ((rc = sync_replica_init(c->d)) || (rc = sync_replica_load(c->d, 0, &ev, &n, &nt, &nn)))
 		return rc;
-	rc = sync_derive(ev, n, nt, nn, d);
+	db_event_each(c->d, note_multi_day, &md);
+	rc = sync_derive_days(ev, n, nt, nn, md.id, md.n, d);
 	free(ev);
 	free(nt);
 	return rc;

@@ -29,7 +29,22 @@ static const char *const words[CI_OUTCOME_COUNT] = {
 	[CI_FORGED] = "forged",
 	[CI_UNKNOWN] = "unknown",
 	[CI_MALFORMED] = "malformed",
+	[CI_WELCOME_BACK] = "welcome_back",
+	[CI_SESSION_ADMITTED] = "session_admitted",
+	[CI_ROOM_FULL] = "room_full",
+	[CI_NOT_FOR_CATEGORY] = "not_for_category",
+	[CI_SESSION_NOT_STARTED] = "session_not_started",
+	[CI_SESSION_OVER] = "session_over",
+	[CI_SESSION_CANCELLED] = "session_cancelled",
+	[CI_NOT_CHECKED_IN] = "not_checked_in",
+	[CI_SESSION_EXIT] = "session_exit",
 };
+
+int checkin_outcome_admits(int o)
+{
+	return o == CI_ADMITTED || o == CI_WELCOME_BACK || o == CI_SESSION_ADMITTED ||
+	       o == CI_SESSION_EXIT;
+}
 
 const char *checkin_outcome_word(enum checkin_outcome o)
 {
@@ -58,6 +73,15 @@ static const char *const titles[] = {
 	[CI_FORGED] = N_("This ticket cannot be verified"),
 	[CI_UNKNOWN] = N_("We could not find this code"),
 	[CI_MALFORMED] = N_("This is not a ticket code"),
+	[CI_WELCOME_BACK] = N_("Welcome back!"),
+	[CI_SESSION_ADMITTED] = N_("Welcome to the session!"),
+	[CI_ROOM_FULL] = N_("The room is full"),
+	[CI_NOT_FOR_CATEGORY] = N_("This session is not for your ticket category"),
+	[CI_SESSION_NOT_STARTED] = N_("This session has not started yet"),
+	[CI_SESSION_OVER] = N_("This session is over"),
+	[CI_SESSION_CANCELLED] = N_("This session was cancelled"),
+	[CI_NOT_CHECKED_IN] = N_("Please check in at the entrance first"),
+	[CI_SESSION_EXIT] = N_("Goodbye!"),
 };
 _Static_assert(sizeof titles / sizeof titles[0] == CI_OUTCOME_COUNT, "one title per outcome");
 
@@ -71,6 +95,15 @@ static const char *const advice[] = {
 	[CI_FORGED] = N_("Please show the ticket to a staff member."),
 	[CI_UNKNOWN] = N_("Try another ticket, or find yourself by name."),
 	[CI_MALFORMED] = N_("Show the QR code from your ticket e-mail, or find yourself by name."),
+	[CI_WELCOME_BACK] = N_("Good to see you again. Your badge from the first day is still valid."),
+	[CI_SESSION_ADMITTED] = N_("Your attendance is recorded."),
+	[CI_ROOM_FULL] = N_("All seats are taken. A staff member can help you find another session."),
+	[CI_NOT_FOR_CATEGORY] = N_("Check the programme, or ask a staff member."),
+	[CI_SESSION_NOT_STARTED] = N_("Please come back a few minutes before it starts."),
+	[CI_SESSION_OVER] = N_("Check the programme for what is on now."),
+	[CI_SESSION_CANCELLED] = N_("Check the programme for what is on now, or ask a staff member."),
+	[CI_NOT_CHECKED_IN] = N_("The kiosk at the entrance will greet you and print your badge."),
+	[CI_SESSION_EXIT] = N_("Your leaving is recorded."),
 };
 _Static_assert(sizeof advice / sizeof advice[0] == CI_OUTCOME_COUNT, "one advice per outcome");
 
@@ -85,6 +118,15 @@ static const char *const shorts[] = {
 	[CI_FORGED] = N_("ticket cannot be verified"),
 	[CI_UNKNOWN] = N_("code not found"),
 	[CI_MALFORMED] = N_("not a ticket code"),
+	[CI_WELCOME_BACK] = N_("admitted again on another day"),
+	[CI_SESSION_ADMITTED] = N_("session attendance recorded"),
+	[CI_ROOM_FULL] = N_("room full"),
+	[CI_NOT_FOR_CATEGORY] = N_("session not for this category"),
+	[CI_SESSION_NOT_STARTED] = N_("session not started yet"),
+	[CI_SESSION_OVER] = N_("session over"),
+	[CI_SESSION_CANCELLED] = N_("session cancelled"),
+	[CI_NOT_CHECKED_IN] = N_("not checked in at the entrance"),
+	[CI_SESSION_EXIT] = N_("left the session"),
 };
 _Static_assert(sizeof shorts / sizeof shorts[0] == CI_OUTCOME_COUNT, "one word per outcome");
 
@@ -127,6 +169,90 @@ int checkin_desk_init(struct checkin_desk *desk, db *d)
 		return rc;
 	clock_init(&desk->clock, db_checkin_max_hlc(d));
 	return VK_OK;
+}
+
+int checkin_event_days(const struct db_event *ev)
+{
+	int n;
+	if (!ev->starts[0] || !ev->ends[0])
+		return 1;
+	n = db_days_between(ev->starts, ev->ends);
+	return n > 0 ? n + 1 : 1;
+}
+
+int checkin_desk_set_session(struct checkin_desk *desk, int64_t session_id)
+{
+	struct db_session x;
+	int rc;
+	if (session_id == 0) {
+		desk->session_id = 0;
+		return VK_OK;
+	}
+	rc = db_session_get(desk->d, session_id, &x);
+	if (rc == VK_OK && x.event_id != desk->event.id)
+		rc = VK_ERR_NOT_FOUND;
+	if (rc == VK_OK)
+		desk->session_id = session_id;
+	return rc;
+}
+
+/* The span of wall time in which an entrance admission counts now: today in an event of
+ * several days (each day admits once), all time otherwise. */
+static void admission_span(struct checkin_desk *desk, int64_t *from_ms, int64_t *to_ms)
+{
+	if (checkin_event_days(&desk->event) > 1) {
+		clock_day_bounds(clock_now_ms(&desk->clock), from_ms, to_ms);
+	} else {
+		*from_ms = INT64_MIN;
+		*to_ms = INT64_MAX;
+	}
+}
+
+int checkin_admitted_now(struct checkin_desk *desk, int64_t event_id, int64_t number,
+			 struct db_checkin *first)
+{
+	int64_t from, to;
+	admission_span(desk, &from, &to);
+	return db_checkin_admission_in(desk->d, event_id, number, 0, from, to, first);
+}
+
+int checkin_day_rule(struct checkin_desk *desk, struct checkin_result *res)
+{
+	struct db_day first_day;
+	int64_t from, to;
+	int n;
+	res->outcome = CI_ADMITTED;
+	res->badge = desk->queue_badges;
+	if (checkin_event_days(&desk->event) < 2)
+		return VK_OK;
+	n = db_checkin_days(desk->d, res->event_id, res->number, 0, &first_day, 1);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return VK_OK;
+	/* came on an earlier day (today's admission, if any, was weighed by the caller) */
+	clock_day_bounds(first_day.first_ms, &from, &to);
+	if (db_checkin_admission_in(desk->d, res->event_id, res->number, 0, from, to,
+				    &res->first) != VK_OK)
+		memset(&res->first, 0, sizeof res->first);
+	if (db_setting_int(desk->d, CHECKIN_SETTING_DAILY_BADGES, 0) == 1)
+		return VK_OK;
+	res->outcome = CI_WELCOME_BACK;
+	res->badge = 0;
+	return VK_OK;
+}
+
+void checkin_session_line(const struct checkin_result *res, char *buf, size_t len)
+{
+	if (!res->session_id) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	if (res->session_capacity > 0)
+		snprintf(buf, len, _("room: %lld of %lld seats taken"), (long long)res->session_count,
+			 (long long)res->session_capacity);
+	else
+		snprintf(buf, len, _("people in the room: %lld"), (long long)res->session_count);
 }
 
 /* A payload a scanner may hand us is refused early when it cannot be any ticket: empty,
@@ -269,8 +395,8 @@ int checkin_resolve(struct checkin_desk *desk, const char *code, size_t len,
 
 /* Appends one log event of kind for the resolved registration, with a print job when
  * with_job; inside the caller's transaction. */
-static int append(struct checkin_desk *desk, struct checkin_result *res, int kind, int method,
-		  int with_job, struct db_checkin *out)
+static int append_in(struct checkin_desk *desk, struct checkin_result *res, int64_t session_id,
+		     int kind, int method, int with_job, struct db_checkin *out)
 {
 	struct db_print_job job;
 	int rc;
@@ -278,6 +404,7 @@ static int append(struct checkin_desk *desk, struct checkin_result *res, int kin
 	memset(out, 0, sizeof *out);
 	out->event_id = res->event_id;
 	out->number = res->number;
+	out->session_id = session_id;
 	out->kind = kind;
 	out->method = method;
 	out->wall_ms = clock_now_ms(&desk->clock);
@@ -300,6 +427,13 @@ static int append(struct checkin_desk *desk, struct checkin_result *res, int kin
 	if (rc == VK_OK)
 		res->job_id = job.id;
 	return rc;
+}
+
+/* The same at the event's entrance (session 0). */
+static int append(struct checkin_desk *desk, struct checkin_result *res, int kind, int method,
+		  int with_job, struct db_checkin *out)
+{
+	return append_in(desk, res, 0, kind, method, with_job, out);
 }
 
 /* Stage one for a registration number of the desk's event. */
@@ -362,17 +496,145 @@ static int finish(struct checkin_desk *desk, struct checkin_result *res, int rc)
 	return rc;
 }
 
-/* Stage two: admits a resolved registration unless the log says it is in already. */
+/* 1 when category is one of list's comma-separated names (spaces around them ignored,
+ * letters compared as they are: categories come from one roster). */
+static int category_in(const char *category, const char *list)
+{
+	size_t n = strlen(category);
+	const char *p = list;
+	while (*p) {
+		const char *e = strchr(p, ',');
+		const char *end = e ? e : p + strlen(p);
+		while (p < end && *p == ' ')
+			p++;
+		const char *q = end;
+		while (q > p && q[-1] == ' ')
+			q--;
+		if ((size_t)(q - p) == n && n && memcmp(p, category, n) == 0)
+			return 1;
+		p = e ? e + 1 : end;
+	}
+	return 0;
+}
+
+/* Stage two at a room's door: the session's own rules (cancelled, hours with the grace,
+ * category, capacity, the entrance first), weighed and recorded in one transaction. */
+static int admit_session(struct checkin_desk *desk, int method, struct checkin_result *res)
+{
+	struct db_session x;
+	struct db_checkin entrance;
+	int64_t starts, ends, now, grace, inside;
+	char rule[16] = "admit";
+	int rc;
+
+	res->session_id = desk->session_id;
+	rc = db_begin(desk->d);
+	if (rc)
+		return rc;
+	/* read inside the transaction: an edit (more seats, cancelled) counts at once */
+	rc = db_session_get(desk->d, desk->session_id, &x);
+	if (rc)
+		goto fail;
+	res->session_capacity = x.capacity;
+	/* how full the room is now: people in it (those who left by an exit door are not) */
+	res->session_count = db_session_present(desk->d, res->event_id, x.id, 0);
+	if (res->session_count < 0) {
+		rc = (int)res->session_count;
+		goto fail;
+	}
+	inside = db_session_present(desk->d, res->event_id, x.id, res->number);
+	if (inside < 0) {
+		rc = (int)inside;
+		goto fail;
+	}
+	if (desk->exit_mode) {
+		/* leaving is recorded whenever it happens (for the minutes a certificate may
+		 * count); someone who was not in has nothing to record */
+		res->outcome = CI_SESSION_EXIT;
+		if (!inside)
+			goto refuse;
+		rc = append_in(desk, res, x.id, DB_CI_EXIT, method, 0, &res->entry);
+		if (rc == VK_OK)
+			rc = db_commit(desk->d);
+		if (rc == VK_OK)
+			res->session_count--;
+		goto fail;
+	}
+	if (x.cancelled) {
+		res->outcome = CI_SESSION_CANCELLED;
+		goto refuse;
+	}
+	now = clock_now_ms(&desk->clock);
+	grace = db_setting_int(desk->d, CHECKIN_SETTING_SESSION_GRACE,
+			       CHECKIN_SESSION_GRACE_DEFAULT) * 60000;
+	if (grace < 0)
+		grace = 0;
+	if (clock_parse_local(x.starts, &starts) == 0 && now < starts - grace) {
+		res->outcome = CI_SESSION_NOT_STARTED;
+		goto refuse;
+	}
+	if (clock_parse_local(x.ends, &ends) == 0 && now >= ends + grace) {
+		res->outcome = CI_SESSION_OVER;
+		goto refuse;
+	}
+	if (x.categories[0] && !(res->have_reg && category_in(res->reg.category, x.categories))) {
+		res->outcome = CI_NOT_FOR_CATEGORY;
+		goto refuse;
+	}
+	/* in the room already (a second scan): let in, nothing new to record */
+	if (inside) {
+		db_checkin_admission_in(desk->d, res->event_id, res->number, x.id, INT64_MIN,
+					INT64_MAX, &res->first);
+		res->outcome = CI_SESSION_ADMITTED;
+		goto refuse;
+	}
+	if (x.capacity > 0 && res->session_count >= x.capacity) {
+		res->outcome = CI_ROOM_FULL;
+		goto refuse;
+	}
+	rc = checkin_admitted_now(desk, res->event_id, res->number, &entrance);
+	if (rc == VK_ERR_NOT_FOUND) {
+		db_setting_get(desk->d, CHECKIN_SETTING_SESSION_ENTRANCE, rule, sizeof rule);
+		if (strcmp(rule, "send") == 0) {
+			res->outcome = CI_NOT_CHECKED_IN;
+			goto refuse;
+		}
+		/* admitted here and recorded at the entrance too: the day counts */
+		rc = append(desk, res, DB_CI_ENTRY, method, 0, &entrance);
+		res->entrance_recorded = rc == VK_OK;
+	}
+	if (rc)
+		goto fail;
+	/* a first entry, or coming back after leaving by the exit door (a new entry, so the
+	 * minutes in the room can be counted) */
+	rc = append_in(desk, res, x.id, DB_CI_ENTRY, method, 0, &res->entry);
+	if (rc == VK_OK)
+		rc = db_commit(desk->d);
+	if (rc == VK_OK) {
+		res->outcome = CI_SESSION_ADMITTED;
+		res->session_count++;
+	}
+fail:
+	return finish(desk, res, rc);
+refuse:
+	db_rollback(desk->d);
+	return VK_OK;
+}
+
+/* Stage two: admits a resolved registration unless the log says it is in already (today,
+ * in an event of several days). */
 static int admit(struct checkin_desk *desk, int method, struct checkin_result *res)
 {
 	int rc;
 
+	if (desk->session_id)
+		return admit_session(desk, method, res);
 	/* Check and append in one write transaction: two connections (two threads, or a
 	 * kiosk and the CLI) cannot both admit the same ticket. */
 	rc = db_begin(desk->d);
 	if (rc)
 		return rc;
-	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	rc = checkin_admitted_now(desk, res->event_id, res->number, &res->first);
 	if (rc == VK_OK) {
 		res->outcome = CI_ALREADY_ADMITTED;
 		db_rollback(desk->d);
@@ -380,7 +642,9 @@ static int admit(struct checkin_desk *desk, int method, struct checkin_result *r
 	}
 	if (rc != VK_ERR_NOT_FOUND)
 		goto fail;
-	rc = append(desk, res, DB_CI_ENTRY, method, desk->queue_badges, &res->entry);
+	rc = checkin_day_rule(desk, res);
+	if (rc == VK_OK)
+		rc = append(desk, res, DB_CI_ENTRY, method, res->badge, &res->entry);
 	if (rc == VK_OK)
 		rc = db_commit(desk->d);
 fail:
@@ -415,7 +679,17 @@ static int staff_resolved(struct checkin_desk *desk, int kind, enum checkin_acto
 	rc = db_begin(desk->d);
 	if (rc)
 		return rc;
-	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	/* an undo takes back what this desk admits: today's entrance (in an event of several
+	 * days), or attendance of its session; a reprint needs an admission on any day */
+	if (kind == DB_CI_UNDO && desk->session_id) {
+		res->session_id = desk->session_id;
+		rc = db_checkin_admission_in(desk->d, res->event_id, res->number, desk->session_id,
+					     INT64_MIN, INT64_MAX, &res->first);
+	} else if (kind == DB_CI_UNDO) {
+		rc = checkin_admitted_now(desk, res->event_id, res->number, &res->first);
+	} else {
+		rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	}
 	if (rc)
 		goto fail;
 	if (kind == DB_CI_REPRINT) {
@@ -423,7 +697,8 @@ static int staff_resolved(struct checkin_desk *desk, int kind, enum checkin_acto
 		if (rc)
 			goto fail;
 	}
-	rc = append(desk, res, kind, DB_CI_MANUAL, kind == DB_CI_REPRINT, &res->entry);
+	rc = append_in(desk, res, kind == DB_CI_UNDO ? desk->session_id : 0, kind, DB_CI_MANUAL,
+		       kind == DB_CI_REPRINT, &res->entry);
 	if (rc == VK_OK)
 		rc = db_commit(desk->d);
 fail:

@@ -27,8 +27,26 @@ enum checkin_outcome {
 	CI_FORGED,
 	CI_UNKNOWN,
 	CI_MALFORMED,
+	/* days: an event of several days admits each ticket once a day */
+	CI_WELCOME_BACK,        /* admitted today, having come on an earlier day (no new
+				 * badge unless the event prints daily badges) */
+	/* sessions: a desk set to a session (a room's door) */
+	CI_SESSION_ADMITTED,    /* attendance of the session recorded (or already was) */
+	CI_ROOM_FULL,           /* the session's capacity is reached */
+	CI_NOT_FOR_CATEGORY,    /* the session is for other categories of ticket */
+	CI_SESSION_NOT_STARTED, /* earlier than its start less the grace */
+	CI_SESSION_OVER,        /* later than its end plus the grace */
+	CI_SESSION_CANCELLED,   /* the session was cancelled */
+	CI_NOT_CHECKED_IN,      /* not checked in at the entrance today (and the event sends
+				 * such people to the entrance) */
+	CI_SESSION_EXIT,        /* a room's door in exit mode: leaving recorded (when they
+				 * were in) */
 	CI_OUTCOME_COUNT
 };
+
+/* 1 for the outcomes that let the person in (admitted, welcome back, session admitted):
+ * the greeting screen, the green light. */
+int checkin_outcome_admits(int o);
 
 /* The outcome's word as the CLI and logs print it ("admitted", "already_admitted"...). */
 const char *checkin_outcome_word(enum checkin_outcome o);
@@ -51,7 +69,37 @@ struct checkin_desk {
 	struct vk_clock clock;
 	char template_name[64]; /* badge layout queued with each admission */
 	int queue_badges;       /* 1 = queue a print job with each admission */
+	int64_t session_id;     /* 0: the event's entrance; else the session whose room door
+				 * this desk is (checkin_desk_set_session) */
+	int exit_mode;          /* with a session: the door people leave by (DB_CI_EXIT) */
 };
+
+/* Settings of the event's days and sessions (the setting table, so they travel to every
+ * kiosk with the roster):
+ *   event.daily_badges  1 = print a badge every day (default 0: the first day's badge
+ *                       is kept, and day two only greets)
+ *   session.grace_min   minutes a room's door admits before the session starts and
+ *                       after it ends (default 10)
+ *   session.entrance    what a room's door does with someone not checked in at the
+ *                       entrance today: "admit" (default: records both the entrance and
+ *                       the session) or "send" (CI_NOT_CHECKED_IN: go to the entrance) */
+#define CHECKIN_SETTING_DAILY_BADGES "event.daily_badges"
+#define CHECKIN_SETTING_SESSION_GRACE "session.grace_min"
+#define CHECKIN_SETTING_SESSION_ENTRANCE "session.entrance"
+#define CHECKIN_SESSION_GRACE_DEFAULT 10
+
+/* Sets the desk to a session's door (id 0: back to the entrance). Returns VK_OK,
+ * VK_ERR_NOT_FOUND when the event has no such session. A cancelled session may be set
+ * (its door then says so). */
+int checkin_desk_set_session(struct checkin_desk *desk, int64_t session_id);
+
+/* How many days the event spans by its dates (1 when it has none or one). */
+int checkin_event_days(const struct db_event *ev);
+
+/* The admission that counts now at the entrance: today's in an event of several days,
+ * the current one otherwise. VK_OK and first filled, VK_ERR_NOT_FOUND, or an error. */
+int checkin_admitted_now(struct checkin_desk *desk, int64_t event_id, int64_t number,
+			 struct db_checkin *first);
 
 /* Prepares a desk for the database's current event. Returns VK_OK, VK_ERR_NOT_FOUND when
  * the database has no current event, or an error. The desk borrows d. */
@@ -97,7 +145,22 @@ struct checkin_result {
 	char other_event[256];        /* the other event's name (wrong_event), "" if unknown */
 	int valid_from_day, valid_days; /* the ticket's window (not_valid_now) */
 	struct checkin_reprints reprints; /* reprint: the count and limits weighed */
+	int64_t session_id;           /* the session's door that decided, 0 = entrance */
+	int64_t session_count;        /* people in the session's room now (after this one) */
+	int64_t session_capacity;     /* its seats, 0 = no limit */
+	int entrance_recorded;        /* a room's door recorded the entrance too */
+	int badge;                    /* 1 = a badge was queued with this admission */
 };
+
+/* Decides, for an entrance admission about to be recorded, whether it is the first day
+ * (CI_ADMITTED, badge) or a later day (CI_WELCOME_BACK, res->first = the first day's
+ * admission; a badge only when event.daily_badges is set, then CI_ADMITTED). Sets
+ * res->outcome and res->badge; the caller records. Returns VK_OK or an error. */
+int checkin_day_rule(struct checkin_desk *desk, struct checkin_result *res);
+
+/* A line for staff about a session's door ("room 40 of 40"), in the current language,
+ * into buf; "" when res is not about a session. */
+void checkin_session_line(const struct checkin_result *res, char *buf, size_t len);
 
 /* Presents len bytes (anything a camera or keyboard may give) with method enum
  * db_ci_method. Returns VK_OK with res filled in for every outcome, refusals included,

@@ -62,6 +62,45 @@ int clock_today(const struct vk_clock *c)
 	return ticket_day_from_date(date);
 }
 
+void clock_day_bounds(int64_t ms, int64_t *from_ms, int64_t *to_ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	*from_ms = (int64_t)mktime(&tm) * 1000;
+	/* the next day's midnight by the calendar, not + 24 h (summer time) */
+	tm.tm_mday++;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	*to_ms = (int64_t)mktime(&tm) * 1000;
+}
+
+int clock_parse_local(const char *text, int64_t *ms)
+{
+	struct tm tm = { 0 }, back;
+	int y, mo, d, h, mi, n = 0;
+	time_t t;
+	if (sscanf(text, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || text[n] ||
+	    n != 16)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	back = tm;
+	t = mktime(&tm);
+	/* mktime normalises 02-30 into March: a date that moved was not a real one */
+	if (t == (time_t)-1 || tm.tm_year != back.tm_year || tm.tm_mon != back.tm_mon ||
+	    tm.tm_mday != back.tm_mday || h > 23 || mi > 59)
+		return -1;
+	*ms = (int64_t)t * 1000;
+	return 0;
+}
+
 void clock_format_local(int64_t ms, char out[32])
 {
 	time_t t = (time_t)(ms / 1000);

@@ -35,6 +35,13 @@ static inline int64_t clock_hlc_ms(int64_t hlc) { return hlc >> 16; }
 /* Today's day number at the event (days since 2020-01-01 in local time; the process TZ
  * is the event's time zone). */
 int clock_today(const struct vk_clock *c);
+/* The local day holding ms: [*from_ms, *to_ms) from its midnight to the next (23 or 25
+ * hours on the days summer time starts or ends), in the process's TZ (the event's time
+ * zone, which the CLI sets). */
+void clock_day_bounds(int64_t ms, int64_t *from_ms, int64_t *to_ms);
+/* Reads "YYYY-MM-DD HH:MM" as local time: ms since the epoch into *ms. Returns 0, or -1
+ * when the text is not such a time (or names no real minute, like 24:00 or 02-30). */
+int clock_parse_local(const char *text, int64_t *ms);
 /* Formats ms as local "YYYY-MM-DD HH:MM:SS". */
 void clock_format_local(int64_t ms, char out[32]);
 /* Milliseconds of the monotonic clock (CLOCK_MONOTONIC) with sub-millisecond precision:

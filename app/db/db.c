@@ -124,9 +124,14 @@ static const char *const migrations[] = {
 	" given TEXT, family TEXT, display TEXT, organization TEXT, category TEXT, email TEXT,"
 	" lang TEXT, status INTEGER, search_key TEXT, updated TEXT, PRIMARY KEY(batch, id));",
 
-	/* 4 -> 5: a session can be cancelled (kept, so the log's rows that name it still
-	 * resolve); certificates leave it out of every count and requirement. */
-	"ALTER TABLE session ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;",
+	/* 4 -> 5: the programme: a session's capacity, who it is for (categories, comma
+	 * separated; '' = everyone), its speakers and whether it was cancelled (kept, so its
+	 * attendance stays); the log is read per session (room doors, capacity). */
+	"ALTER TABLE session ADD COLUMN capacity INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE session ADD COLUMN categories TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE session ADD COLUMN speakers TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE session ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX checkin_session ON checkin(event_id, session_id, number);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
@@ -142,7 +147,8 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DB_SCHEMA_VERSION,
 	X(Q_REG_GET) X(Q_REG_BY_ID) X(Q_REG_BY_CODE) X(Q_REG_SET_VK) X(Q_REG_ALL) \
 	X(Q_REG_COUNT) X(Q_REG_COUNT_ACTIVE) X(Q_REG_NEXT_NUM) \
 	X(Q_TICKET_ISSUED) X(Q_REVOKE) X(Q_REVOKE_BEFORE) X(Q_IS_REVOKED) \
-	X(Q_CI_INS) X(Q_CI_NEXT_SEQ) X(Q_CI_ADMISSION) X(Q_CI_COUNT) X(Q_CI_ALL) \
+	X(Q_CI_INS) X(Q_CI_NEXT_SEQ) X(Q_CI_ADMISSION) X(Q_CI_ADMISSION_IN) X(Q_CI_COUNT) \
+	X(Q_CI_ALL) X(Q_CI_DAYS) X(Q_SES_INS) X(Q_SES_UPD) X(Q_SES_GET) X(Q_SES_ALL) X(Q_SES_COUNT) X(Q_SES_PRESENT) \
 	X(Q_CI_MAX_HLC) \
 	X(Q_JOB_INS) X(Q_JOB_NEXT) X(Q_JOB_SET) X(Q_JOB_CLAIM) X(Q_JOB_COUNT) \
 	X(Q_IMP_BEGIN) X(Q_IMP_NOTE_INS) X(Q_IMP_NOTE_UPD) X(Q_IMP_DROP_UNDO) X(Q_IMP_DROP) \
@@ -159,19 +165,32 @@ static const struct {
 } sql_consts[] = {
 	{ "CI_ENTRY", DB_CI_ENTRY }, { "CI_REPRINT", DB_CI_REPRINT },
 	{ "CI_UNDO", DB_CI_UNDO },   { "CI_WALKIN", DB_CI_WALKIN },
+	{ "CI_EXIT", DB_CI_EXIT },
 	{ "REG_ACTIVE", DB_REG_ACTIVE }, { "REG_CANCELLED", DB_REG_CANCELLED },
 	{ "JOB_QUEUED", DB_JOB_QUEUED }, { "JOB_PRINTING", DB_JOB_PRINTING },
 	{ "JOB_DONE", DB_JOB_DONE },     { "JOB_FAILED", DB_JOB_FAILED },
 };
 
-/* Who is admitted, defined once. A log row c admits its registration when it is an entry
- * or a walk-in later than the registration's last undo; the registration's admission is
- * the first such row. The check-in decision (db_checkin_admission), the turnout and the
- * export (db_stats, and db_checkin_admission per person) all use this fragment. */
+/* The local day of a log row (the process's TZ is the event's time zone, as for
+ * clock_day_bounds()). */
+#define LOCAL_DAY(c) "date(" c ".wall_ms / 1000, 'unixepoch', 'localtime')"
+/* 1 when the row's event spans several days (then attendance is counted per day). */
+#define MULTI_DAY(c) \
+	"EXISTS (SELECT 1 FROM event e WHERE e.id = " c ".event_id AND e.starts <> ''" \
+	" AND e.ends > e.starts)"
+
+/* Who is admitted, defined once. A log row c admits its registration to its session
+ * (session_id 0: the event's entrance) when it is an entry or a walk-in later than the
+ * last undo of the same registration and session; in an event of several days an undo
+ * takes back that day's admission only (so undoing a mistaken check-in on day two keeps
+ * day one). The registration's admission (to a session, on a day) is the first such row.
+ * The check-in decision (db_checkin_admission_in), the turnout and the export (db_stats,
+ * db_checkin_days) all use this fragment. */
 #define ADMITTING_ROW(c) \
 	c ".kind IN ({CI_ENTRY}, {CI_WALKIN}) AND " c ".hlc > COALESCE((SELECT MAX(u.hlc)" \
 	" FROM checkin u WHERE u.event_id = " c ".event_id AND u.number = " c ".number" \
-	" AND u.kind = {CI_UNDO}), -1)"
+	" AND u.kind = {CI_UNDO} AND u.session_id = " c ".session_id AND (NOT " MULTI_DAY(c) \
+	" OR " LOCAL_DAY("u") " = " LOCAL_DAY(c) ")), -1)"
 
 #define REG_COLS "id, event_id, number, external_id, ticket_code, vk_code, given, family," \
 	" display, organization, category, email, lang, status, search_key, updated"
@@ -243,12 +262,44 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_CI_INS] = "INSERT INTO checkin(" CI_COLS ")"
 		     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_CI_NEXT_SEQ] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM checkin WHERE kiosk = ?1",
+	/* the admission to session ?3 in wall time [?4, ?5): one day, or all time. The
+	 * undo that counts is the last one of the same span (the caller's day), which is
+	 * ADMITTING_ROW for one day of a multi-day event and for all time otherwise. */
 	[Q_CI_ADMISSION] = "SELECT " CI_COLS " FROM checkin c WHERE c.event_id = ?1"
-			   " AND c.number = ?2 AND " ADMITTING_ROW("c")
+			   " AND c.number = ?2 AND c.session_id = 0 AND " ADMITTING_ROW("c")
+			   " ORDER BY c.hlc, c.kiosk, c.seq LIMIT 1",
+	[Q_CI_ADMISSION_IN] = "SELECT " CI_COLS " FROM checkin c WHERE c.event_id = ?1"
+			   " AND c.number = ?2 AND c.session_id = ?3 AND c.kind IN ({CI_ENTRY},"
+			   " {CI_WALKIN}) AND c.wall_ms >= ?4 AND c.wall_ms < ?5"
+			   " AND c.hlc > COALESCE((SELECT MAX(u.hlc) FROM checkin u"
+			   " WHERE u.event_id = ?1 AND u.number = ?2 AND u.session_id = ?3"
+			   " AND u.kind = {CI_UNDO} AND u.wall_ms >= ?4 AND u.wall_ms < ?5), -1)"
 			   " ORDER BY c.hlc, c.kiosk, c.seq LIMIT 1",
 	[Q_CI_COUNT] = "SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND number = ?2"
 		       " AND kind = ?3",
 	[Q_CI_ALL] = "SELECT " CI_COLS " FROM checkin WHERE event_id = ?1 ORDER BY hlc, kiosk, seq",
+	[Q_CI_DAYS] = "SELECT " LOCAL_DAY("c") " AS day, MIN(c.wall_ms) FROM checkin c"
+		      " WHERE c.event_id = ?1 AND c.number = ?2 AND c.session_id = ?3 AND "
+		      ADMITTING_ROW("c") " GROUP BY day ORDER BY day",
+#define SES_COLS "id, event_id, title, room, starts, ends, capacity, categories, speakers, cancelled"
+	[Q_SES_INS] = "INSERT INTO session(event_id, title, room, starts, ends, capacity,"
+		      " categories, speakers, cancelled) VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_SES_UPD] = "UPDATE session SET title = ?3, room = ?4, starts = ?5, ends = ?6,"
+		      " capacity = ?7, categories = ?8, speakers = ?9, cancelled = ?10"
+		      " WHERE id = ?1 AND event_id = ?2",
+	[Q_SES_GET] = "SELECT " SES_COLS " FROM session WHERE id = ?1",
+	[Q_SES_ALL] = "SELECT " SES_COLS " FROM session WHERE event_id = ?1 ORDER BY starts, id",
+	/* the people a session has now: admitted to it and not undone (an attendee who
+	 * comes back after a break is one person) */
+	[Q_SES_COUNT] = "SELECT COUNT(DISTINCT c.number) FROM checkin c WHERE c.event_id = ?1"
+			" AND c.session_id = ?2 AND " ADMITTING_ROW("c"),
+	/* in the room now: the latest admitting entry has no exit after it (?3 = 0: all) */
+	[Q_SES_PRESENT] = "SELECT COUNT(*) FROM (SELECT c.number AS number, MAX(c.hlc) AS h"
+			  " FROM checkin c WHERE c.event_id = ?1 AND c.session_id = ?2"
+			  " AND (?3 = 0 OR c.number = ?3) AND " ADMITTING_ROW("c") " GROUP BY c.number) a"
+			  " WHERE NOT EXISTS (SELECT 1 FROM checkin x WHERE x.event_id = ?1"
+			  " AND x.session_id = ?2 AND x.number = a.number AND x.kind = {CI_EXIT}"
+			  " AND x.hlc > a.h)",
 	[Q_CI_MAX_HLC] = "SELECT COALESCE(MAX(hlc), 0) FROM checkin",
 	[Q_JOB_INS] = "INSERT INTO print_job(event_id, number, template, state, created_ms)"
 		      " VALUES(?1, ?2, ?3, {JOB_QUEUED}, ?4)",
@@ -527,6 +578,18 @@ static int migrate(db *d, int create, char *why, size_t why_len)
 		}
 		ver++;
 	}
+	/* read-only on an older schema: temporary views of what later schemas added, which
+	 * the reading commands' statements name (a TEMP name comes before the file's own) */
+	if (d->readonly && ver < 2 && sqlite3_exec(d->h,
+	    "CREATE TEMP VIEW checkin AS SELECT *, 0 AS session_id FROM main.checkin;"
+	    "CREATE TEMP TABLE session(id INTEGER PRIMARY KEY, event_id INTEGER, title TEXT,"
+	    " room TEXT, starts TEXT, ends TEXT, capacity INTEGER, categories TEXT,"
+	    " speakers TEXT, cancelled INTEGER);", NULL, NULL, NULL) != SQLITE_OK)
+		return DB_ERR_SQL;
+	if (d->readonly && ver >= 2 && ver < 5 && sqlite3_exec(d->h,
+	    "CREATE TEMP VIEW session AS SELECT *, 0 AS capacity, '' AS categories,"
+	    " '' AS speakers, 0 AS cancelled FROM main.session;", NULL, NULL, NULL) != SQLITE_OK)
+		return DB_ERR_SQL;
 	return VK_OK;
 }
 
@@ -1382,6 +1445,50 @@ int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_chec
 	return rc;
 }
 
+int db_checkin_admission_in(db *d, int64_t event_id, int64_t number, int64_t session_id,
+			    int64_t from_ms, int64_t to_ms, struct db_checkin *first)
+{
+	sqlite3_stmt *s = stmt(d, Q_CI_ADMISSION_IN);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int64(s, 3, session_id);
+	sqlite3_bind_int64(s, 4, from_ms);
+	sqlite3_bind_int64(s, 5, to_ms);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_ci(s, first);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_checkin_days(db *d, int64_t event_id, int64_t number, int64_t session_id,
+		    struct db_day *days, int max)
+{
+	sqlite3_stmt *s = stmt(d, Q_CI_DAYS);
+	int rc, n = 0;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int64(s, 3, session_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n < max) {
+			col_text(s, 0, days[n].date, sizeof days[n].date);
+			days[n].first_ms = sqlite3_column_int64(s, 1);
+		}
+		n++;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? n : db_err(rc);
+}
+
 int64_t db_checkin_count(db *d, int64_t event_id, int64_t number, int kind)
 {
 	sqlite3_stmt *s = stmt(d, Q_CI_COUNT);
@@ -1417,6 +1524,122 @@ int db_checkin_each(db *d, int64_t event_id,
 int64_t db_checkin_max_hlc(db *d)
 {
 	return query_int(d, stmt(d, Q_CI_MAX_HLC), 0);
+}
+
+/* ---- 6b. the programme: sessions ---------------------------------------------------------- */
+static void read_session(sqlite3_stmt *s, struct db_session *x)
+{
+	memset(x, 0, sizeof *x);
+	x->id = sqlite3_column_int64(s, 0);
+	x->event_id = sqlite3_column_int64(s, 1);
+	col_text(s, 2, x->title, sizeof x->title);
+	col_text(s, 3, x->room, sizeof x->room);
+	col_text(s, 4, x->starts, sizeof x->starts);
+	col_text(s, 5, x->ends, sizeof x->ends);
+	x->capacity = sqlite3_column_int64(s, 6);
+	col_text(s, 7, x->categories, sizeof x->categories);
+	col_text(s, 8, x->speakers, sizeof x->speakers);
+	x->cancelled = sqlite3_column_int(s, 9);
+}
+
+static void bind_session(sqlite3_stmt *s, const struct db_session *x)
+{
+	sqlite3_bind_int64(s, 1, x->id);
+	sqlite3_bind_int64(s, 2, x->event_id);
+	bind_text(s, 3, x->title);
+	bind_text(s, 4, x->room);
+	bind_text(s, 5, x->starts);
+	bind_text(s, 6, x->ends);
+	sqlite3_bind_int64(s, 7, x->capacity);
+	bind_text(s, 8, x->categories);
+	bind_text(s, 9, x->speakers);
+	sqlite3_bind_int(s, 10, x->cancelled);
+}
+
+int db_session_insert(db *d, struct db_session *x)
+{
+	sqlite3_stmt *s = stmt(d, Q_SES_INS);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	bind_session(s, x);
+	rc = step_done(s);
+	if (rc == VK_OK)
+		x->id = sqlite3_last_insert_rowid(d->h);
+	return rc;
+}
+
+int db_session_update(db *d, const struct db_session *x)
+{
+	sqlite3_stmt *s = stmt(d, Q_SES_UPD);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	bind_session(s, x);
+	rc = step_done(s);
+	if (rc == VK_OK && sqlite3_changes(d->h) == 0)
+		rc = VK_ERR_NOT_FOUND;
+	return rc;
+}
+
+int db_session_get(db *d, int64_t id, struct db_session *x)
+{
+	sqlite3_stmt *s = stmt(d, Q_SES_GET);
+	int rc;
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_session(s, x);
+		rc = VK_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? VK_ERR_NOT_FOUND : db_err(rc);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int db_session_each(db *d, int64_t event_id,
+		    int (*fn)(void *ctx, const struct db_session *x), void *ctx)
+{
+	sqlite3_stmt *s;
+	struct db_session x;
+	int rc;
+	if (prepare(d, q_names[Q_SES_ALL], sql_text[Q_SES_ALL], 0, &s) != SQLITE_OK)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_session(s, &x);
+		int u = fn(ctx, &x);
+		if (u) {
+			sqlite3_finalize(s);
+			return u;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? VK_OK : db_err(rc);
+}
+
+int64_t db_session_attendance(db *d, int64_t event_id, int64_t session_id)
+{
+	sqlite3_stmt *s = stmt(d, Q_SES_COUNT);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, session_id);
+	return query_int(d, s, DB_ERR_SQL);
+}
+
+int64_t db_session_present(db *d, int64_t event_id, int64_t session_id, int64_t number)
+{
+	sqlite3_stmt *s = stmt(d, Q_SES_PRESENT);
+	if (!s)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, session_id);
+	sqlite3_bind_int64(s, 3, number);
+	return query_int(d, s, DB_ERR_SQL);
 }
 
 /* ---- 7. print jobs ------------------------------------------------------------------------ */
@@ -1505,7 +1728,11 @@ int64_t db_job_count(db *d, int state)
 /* The admitted set (ADMITTING_ROW): per registration, the first admitting row. */
 #define ADMITTED_CTE \
 	"WITH adm AS (SELECT c.number AS number, MIN(c.wall_ms) AS wall_ms FROM checkin c" \
-	" WHERE c.event_id = ?1 AND " ADMITTING_ROW("c") " GROUP BY c.number) "
+	" WHERE c.event_id = ?1 AND c.session_id = 0 AND " ADMITTING_ROW("c") " GROUP BY c.number) "
+/* Per registration and day, the entrance admissions that count. */
+#define DAYS_CTE \
+	"WITH att AS (SELECT DISTINCT c.number AS number, " LOCAL_DAY("c") " AS day" \
+	" FROM checkin c WHERE c.event_id = ?1 AND c.session_id = 0 AND " ADMITTING_ROW("c") ") "
 
 static int stats_rows(db *d, int64_t event_id, const char *name, const char *sql,
 		      struct db_stats_row **rows, int *n)
@@ -1542,6 +1769,50 @@ static int stats_rows(db *d, int64_t event_id, const char *name, const char *sql
 	return rc == SQLITE_DONE ? VK_OK : db_err(rc);
 }
 
+/* How many people came on every day of the event (its dates, or the days anyone came
+ * when it has none). */
+static int stats_days_all(db *d, int64_t event_id, struct db_stats *st)
+{
+	static const char sql[] = DAYS_CTE
+		"SELECT COUNT(*) FROM (SELECT number FROM att GROUP BY number"
+		" HAVING COUNT(*) >= MAX(?2, (SELECT COUNT(DISTINCT day) FROM att)))";
+	sqlite3_stmt *s;
+	int rc;
+	int64_t days = 0;
+	struct db_event ev;
+	if (db_event_get(d, event_id, &ev) == VK_OK && ev.starts[0] && ev.ends[0] &&
+	    strcmp(ev.ends, ev.starts) > 0)
+		days = db_days_between(ev.starts, ev.ends) + 1;
+	st->event_days = days > 0 ? days : st->n_day;
+	if (prepare(d, "stats every day", sql, 0, &s) != SQLITE_OK)
+		return DB_ERR_SQL;
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, days);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		st->every_day = sqlite3_column_int64(s, 0);
+		rc = VK_OK;
+	} else {
+		rc = db_err(rc);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int db_days_between(const char *from, const char *to)
+{
+	struct tm a = { 0 }, b = { 0 };
+	if (sscanf(from, "%4d-%2d-%2d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
+	    sscanf(to, "%4d-%2d-%2d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
+		return -1;
+	a.tm_year -= 1900;
+	b.tm_year -= 1900;
+	a.tm_mon--;
+	b.tm_mon--;
+	/* timegm: calendar days, whatever the time zone and its summer time */
+	return (int)((timegm(&b) - timegm(&a)) / 86400);
+}
+
 int db_stats(db *d, int64_t event_id, struct db_stats *st)
 {
 	static const char totals[] = ADMITTED_CTE
@@ -1563,6 +1834,14 @@ int db_stats(db *d, int64_t event_id, struct db_stats *st)
 	static const char by_hour[] = ADMITTED_CTE
 		"SELECT strftime('%Y-%m-%d %H:00', wall_ms / 1000, 'unixepoch', 'localtime') AS h,"
 		" 0, COUNT(*) FROM adm GROUP BY h ORDER BY h";
+	/* key "YYYY-MM-DD", registered = 0, admitted = people who came that day */
+	static const char by_day[] = DAYS_CTE
+		"SELECT day, 0, COUNT(*) FROM att GROUP BY day ORDER BY day";
+	/* key "ID", registered = capacity, admitted = people the session had */
+	static const char by_session[] =
+		"SELECT s.id, s.capacity, (SELECT COUNT(DISTINCT c.number) FROM checkin c"
+		" WHERE c.event_id = ?1 AND c.session_id = s.id AND " ADMITTING_ROW("c") ")"
+		" FROM session s WHERE s.event_id = ?1 ORDER BY s.starts, s.id";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -1589,6 +1868,13 @@ int db_stats(db *d, int64_t event_id, struct db_stats *st)
 				&st->n_category);
 	if (rc == VK_OK)
 		rc = stats_rows(d, event_id, "stats by hour", by_hour, &st->hour, &st->n_hour);
+	if (rc == VK_OK)
+		rc = stats_rows(d, event_id, "stats by day", by_day, &st->day, &st->n_day);
+	if (rc == VK_OK)
+		rc = stats_days_all(d, event_id, st);
+	if (rc == VK_OK)
+		rc = stats_rows(d, event_id, "stats by session", by_session, &st->session,
+				&st->n_session);
 	if (rc)
 		db_stats_free(st);
 	return rc;
@@ -1598,8 +1884,10 @@ void db_stats_free(struct db_stats *st)
 {
 	free(st->category);
 	free(st->hour);
-	st->category = st->hour = NULL;
-	st->n_category = st->n_hour = 0;
+	free(st->day);
+	free(st->session);
+	st->category = st->hour = st->day = st->session = NULL;
+	st->n_category = st->n_hour = st->n_day = st->n_session = 0;
 }
 
 /* ---- 9. imports in short transactions ------------------------------------------------------ */

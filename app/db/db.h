@@ -193,8 +193,8 @@ int db_revoke_issued_before(db *d, int64_t event_id, int64_t number, int64_t bef
 int db_is_revoked(db *d, int64_t event_id, int64_t number, uint32_t nonce);
 
 /* ---- the check-in event log (append-only) --------------------------------------------- */
-/* DB_CI_EXIT: a scan on the way out, where an event scans exits (the minutes a person
- * stayed count towards a certificate, app/cert). */
+/* DB_CI_EXIT: a scan on the way out of a session's room (its door in exit mode): it frees
+ * a seat, and the minutes a person stayed count towards a certificate (app/cert). */
 enum db_ci_kind { DB_CI_ENTRY = 0, DB_CI_REPRINT = 1, DB_CI_UNDO = 2, DB_CI_WALKIN = 3,
 		  DB_CI_EXIT = 4 };
 enum db_ci_method { DB_CI_QR = 0, DB_CI_SEARCH = 1, DB_CI_MANUAL = 2 };
@@ -217,10 +217,31 @@ struct db_checkin {
 /* Appends an event; ci->uuid, ci->kiosk, ci->seq are filled in when empty/zero. The caller
  * runs it inside db_begin/db_commit together with whatever goes with it (a print job). */
 int db_checkin_append(db *d, struct db_checkin *ci);
-/* The registration's current admission: the first entry or walk-in after its last undo.
- * Returns VK_OK and fills first, VK_ERR_NOT_FOUND when not admitted, or an error. This
- * and db_stats() share one SQL definition of "admitted" (db.c, ADMITTING_ROW). */
+/* The registration's first admission at the event's entrance (session 0) that counts:
+ * the first entry or walk-in after the last undo (in an event of several days, an undo
+ * takes back its own day's admission only). Returns VK_OK and fills first,
+ * VK_ERR_NOT_FOUND when never admitted, or an error. This and db_stats() share one SQL
+ * definition of "admitted" (db.c, ADMITTING_ROW). */
 int db_checkin_admission(db *d, int64_t event_id, int64_t number, struct db_checkin *first);
+/* The registration's admission to session_id (0: the entrance) among the log rows with
+ * wall time in [from_ms, to_ms): the first entry or walk-in after the last undo of the
+ * same session in that span. The check-in rules ask it for today (an event of several
+ * days admits once a day) or for all time (INT64_MIN, INT64_MAX). VK_OK and first
+ * filled, VK_ERR_NOT_FOUND, or an error. */
+int db_checkin_admission_in(db *d, int64_t event_id, int64_t number, int64_t session_id,
+			    int64_t from_ms, int64_t to_ms, struct db_checkin *first);
+/* A day someone was admitted: the local date and the first admission's wall time. */
+struct db_day {
+	char date[11];         /* YYYY-MM-DD in the event's time zone (the process's TZ) */
+	int64_t first_ms;
+};
+/* The days on which (event, number) was admitted to session_id (0: the entrance) and
+ * not undone, oldest first: up to max of them into days. Returns how many days there
+ * are (may exceed max), or a negative error. */
+int db_checkin_days(db *d, int64_t event_id, int64_t number, int64_t session_id,
+		    struct db_day *days, int max);
+/* Whole calendar days from one YYYY-MM-DD to another (to - from), -1 when unreadable. */
+int db_days_between(const char *from, const char *to);
 /* How many log entries of kind (enum db_ci_kind) the registration has; negative on
  * error. The reprint limit counts DB_CI_REPRINT inside its write transaction. */
 int64_t db_checkin_count(db *d, int64_t event_id, int64_t number, int kind);
@@ -229,6 +250,34 @@ int db_checkin_each(db *d, int64_t event_id,
 		    int (*fn)(void *ctx, const struct db_checkin *ci), void *ctx);
 /* The highest hybrid-clock value in the log (0 when empty), to restart the clock. */
 int64_t db_checkin_max_hlc(db *d);
+
+/* ---- the programme: sessions --------------------------------------------------------- */
+struct db_session {
+	int64_t id;            /* local row id, from 1 */
+	int64_t event_id;
+	char title[256];
+	char room[128];
+	char starts[17];       /* "YYYY-MM-DD HH:MM" in the event's time zone */
+	char ends[17];
+	int64_t capacity;      /* seats; 0 = no limit */
+	char categories[256];  /* who it is for: categories separated by commas, "" = all */
+	char speakers[512];
+	int cancelled;         /* kept (its attendance stays), no longer admits */
+};
+/* Inserts x (x->id written back). */
+int db_session_insert(db *d, struct db_session *x);
+/* Rewrites every field of session x->id of event x->event_id; VK_ERR_NOT_FOUND when none. */
+int db_session_update(db *d, const struct db_session *x);
+int db_session_get(db *d, int64_t id, struct db_session *x);
+/* Calls fn for every session of the event, by start time; stops early on nonzero. */
+int db_session_each(db *d, int64_t event_id,
+		    int (*fn)(void *ctx, const struct db_session *x), void *ctx);
+/* How many people the session has had (admitted to it, not undone), negative on error. */
+int64_t db_session_attendance(db *d, int64_t event_id, int64_t session_id);
+/* Who is in the session's room now: admitted to it, and no exit (DB_CI_EXIT) after their
+ * latest entry. number 0: how many people; else 1 when that person is in, 0 when not.
+ * Negative on error. */
+int64_t db_session_present(db *d, int64_t event_id, int64_t session_id, int64_t number);
 
 /* ---- print jobs (the persistent queue) ------------------------------------------------ */
 enum db_job_state { DB_JOB_QUEUED = 0, DB_JOB_PRINTING = 1, DB_JOB_DONE = 2, DB_JOB_FAILED = 3 };
@@ -268,6 +317,13 @@ struct db_stats {
 	struct db_stats_row *category; /* by category, malloc'd */
 	int n_hour;
 	struct db_stats_row *hour;     /* key "YYYY-MM-DD HH" local time, admitted per hour */
+	int n_day;
+	struct db_stats_row *day;      /* key "YYYY-MM-DD": people admitted that day */
+	int64_t event_days;            /* the event's days (its dates; else days with anyone) */
+	int64_t every_day;             /* people admitted on each of those days */
+	int n_session;
+	struct db_stats_row *session;  /* key: the session id; registered: its capacity (0 =
+					* no limit); admitted: the people it had */
 };
 /* Fills st; free with db_stats_free(). */
 int db_stats(db *d, int64_t event_id, struct db_stats *st);

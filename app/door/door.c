@@ -96,7 +96,7 @@ static void light_note(struct door *d, const struct door_note *n)
 	now = light_now(d);
 	switch (n->kind) {
 	case DOOR_OUTCOME:
-		gpio_signal_event(d->signal, n->result && n->result->outcome == CI_ADMITTED
+		gpio_signal_event(d->signal, n->result && checkin_outcome_admits(n->result->outcome)
 						     ? GPIO_EVENT_ADMITTED : GPIO_EVENT_REFUSED, now);
 		break;
 	case DOOR_PRINTED:
@@ -243,6 +243,13 @@ int door_open(const struct door_config *cfg, door_note_fn fn, void *ctx, struct 
 	}
 	if (cfg->headless)
 		d->desk.clock.virtual_ms = clock_now_ms(&d->desk.clock);
+	if (cfg->session_id && checkin_desk_set_session(&d->desk, cfg->session_id) != VK_OK) {
+		snprintf(why, why_len, _("the event has no session %lld: `vkhid session list` shows them"),
+			 (long long)cfg->session_id);
+		rc = VK_ERR_NOT_FOUND;
+		goto fail;
+	}
+	d->desk.exit_mode = cfg->session_id && cfg->session_exit;
 	/* an older vkhid stored the organizer PIN as it is: hash it now (a failure leaves it
 	 * plain, and it still works; the next open tries again) */
 	pin_migrate(d->db);
@@ -556,6 +563,21 @@ const char *door_decider_name(struct door *d)
 const char *door_database(struct door *d)
 {
 	return d->cfg.database;
+}
+
+int door_set_session(struct door *d, int64_t session_id)
+{
+	return checkin_desk_set_session(&d->desk, session_id);
+}
+
+void door_set_exit(struct door *d, int exit_mode)
+{
+	d->desk.exit_mode = exit_mode != 0;
+}
+
+int64_t door_session(struct door *d)
+{
+	return d->desk.session_id;
 }
 
 const struct vk_clock *door_clock(struct door *d)

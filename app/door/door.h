@@ -49,6 +49,10 @@ struct door_config {
 				    * 0: the threaded kiosk: wall clock, printer worker thread,
 				    * a missing camera is looked for again every few seconds */
 	int frame_ms;              /* frame interval, 33 by default */
+	int64_t session_id;        /* 0: the event's entrance; else the door of this session's
+				    * room (core/checkin.h): a scan records its attendance */
+	int session_exit;          /* with session_id: the door people leave by (a scan
+				    * records leaving) */
 };
 
 /* Where a presentation came from; its word is logged as "source". */
@@ -195,6 +199,15 @@ int door_search_open(struct door *d, struct search **out);
 const char *door_decider_name(struct door *d);
 /* The database file the door was opened on. */
 const char *door_database(struct door *d);
+
+/* Makes the door the door of session_id's room (0: back to the event's entrance), as
+ * `vkhid run --session` or the organizer does. Returns VK_OK, or VK_ERR_NOT_FOUND when
+ * the event has no such session (the door stays as it was). */
+int door_set_session(struct door *d, int64_t session_id);
+/* With a session: 1 makes the door the one people leave by, 0 the one they enter by. */
+void door_set_exit(struct door *d, int exit_mode);
+/* The session the door admits to, 0 for the entrance. */
+int64_t door_session(struct door *d);
 
 /* The door's clock (virtual headless). */
 const struct vk_clock *door_clock(struct door *d);

@@ -103,8 +103,12 @@ static void outcome(FILE *f, const struct door_note *n)
 		json_cstr(f, r->first.kiosk);
 		fputc('}', f);
 	}
-	if (r->outcome == CI_ADMITTED && r->entry.uuid[0])
+	if (checkin_outcome_admits(r->outcome) && r->entry.uuid[0])
 		fprintf(f, ", \"checkin\": \"%s\"", r->entry.uuid);
+	if (r->session_id) /* a room's door: which session, how full */
+		fprintf(f, ", \"session\": %lld, \"session_count\": %lld, \"session_capacity\": %lld%s",
+			(long long)r->session_id, (long long)r->session_count,
+			(long long)r->session_capacity, r->entrance_recorded ? ", \"entrance_recorded\": true" : "");
 	fprintf(f, ", \"mode\": \"%s\", \"ms\": %.2f}\n", n->mode ? n->mode : "local", n->ms);
 }
 

@@ -162,6 +162,17 @@ struct hub_store {
  * passes its roster). Inside the caller's transaction, if any. */
 int hub_sqlite_walkin_block(struct hub_store *sqlite, const char *kiosk_id);
 
+/* An event of several days admits a ticket once a day (core/checkin.h), so the
+ * admission episodes of a ticket (the unique key that serialises admissions) are counted
+ * per day: the episode of an admission on day D with U undos before it that day is
+ * D * HUB_DAY_EPISODES + U; in a one-day event it is U. */
+#define HUB_DAY_EPISODES 100000
+/* D for an admission at wall_ms of event_id in roster (the hub's vkhid database): 0 for
+ * an event of one day; else a positive day number, with the day's bounds in local time
+ * (the hub runs in the event's time zone) in [*from_ms, *to_ms). Bounds untouched for 0. */
+int64_t hub_episode_day(struct db *roster, int64_t event_id, int64_t wall_ms, int64_t *from_ms,
+			int64_t *to_ms);
+
 /* sha256 of text as 64 lower-case hex digits (tokens are stored only hashed). */
 void hub_hash_hex(const char *text, char out[65]);
 /* 32 random bytes as 64 hex digits. */

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checkin.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "db/db.h"
@@ -358,21 +359,29 @@ static int sq_revoke(struct hub_store *bs, const char *name, int64_t now_ms)
 }
 
 /* ---- 4. push and redeem --------------------------------------------------------------- */
-/* The episode of a ticket: how many undos the log holds for it (before hlc when hlc > 0). */
-static int64_t episode(struct sq_store *s, int64_t event_id, int64_t number, int64_t hlc)
+/* The episode of a ticket's entrance admission made at wall time wall_ms: how many
+ * entrance undos the log holds for it (before hlc when hlc > 0). In an event of several
+ * days each day admits once (core/checkin.h), so a day is an episode of its own: the
+ * day's number (hub_episode_day) above HUB_DAY_EPISODES, plus that day's undos. */
+static int64_t episode(struct sq_store *s, int64_t event_id, int64_t number, int64_t wall_ms,
+		       int64_t hlc)
 {
 	sqlite3_stmt *st;
-	int64_t n = 0;
+	int64_t n = 0, from = INT64_MIN, to = INT64_MAX;
+	int64_t day = hub_episode_day(s->d, event_id, wall_ms, &from, &to);
 	if (prep(s, "SELECT COUNT(*) FROM checkin WHERE event_id = ?1 AND number = ?2"
-		    " AND kind = 2 AND (?3 = 0 OR hlc < ?3)", &st))
+		    " AND kind = 2 AND session_id = 0 AND (?3 = 0 OR hlc < ?3)"
+		    " AND wall_ms >= ?4 AND wall_ms < ?5", &st))
 		return 0;
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, number);
 	sqlite3_bind_int64(st, 3, hlc);
+	sqlite3_bind_int64(st, 4, from);
+	sqlite3_bind_int64(st, 5, to);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return n;
+	return day * HUB_DAY_EPISODES + n;
 }
 
 /* Claims the ticket's episode for an admission; 1 when this uuid holds it (now or from an
@@ -397,6 +406,17 @@ static int admit(struct sq_store *s, const struct sync_event *e, int64_t gen, in
 	if ((rc = step_done(st)))
 		return rc;
 	return sqlite3_changes(s->h) == 1;
+}
+
+int64_t hub_episode_day(struct db *roster, int64_t event_id, int64_t wall_ms, int64_t *from_ms,
+			int64_t *to_ms)
+{
+	struct db_event ev;
+	if (db_event_get(roster, event_id, &ev) != VK_OK || checkin_event_days(&ev) < 2)
+		return 0;
+	clock_day_bounds(wall_ms, from_ms, to_ms);
+	/* days since 2020-01-01: positive, and far below the episodes' range */
+	return *from_ms / 86400000 - 18262 + 1;
 }
 
 static int sq_push(struct hub_store *bs, const char *kiosk_id, const struct sync_event *ev,
@@ -426,9 +446,9 @@ static int sq_push(struct hub_store *bs, const char *kiosk_id, const struct sync
 	rc = sync_replica_add_events(s->d, copy, n, 1, added, clashes);
 	for (size_t i = 0; rc == VK_OK && i < n; i++) {
 		const struct db_checkin *c = &copy[i].ci;
-		if (c->kind != DB_CI_ENTRY && c->kind != DB_CI_WALKIN)
-			continue;
-		int r = admit(s, &copy[i], episode(s, c->event_id, c->number, c->hlc), 0);
+		if ((c->kind != DB_CI_ENTRY && c->kind != DB_CI_WALKIN) || c->session_id)
+			continue; /* a session's attendance is no admission at the entrance */
+		int r = admit(s, &copy[i], episode(s, c->event_id, c->number, c->wall_ms, c->hlc), 0);
 		if (r < 0)
 			rc = r;
 	}
@@ -453,7 +473,7 @@ static int sq_redeem(struct hub_store *bs, const struct sync_event *cand, struct
 		return VK_ERR_INVALID;
 	if ((rc = db_begin(s->d)))
 		return rc;
-	int64_t gen = episode(s, cand->ci.event_id, cand->ci.number, 0);
+	int64_t gen = episode(s, cand->ci.event_id, cand->ci.number, cand->ci.wall_ms, 0);
 	got = admit(s, cand, gen, 1);
 	if (got < 0) {
 		rc = got;

@@ -21,6 +21,7 @@
 
 #include "cert/cert.h"
 #include "cli/cli.h"
+#include "core/checkin.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/i18n.h"
@@ -364,6 +365,32 @@ struct kio {
 	struct hub_kiosk_health h; /* its latest health (h.at_ms 0: none sent yet) */
 };
 
+#define WEB_MAX_DAYS 62
+#define WEB_MAX_ROOMS 200
+
+/* One session of the programme as the dashboard shows it. */
+struct room {
+	struct db_session x;
+	long long attended, in_now;
+};
+
+/* One log event reduced to what the days and rooms need, sorted by (place, number, hlc). */
+struct mark {
+	int64_t place;             /* the day's first millisecond (days), the session (rooms) */
+	int64_t number, hlc;
+	int kind;
+};
+
+static int mark_cmp(const void *pa, const void *pb)
+{
+	const struct mark *a = pa, *b = pb;
+	if (a->place != b->place)
+		return a->place < b->place ? -1 : 1;
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	return a->hlc < b->hlc ? -1 : a->hlc > b->hlc;
+}
+
 /* What one view of the dashboard needs, read once per update. */
 struct view {
 	int lang;
@@ -383,6 +410,13 @@ struct view {
 	char qfold[256];
 	long long now;
 	char (*inc_name)[256];     /* the person of each incident, "" when not in the list */
+	/* an event of several days: people per day (entrance admissions that count) */
+	int n_days;
+	struct { char date[11]; long long people; } days[WEB_MAX_DAYS];
+	long long event_days, every_day;
+	/* the programme: per session, people it had and people in its room now */
+	size_t n_rooms;
+	struct room *rooms;
 };
 
 static const struct arrival *arrival_of(const struct view *v, int64_t number)
@@ -497,11 +531,137 @@ static int view_reg(void *ctx, const struct db_registration *r)
 	return 0;
 }
 
+static int add_room(void *ctx, const struct db_session *x)
+{
+	struct view *v = ctx;
+	if (v->n_rooms < WEB_MAX_ROOMS) {
+		memset(&v->rooms[v->n_rooms], 0, sizeof v->rooms[0]);
+		v->rooms[v->n_rooms++].x = *x;
+	}
+	return 0;
+}
+
+/* People per day and per session, from the merged log (the same rule as ADMITTING_ROW in
+ * db.c: a place's admission counts when an entry comes after its last undo; in a room,
+ * someone is in now when their last entry comes after their last exit). The roster's
+ * sessions are read by the caller into v->rooms first. Returns VK_OK or VK_ERR_NOMEM. */
+static int view_days_rooms(struct view *v, const struct sync_event *ev, size_t n)
+{
+	struct mark *m = malloc((n + 1) * sizeof *m);
+	size_t k = 0;
+	int multi = checkin_event_days(&v->ev) > 1;
+	if (!m)
+		return VK_ERR_NOMEM;
+	/* the days: entrance events of the current event, by local day */
+	for (size_t i = 0; multi && i < n; i++) {
+		const struct db_checkin *c = &ev[i].ci;
+		int64_t to;
+		if (c->event_id != v->ev.id || c->session_id || (c->kind != DB_CI_ENTRY &&
+		    c->kind != DB_CI_WALKIN && c->kind != DB_CI_UNDO))
+			continue;
+		m[k] = (struct mark){ 0, c->number, c->hlc, c->kind };
+		clock_day_bounds(c->wall_ms, &m[k].place, &to);
+		k++;
+	}
+	qsort(m, k, sizeof *m, mark_cmp);
+	if (multi)
+		v->event_days = checkin_event_days(&v->ev);
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		int64_t entry = -1, undo = -1;
+		for (; j < k && m[j].place == m[i].place && m[j].number == m[i].number; j++)
+			if (m[j].kind == DB_CI_UNDO)
+				undo = m[j].hlc;
+			else
+				entry = m[j].hlc;
+		if (entry > undo) {
+			char when[32];
+			int d;
+			clock_format_local(m[i].place, when);
+			for (d = 0; d < v->n_days && strncmp(v->days[d].date, when, 10) != 0; d++)
+				;
+			if (d == v->n_days && v->n_days < WEB_MAX_DAYS)
+				snprintf(v->days[v->n_days++].date, sizeof v->days[0].date, "%.10s", when);
+			if (d < v->n_days)
+				v->days[d].people++;
+		}
+		i = j;
+	}
+	free(m);
+	if (multi) {
+		/* who came on every day: the same marks keyed by person, then day */
+		struct mark *p = malloc((n + 1) * sizeof *p);
+		size_t q = 0;
+		if (!p)
+			return VK_ERR_NOMEM;
+		for (size_t i = 0; i < n; i++) {
+			const struct db_checkin *c = &ev[i].ci;
+			int64_t from, to;
+			if (c->event_id != v->ev.id || c->session_id || (c->kind != DB_CI_ENTRY &&
+			    c->kind != DB_CI_WALKIN && c->kind != DB_CI_UNDO))
+				continue;
+			clock_day_bounds(c->wall_ms, &from, &to);
+			p[q++] = (struct mark){ c->number, from, c->hlc, c->kind };
+		}
+		qsort(p, q, sizeof *p, mark_cmp);
+		for (size_t i = 0; i < q;) {
+			long long days = 0;
+			size_t j = i;
+			while (j < q && p[j].place == p[i].place) {
+				size_t e = j;
+				int64_t entry = -1, undo = -1;
+				for (; e < q && p[e].place == p[j].place && p[e].number == p[j].number; e++)
+					if (p[e].kind == DB_CI_UNDO)
+						undo = p[e].hlc;
+					else
+						entry = p[e].hlc;
+				days += entry > undo;
+				j = e;
+			}
+			v->every_day += days >= v->event_days;
+			i = j;
+		}
+		free(p);
+	}
+	/* the rooms: session events of the current event, by session and person */
+	if (!v->n_rooms)
+		return VK_OK;
+	if (!(m = malloc((n + 1) * sizeof *m)))
+		return VK_ERR_NOMEM;
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct db_checkin *c = &ev[i].ci;
+		if (c->event_id == v->ev.id && c->session_id && c->kind != DB_CI_REPRINT)
+			m[k++] = (struct mark){ c->session_id, c->number, c->hlc, c->kind };
+	}
+	qsort(m, k, sizeof *m, mark_cmp);
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		int64_t entry = -1, undo = -1, out = -1;
+		for (; j < k && m[j].place == m[i].place && m[j].number == m[i].number; j++)
+			if (m[j].kind == DB_CI_UNDO)
+				undo = m[j].hlc;
+			else if (m[j].kind == DB_CI_EXIT)
+				out = m[j].hlc;
+			else
+				entry = m[j].hlc;
+		for (size_t r = 0; entry > undo && r < v->n_rooms; r++)
+			if (v->rooms[r].x.id == m[i].place) {
+				v->rooms[r].attended++;
+				v->rooms[r].in_now += entry > out;
+			}
+		i = j;
+	}
+	free(m);
+	return VK_OK;
+}
+
 static void view_free(struct view *v)
 {
 	if (v->derived)
 		sync_derived_free(&v->d);
 	free(v->arr);
+	free(v->rooms);
 	free(v->inc_name);
 	free(v->kio);
 	free(v->cats.t);
@@ -545,6 +705,14 @@ static int view_load(struct web *w, struct view *v, int lang, const char *q, con
 	db *d = w->store->ops->roster(w->store);
 	v->have_event = rc == VK_OK && db_event_current(d, &v->ev) == VK_OK;
 	pthread_mutex_unlock(w->lock);
+	if (v->have_event && checkin_event_days(&v->ev) > 1) {
+		/* admitted once a day: a day-two entry is no incident (core/checkin.h) */
+		int64_t multi[1] = { v->ev.id };
+		sync_derived_free(&v->d);
+		v->derived = 0;
+		if ((rc = sync_derive_days(ev, n, nt, nn, multi, 1, &v->d)) == VK_OK)
+			v->derived = 1;
+	}
 	if (rc == VK_OK && v->have_event) {
 		/* the undos of this event, in log order: an arrival followed by one is undone */
 		struct sync_event **undo = NULL;
@@ -556,7 +724,8 @@ static int view_load(struct web *w, struct view *v, int lang, const char *q, con
 			goto out;
 		}
 		for (size_t i = 0; i < n; i++)
-			if (ev[i].ci.kind == DB_CI_UNDO && ev[i].ci.event_id == v->ev.id)
+			if (ev[i].ci.kind == DB_CI_UNDO && ev[i].ci.event_id == v->ev.id &&
+			    ev[i].ci.session_id == 0) /* a room's undo leaves the arrival */
 				undo[nu++] = &ev[i];
 		for (size_t i = 1; i < nu; i++)
 			for (size_t j = i; j > 0 && sync_event_cmp(undo[j - 1], undo[j]) > 0; j--) {
@@ -566,11 +735,15 @@ static int view_load(struct web *w, struct view *v, int lang, const char *q, con
 			}
 		for (size_t i = 0; i < v->d.n_first; i++) {
 			const struct sync_event *f = &v->d.first[i];
-			if (f->ci.event_id != v->ev.id)
-				continue;
-			/* the last episode of the ticket counts: later ones come later in d.first */
-			if (i + 1 < v->d.n_first && v->d.first[i + 1].ci.event_id == f->ci.event_id &&
-			    v->d.first[i + 1].ci.number == f->ci.number)
+			if (f->ci.event_id != v->ev.id || f->ci.session_id)
+				continue; /* a room's attendance is no arrival (the rooms section) */
+			/* the last episode of the ticket counts: later ones come later in d.first
+			 * (past the ticket's rooms, which the merge keeps apart) */
+			int later = 0;
+			for (size_t k = i + 1; k < v->d.n_first && v->d.first[k].ci.event_id == f->ci.event_id &&
+			     v->d.first[k].ci.number == f->ci.number; k++)
+				later |= v->d.first[k].ci.session_id == 0;
+			if (later)
 				continue;
 			while (u < nu && (undo[u]->ci.number < f->ci.number))
 				u++;
@@ -587,7 +760,16 @@ static int view_load(struct web *w, struct view *v, int lang, const char *q, con
 		}
 		free(undo);
 		pthread_mutex_lock(w->lock);
-		rc = db_reg_each(w->store->ops->roster(w->store), v->ev.id, view_reg, v);
+		if (!(v->rooms = calloc(WEB_MAX_ROOMS, sizeof *v->rooms)))
+			rc = VK_ERR_NOMEM;
+		if (rc == VK_OK)
+			rc = db_session_each(w->store->ops->roster(w->store), v->ev.id, add_room, v);
+		pthread_mutex_unlock(w->lock);
+		if (rc == VK_OK)
+			rc = view_days_rooms(v, ev, n);
+		pthread_mutex_lock(w->lock);
+		if (rc == VK_OK)
+			rc = db_reg_each(w->store->ops->roster(w->store), v->ev.id, view_reg, v);
 		if (rc == VK_OK && v->d.n_inc &&
 		    !(v->inc_name = calloc(v->d.n_inc, sizeof *v->inc_name)))
 			rc = VK_ERR_NOMEM;
@@ -871,9 +1053,60 @@ static void sec_incidents(struct view *v, struct sb *b, const char *csrf)
 	sb_s(b, "</ul>");
 }
 
+/* People per day (an event of several days) and who came on every day. */
+static void sec_days(struct view *v, struct sb *b)
+{
+	if (!v->event_days) {
+		sb_f(b, "<p class=dim>%s</p>", i18n_tr(v->lang, "The event lasts one day."));
+		return;
+	}
+	sb_s(b, "<table>");
+	for (int i = 0; i < v->n_days; i++) {
+		sb_s(b, "<tr><th>");
+		sb_esc(b, v->days[i].date);
+		sb_f(b, "</th><td class=num id=day-%d>%lld</td><td class=w>", i + 1, v->days[i].people);
+		bar(b, v->days[i].people, v->registered);
+		sb_s(b, "</td></tr>");
+	}
+	sb_s(b, "</table>");
+	sb_f(b, "<p>%s: <b id=every-day>%lld</b></p>", i18n_tr(v->lang, "Came on every day"),
+	     v->every_day);
+}
+
+/* The programme's rooms: how full each is now, and how many each session had. */
+static void sec_rooms(struct view *v, struct sb *b)
+{
+	if (!v->n_rooms) {
+		sb_f(b, "<p class=dim>%s</p>", i18n_tr(v->lang, "No sessions in the programme."));
+		return;
+	}
+	sb_f(b, "<table><tr><th></th><td class=num>%s</td><td class=num>%s</td><td></td></tr>",
+	     i18n_tr(v->lang, "in now"), i18n_tr(v->lang, "came"));
+	for (size_t i = 0; i < v->n_rooms; i++) {
+		const struct room *r = &v->rooms[i];
+		sb_s(b, "<tr><th>");
+		sb_esc(b, r->x.starts + (r->x.starts[0] ? 11 : 0));
+		sb_s(b, " ");
+		sb_esc(b, r->x.title);
+		if (r->x.room[0]) {
+			sb_s(b, " · ");
+			sb_esc(b, r->x.room);
+		}
+		if (r->x.cancelled)
+			sb_f(b, " (%s)", i18n_tr(v->lang, "cancelled"));
+		sb_f(b, "</th><td class=num id=room-%lld>%lld", (long long)r->x.id, r->in_now);
+		if (r->x.capacity)
+			sb_f(b, " / %lld", (long long)r->x.capacity);
+		sb_f(b, "</td><td class=num>%lld</td><td class=w>", r->attended);
+		bar(b, r->in_now, r->x.capacity ? r->x.capacity : r->attended);
+		sb_s(b, "</td></tr>");
+	}
+	sb_s(b, "</table>");
+}
+
 /* The sections by name: the page draws them first, the stream sends them again. */
 static const char *const sections[] = { "totals", "chart", "cats", "orgs", "bykiosk", "find",
-					"missing", "kiosks", "incidents" };
+					"missing", "kiosks", "incidents", "days", "rooms" };
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static void draw(struct view *v, int i, struct sb *b, const char *csrf)
@@ -888,6 +1121,8 @@ static void draw(struct view *v, int i, struct sb *b, const char *csrf)
 	case 6: sec_missing(v, b); break;
 	case 7: sec_kiosks(v, b); break;
 	case 8: sec_incidents(v, b, csrf); break;
+	case 9: sec_days(v, b); break;
+	case 10: sec_rooms(v, b); break;
 	}
 }
 
@@ -1097,7 +1332,8 @@ static enum MHD_Result dash_page(struct web *w, struct MHD_Connection *c,
 	static const char *const titles[N_SECTIONS] = {
 		N_("Admitted"), N_("Arrivals per 15 minutes"), N_("By category"),
 		N_("By organization"), N_("By kiosk"), N_("Find a person"),
-		N_("Not arrived yet"), N_("Kiosks"), N_("Incidents"),
+		N_("Not arrived yet"), N_("Kiosks"), N_("Incidents"), N_("By day"),
+		N_("Rooms now"),
 	};
 	for (size_t i = 0; i < N_SECTIONS; i++) {
 		sb_f(&b, "<section id=%s%s><h2>%s</h2>", sections[i], i == 8 ? " class=wide" : "",

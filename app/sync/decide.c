@@ -21,7 +21,7 @@ static int record(struct checkin_desk *desk, const struct sync_event *cand,
 	rc = db_checkin_append(desk->d, &res->entry);
 	if (rc == VK_OK)
 		rc = sync_replica_confirm(desk->d, u, 1);
-	if (rc == VK_OK && desk->queue_badges) {
+	if (rc == VK_OK && res->badge) {
 		memset(&job, 0, sizeof job);
 		job.event_id = cand->ci.event_id;
 		job.number = cand->ci.number;
@@ -47,11 +47,17 @@ static int decide(struct checkin_desk *desk, struct sync_client *c, const char *
 	int rc, ans;
 
 	*mode = SYNC_DECIDED_HERE;
+	/* a room's door records attendance of its session: the hub serialises entrance
+	 * admissions only, and a session's rules (seats, hours) are weighed here */
+	if (desk->session_id)
+		return code ? checkin_present(desk, code, len, method, res)
+			    : checkin_number(desk, number, method, res);
 	rc = code ? checkin_resolve(desk, code, len, res) : checkin_resolve_number(desk, number, res);
 	if (rc || res->outcome != CI_ADMITTED)
 		return rc; /* refused by the rules themselves: no need to ask */
-	/* an admission this kiosk knows of is certain without the hub: its log only grows */
-	rc = db_checkin_admission(desk->d, res->event_id, res->number, &res->first);
+	/* an admission this kiosk knows of is certain without the hub: its log only grows
+	 * (today's, in an event of several days: each day admits once) */
+	rc = checkin_admitted_now(desk, res->event_id, res->number, &res->first);
 	if (rc == VK_OK) {
 		res->outcome = CI_ALREADY_ADMITTED;
 		return VK_OK;
@@ -83,7 +89,9 @@ static int decide(struct checkin_desk *desk, struct sync_client *c, const char *
 		res->first = first.ci;
 		return VK_OK;
 	}
-	return record(desk, &cand, res);
+	/* the first day's greeting and badge, or a later day's welcome back */
+	rc = checkin_day_rule(desk, res);
+	return rc ? rc : record(desk, &cand, res);
 }
 
 int sync_decide(struct checkin_desk *desk, struct sync_client *c, const char *code, size_t len,

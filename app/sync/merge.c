@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 
 static int cmp64(int64_t a, int64_t b)
@@ -62,9 +63,73 @@ static const struct sync_note *find_note(const struct sync_note *notes, size_t n
 	return found;
 }
 
+/* Where and when an event counts: its session, and its local day when its event lasts
+ * several days (else 0). Two events weigh against each other only with the same key. */
+struct place { int64_t session, day; };
+
+static struct place place_of(const struct sync_event *e, const int64_t *multi_day, size_t n_multi)
+{
+	struct place p = { e->ci.session_id, 0 };
+	for (size_t k = 0; k < n_multi; k++)
+		if (multi_day[k] == e->ci.event_id) {
+			int64_t to;
+			clock_day_bounds(e->ci.wall_ms, &p.day, &to);
+			break;
+		}
+	return p;
+}
+
+/* One place's events of a ticket, idx[0..k) in log order: first admissions and
+ * incidents of its episodes (an undo closes one). */
+static void weigh(const struct sync_event *s, const size_t *idx, size_t k,
+		  const struct sync_note *ns, size_t nn, struct sync_derived *out)
+{
+	size_t ep = 0, j;
+	while (ep < k) {
+		size_t ep_end = ep, first = SIZE_MAX;
+		while (ep_end < k && s[idx[ep_end]].ci.kind != DB_CI_UNDO)
+			ep_end++;
+		for (j = ep; j < ep_end; j++) {
+			const struct sync_event *e = &s[idx[j]];
+			if (!is_admission(e))
+				continue;
+			if (first == SIZE_MAX ||
+			    (e->mode == SYNC_MODE_HUB && s[idx[first]].mode != SYNC_MODE_HUB))
+				first = j;
+		}
+		if (first != SIZE_MAX) {
+			out->first[out->n_first++] = s[idx[first]];
+			for (j = ep; j < ep_end; j++) {
+				const struct sync_event *e = &s[idx[j]];
+				if (j == first || !is_admission(e))
+					continue;
+				struct sync_incident *x = &out->inc[out->n_inc++];
+				const struct sync_note *note;
+				memcpy(x->id, e->ci.uuid, sizeof x->id);
+				x->first = s[idx[first]];
+				x->other = *e;
+				x->order_uncertain = !x->first.ci.clock_trusted || !e->ci.clock_trusted;
+				if ((note = find_note(ns, nn, x->id))) {
+					x->resolved = 1;
+					memcpy(x->note, note->note, sizeof x->note);
+				}
+			}
+		}
+		ep = ep_end + 1; /* skip the undo that closed the episode */
+	}
+}
+
 int sync_derive(const struct sync_event *ev, size_t n, const struct sync_note *notes,
 		size_t nn, struct sync_derived *out)
 {
+	return sync_derive_days(ev, n, notes, nn, NULL, 0, out);
+}
+
+int sync_derive_days(const struct sync_event *ev, size_t n, const struct sync_note *notes,
+		     size_t nn, const int64_t *multi_day, size_t n_multi, struct sync_derived *out)
+{
+	size_t *idx = NULL;
+	unsigned char *done = NULL;
 	struct sync_event *s = NULL;
 	struct sync_note *ns = NULL;
 	size_t m = 0, i, j;
@@ -99,51 +164,39 @@ int sync_derive(const struct sync_event *ev, size_t n, const struct sync_note *n
 	if (m) {
 		out->first = calloc(m, sizeof *out->first);
 		out->inc = calloc(m, sizeof *out->inc);
-		if (!out->first || !out->inc)
+		idx = malloc(m * sizeof *idx);
+		done = calloc(m, 1);
+		if (!out->first || !out->inc || !idx || !done)
 			goto out;
 	}
-	/* walk ticket by ticket, episode by episode */
+	/* walk ticket by ticket; within a ticket, place by place (its session and day: a
+	 * ticket has few events, so each place is gathered by a scan), episode by episode */
 	for (i = 0; i < m;) {
 		size_t t_end = i;
 		while (t_end < m && s[t_end].ci.event_id == s[i].ci.event_id &&
 		       s[t_end].ci.number == s[i].ci.number)
 			t_end++;
-		size_t ep = i;
-		while (ep < t_end) {
-			size_t ep_end = ep, first = SIZE_MAX;
-			while (ep_end < t_end && s[ep_end].ci.kind != DB_CI_UNDO)
-				ep_end++;
-			for (j = ep; j < ep_end; j++) {
-				if (!is_admission(&s[j]))
-					continue;
-				if (first == SIZE_MAX ||
-				    (s[j].mode == SYNC_MODE_HUB && s[first].mode != SYNC_MODE_HUB))
-					first = j;
-			}
-			if (first != SIZE_MAX) {
-				out->first[out->n_first++] = s[first];
-				for (j = ep; j < ep_end; j++) {
-					if (j == first || !is_admission(&s[j]))
-						continue;
-					struct sync_incident *x = &out->inc[out->n_inc++];
-					const struct sync_note *note;
-					memcpy(x->id, s[j].ci.uuid, sizeof x->id);
-					x->first = s[first];
-					x->other = s[j];
-					x->order_uncertain = !s[first].ci.clock_trusted ||
-							     !s[j].ci.clock_trusted;
-					if ((note = find_note(ns, nn, x->id))) {
-						x->resolved = 1;
-						memcpy(x->note, note->note, sizeof x->note);
-					}
+		for (size_t a = i; a < t_end; a++) {
+			size_t k = 0;
+			struct place pa;
+			if (done[a])
+				continue;
+			pa = place_of(&s[a], multi_day, n_multi);
+			for (j = a; j < t_end; j++) {
+				struct place pj = done[j] ? pa : place_of(&s[j], multi_day, n_multi);
+				if (!done[j] && pj.session == pa.session && pj.day == pa.day) {
+					done[j] = 1;
+					idx[k++] = j;
 				}
 			}
-			ep = ep_end + 1; /* skip the undo that closed the episode */
+			weigh(s, idx, k, ns, nn, out);
 		}
 		i = t_end;
 	}
 	rc = VK_OK;
 out:
+	free(idx);
+	free(done);
 	free(s);
 	free(ns);
 	if (rc)

@@ -5,8 +5,10 @@
  * The log is a grow-only set of events keyed by uuid; merging two replicas is their union
  * (an event the hub confirmed is "hub" everywhere: hub beats offline). From the set alone,
  * whatever order the events arrived in, each replica computes the same answer:
- *   - per ticket (event, number), events are ordered by (hlc, kiosk, seq, uuid) and split
- *     into episodes at each undo;
+ *   - per ticket (event, number) and where it was admitted (session_id: 0 the entrance,
+ *     else a session's room; and the local day, in an event of several days, which
+ *     admits once a day), events are ordered by (hlc, kiosk, seq, uuid) and split into
+ *     episodes at each undo of the same place and day;
  *   - in an episode, the first admission is the one the hub confirmed (the lowest of them
  *     if, improbably, several), else the lowest;
  *   - every other admission in the episode is an incident: it names both kiosks, both times
@@ -41,6 +43,10 @@ struct sync_derived {
  * sync_derived_free), or VK_ERR_NOMEM. */
 int sync_derive(const struct sync_event *ev, size_t n, const struct sync_note *notes,
 		size_t nn, struct sync_derived *out);
+/* The same for a log whose events multi_day[0..n_multi) last several days: their
+ * admissions are weighed per local day (the process's TZ is the events' time zone). */
+int sync_derive_days(const struct sync_event *ev, size_t n, const struct sync_note *notes,
+		     size_t nn, const int64_t *multi_day, size_t n_multi, struct sync_derived *out);
 void sync_derived_free(struct sync_derived *d);
 
 /* The order of the log: (event_id, number, hlc, kiosk, seq, uuid); a qsort comparator. */

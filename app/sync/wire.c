@@ -170,7 +170,7 @@ static int get_word(const json_t *o, const char *k, int (*parse)(const char *), 
 #define I64MAX INT64_MAX
 
 /* ---- enums ------------------------------------------------------------------------------- */
-static const char *const kinds[] = { "entry", "reprint", "undo", "walkin" };
+static const char *const kinds[] = { "entry", "reprint", "undo", "walkin", "exit" };
 static const char *const methods[] = { "qr", "search", "manual" };
 static const char *const modes[] = { "offline", "hub" };
 
@@ -182,8 +182,8 @@ static int word_index(const char *const *t, int n, const char *w)
 	return -1;
 }
 
-const char *sync_kind_word(int k) { return k >= 0 && k < 4 ? kinds[k] : "?"; }
-int sync_kind_parse(const char *w) { return word_index(kinds, 4, w); }
+const char *sync_kind_word(int k) { return k >= 0 && k < 5 ? kinds[k] : "?"; }
+int sync_kind_parse(const char *w) { return word_index(kinds, 5, w); }
 const char *sync_method_word(int m) { return m >= 0 && m < 3 ? methods[m] : "?"; }
 int sync_method_parse(const char *w) { return word_index(methods, 3, w); }
 const char *sync_mode_word(int m) { return m == SYNC_MODE_HUB ? "hub" : "offline"; }

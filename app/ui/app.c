@@ -291,7 +291,7 @@ static void apply(struct app *a, struct view *v, struct msg *m, double *pending_
 			ui_sm_outcome(v->sm, &m->res.res, m->wall_ms, now);
 			if (m->source == DOOR_SRC_WALKIN && m->res.res.have_reg && v->search)
 				search_put(v->search, &m->res.res.reg);
-			if (m->res.res.outcome == CI_ADMITTED && v->search)
+			if (checkin_outcome_admits(m->res.res.outcome) && v->search)
 				search_set_admitted(v->search, m->res.res.number, 1);
 			if (m->t_decoded > 0 && *n_pending < 16)
 				pending_t[(*n_pending)++] = m->t_decoded;
@@ -430,7 +430,8 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	struct app_stats local;
 	struct door_config dc = { .database = cfg->database, .camera_spec = cfg->camera_spec,
 				  .printer_spec = cfg->printer_spec, .out_dir = cfg->out_dir,
-				  .light_spec = cfg->light_spec, .frame_ms = FRAME_MS };
+				  .light_spec = cfg->light_spec, .frame_ms = FRAME_MS,
+				  .session_id = cfg->session_id, .session_exit = cfg->session_exit };
 
 	if (!stats)
 		stats = &local;

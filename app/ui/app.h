@@ -12,6 +12,7 @@
 #define VK_UI_APP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct app_config {
 	const char *database;        /* the kiosk's database file */
@@ -30,6 +31,9 @@ struct app_config {
 	const char *screenshot;      /* write the last frame here as PNG when stopping */
 	int print_delay_ms;          /* tests: the printer worker is held this long per badge,
 				      * as a slow printer would hold it */
+	int64_t session_id;          /* the door of this session's room (door_config), 0 = the
+				      * event's entrance */
+	int session_exit;            /* with session_id: the door people leave by */
 };
 
 #define APP_MAX_SAMPLES 1024

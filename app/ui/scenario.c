@@ -16,6 +16,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <SDL.h>
@@ -41,7 +42,9 @@
 static const char *mark(enum checkin_outcome o)
 {
 	switch (o) {
-	case CI_ADMITTED: return "✔";
+	case CI_ADMITTED:
+	case CI_WELCOME_BACK:
+	case CI_SESSION_ADMITTED: return "✔";
 	case CI_ALREADY_ADMITTED: return "↺";
 	default: return "✘";
 	}
@@ -67,7 +70,7 @@ void scenario_note(void *ctx, const struct door_note *n)
 			ui_sm_held(s->sm, n->number, n->printer_state, now);
 		if (n->kind == DOOR_OUTCOME && n->source == DOOR_SRC_WALKIN && n->result->have_reg && s->search)
 			search_put(s->search, &n->result->reg);
-		if (n->kind == DOOR_OUTCOME && n->result->outcome == CI_ADMITTED && s->search)
+		if (n->kind == DOOR_OUTCOME && checkin_outcome_admits(n->result->outcome) && s->search)
 			search_set_admitted(s->search, n->result->number, 1);
 	}
 
@@ -93,7 +96,12 @@ void scenario_note(void *ctx, const struct door_note *n)
 		} else if (r->outcome == CI_WRONG_EVENT && r->other_event[0]) {
 			fprintf(a, _("      the ticket is for: %s\n"), r->other_event);
 		}
-		if (r->outcome != CI_ADMITTED)
+		if (r->session_id) {
+			char line[128];
+			checkin_session_line(r, line, sizeof line);
+			fprintf(a, "      %s\n", line);
+		}
+		if (!checkin_outcome_admits(r->outcome))
 			fprintf(a, "      %s. %s\n", checkin_outcome_title(r->outcome),
 				checkin_outcome_advice(r->outcome));
 		break;
@@ -646,6 +654,67 @@ static int sync_once(struct scenario *s, int line, char *why, size_t why_len)
 	return VK_OK;
 }
 
+/* `next-day [HH:MM]`, `day N [HH:MM]` and `at HH:MM`: the virtual clock moves to a local
+ * time of the event's time zone (the process's TZ). Only `at` stays on the same day; `at`
+ * and `next-day` never go back, `day N` may (a run starts at the real time; the log's
+ * hybrid clock still only moves on). */
+static int clock_step(struct scenario *s, const char *cmd, const char *arg, char *why,
+		      size_t why_len)
+{
+	int64_t now = clock_now_ms(door_clock(s->door)), from, to, target;
+	char date[16], when[48], hhmm[8] = "09:00";
+	const char *t = arg;
+	time_t tt;
+	struct tm tm;
+
+	if (strcmp(cmd, "day") == 0) {
+		const struct db_event *ev = door_event(s->door);
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (end == arg || n < 1 || n > 400 || !ev->starts[0]) {
+			snprintf(why, why_len, "%s", _("day N wants a day of the event (1 = its first date; the "
+						       "event must have dates)"));
+			return VK_ERR_INVALID;
+		}
+		/* noon of the first date + (n - 1) days is on day n whatever summer time does */
+		snprintf(when, sizeof when, "%s 12:00", ev->starts);
+		if (clock_parse_local(when, &from) != 0)
+			return VK_ERR_INVALID;
+		tt = (time_t)(from / 1000) + (time_t)(n - 1) * 86400;
+		t = end;
+	} else if (strcmp(cmd, "next-day") == 0) {
+		clock_day_bounds(now, &from, &to);
+		tt = (time_t)(to / 1000) + 3600; /* inside the next day */
+	} else {
+		tt = (time_t)(now / 1000);
+	}
+	while (*t == ' ')
+		t++;
+	if (*t)
+		snprintf(hhmm, sizeof hhmm, "%.5s", t);
+	else if (strcmp(cmd, "at") == 0)
+		return VK_ERR_INVALID;
+	localtime_r(&tt, &tm);
+	strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	snprintf(when, sizeof when, "%s %s", date, hhmm);
+	if (strlen(t) > 5 || clock_parse_local(when, &target) != 0) {
+		snprintf(why, why_len, _("%s: '%s' is not a time of day (HH:MM)"), cmd, t);
+		return VK_ERR_INVALID;
+	}
+	/* `day N` sets the clock (a run starts at the real time, which may be later on day N);
+	 * the others only move on */
+	if (target < now && strcmp(cmd, "day") != 0) {
+		snprintf(why, why_len, _("%s %s: the clock only moves forward (it is %s now)"), cmd, arg, when);
+		return VK_ERR_INVALID;
+	}
+	door_advance_clock(s->door, target - now);
+	if (s->sm)
+		ui_sm_wall(s->sm, view_wall(s), 1);
+	if (s->account)
+		fprintf(s->account, _("  clock: %s\n"), when);
+	return VK_OK;
+}
+
 static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, int line,
 		    char *why, size_t why_len)
 {
@@ -731,6 +800,25 @@ static int run_line(struct scenario *s, char *cmd, char *arg, const char *dir, i
 			ui_sm_wall(s->sm, view_wall(s), 1);
 		if (s->account)
 			fprintf(s->account, _("  clock +%llds\n"), sec);
+		return VK_OK;
+	}
+	if (strcmp(cmd, "next-day") == 0 || strcmp(cmd, "day") == 0 || strcmp(cmd, "at") == 0)
+		return clock_step(s, cmd, arg, why, why_len);
+	if (strcmp(cmd, "door-session") == 0 && *arg) {
+		char *end = NULL;
+		long long id = strncmp(arg, "entrance", 8) == 0 ? 0 : strtoll(arg, &end, 10);
+		int exit_door = end && strcmp(end, " exit") == 0;
+		if (end && (id < 1 || (*end && !exit_door)))
+			goto bad;
+		if (!end && arg[8])
+			goto bad;
+		door_set_exit(s->door, exit_door);
+		if (door_set_session(s->door, id) != VK_OK) {
+			snprintf(why, why_len, _("the event has no session %s"), arg);
+			return VK_ERR_INVALID;
+		}
+		if (s->account)
+			fprintf(s->account, "  door-session %s\n", arg);
 		return VK_OK;
 	}
 	if ((strcmp(cmd, "undo") == 0 || strcmp(cmd, "reprint") == 0) && *arg) {

@@ -11,6 +11,14 @@
  *                        or none when no code was read), for a name containing NAME
  *   printer STATE        the simulated printer turns STATE (ready, no-media, unplugged...)
  *   advance SECONDS      move the kiosk's clock forward (days pass: 86400 a day)
+ *   next-day [HH:MM]     move the clock to the next day (the event's time zone) at HH:MM,
+ *                        09:00 when not given
+ *   day N [HH:MM]        move the clock to the event's day N (1 = its first date) at
+ *                        HH:MM (09:00), so runs on one database agree on the day (it may
+ *                        set the clock back: a run starts at the real time)
+ *   at HH:MM             move the clock forward to HH:MM of the same day
+ *   door-session ID [exit]  the kiosk becomes the door of session ID's room (with exit:
+ *                        the door people leave by; entrance: back to the event's entrance)
  *   expect-light OUT on|off  the simulated status light (--light sim): green, red, amber
  *                        or buzzer is now on or off
  *   undo TEXT / reprint TEXT   staff actions on a code

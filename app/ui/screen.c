@@ -427,7 +427,7 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 	st->wall_at = now;
 	st->seen_at = 0;
 	rec = r->outcome == CI_ALREADY_ADMITTED ? recent_find(st, r->number) : -1;
-	if (r->outcome == CI_ADMITTED)
+	if (checkin_outcome_admits(r->outcome))
 		recent_put(st, r->number, r->job_id ? UI_PRINT_QUEUED : UI_PRINT_NONE);
 	if (is_staff_screen(st->screen) || (st->purpose != UI_FOR_CHECKIN
 					    && (st->screen == UI_FIND || st->screen == UI_CONFIRM))) {
@@ -446,9 +446,9 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 	/* greet people in their own language unless they chose one on the welcome screen */
 	if (r->have_reg && st->lang == st->default_lang)
 		st->guest_lang = i18n_lang_find(r->reg.lang);
-	st->sound = r->outcome == CI_ADMITTED ? UI_SOUND_OK : UI_SOUND_REFUSED;
+	st->sound = checkin_outcome_admits(r->outcome) ? UI_SOUND_OK : UI_SOUND_REFUSED;
 	st->sound_id++;
-	if (r->outcome == CI_ADMITTED) {
+	if (checkin_outcome_admits(r->outcome)) {
 		if (!st->name[0])
 			snprintf(st->name, sizeof st->name, T(st, "Participant %lld"), (long long)r->number);
 		st->print = r->job_id ? UI_PRINT_QUEUED : UI_PRINT_NONE;
@@ -484,6 +484,10 @@ void ui_sm_outcome(struct ui_state *st, const struct checkin_result *r, int64_t 
 	case CI_WRONG_EVENT:
 		if (r->other_event[0])
 			snprintf(st->detail, sizeof st->detail, T(st, "This ticket is for: %s."), r->other_event);
+		break;
+	case CI_ROOM_FULL:
+		/* the count is for staff: how full, so they can point to another room */
+		checkin_session_line(r, st->detail, sizeof st->detail);
 		break;
 	case CI_NOT_VALID_NOW: {
 		char dates[128];

@@ -352,8 +352,11 @@ static void test_upgrade_nonce0_revocation(void **state)
 	 * old row written */
 	assert_int_equal(db_exec(f->d, "DROP TABLE ticket_issue; DROP TABLE revocation_before;"
 				       " DROP INDEX checkin_hlc; DROP TABLE import_batch;"
-				       " DROP TABLE import_undo; ALTER TABLE session DROP COLUMN cancelled;"
-				       " PRAGMA user_version = 2"), VK_OK);
+				       " DROP TABLE import_undo; DROP INDEX checkin_session;"
+				       " ALTER TABLE session DROP COLUMN capacity;"
+				       " ALTER TABLE session DROP COLUMN categories;"
+				       " ALTER TABLE session DROP COLUMN speakers;"
+				       " ALTER TABLE session DROP COLUMN cancelled; PRAGMA user_version = 2"), VK_OK);
 	snprintf(pragma, sizeof pragma, "INSERT INTO revocation VALUES(%lld, 9, 0, 'all', 5000)",
 		 (long long)ev);
 	assert_int_equal(db_exec(f->d, pragma), VK_OK);

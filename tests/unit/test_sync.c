@@ -120,7 +120,7 @@ static void test_event_fields(void **state)
 		{ "\"seq\":3", "\"seq\":0", "seq" },
 		{ "\"seq\":3", "\"seq\":\"3\"", "seq" },
 		{ "\"number\":12", "\"number\":1.5", "number" },
-		{ "\"kind\":\"entry\"", "\"kind\":\"exit\"", "kind" },
+		{ "\"kind\":\"entry\"", "\"kind\":\"leave\"", "kind" }, /* "exit" is a kind now */
 		{ "\"mode\":\"offline\"", "\"mode\":7", "mode" },
 		{ "\"kiosk\":\"a1b2c3d4\"", "\"kiosk\":\"a b\"", "kiosk" },
 		{ "\"kiosk\":\"a1b2c3d4\"", "\"kiosk\":\"0123456789abcdefXYZ\"", "kiosk" },

@@ -168,6 +168,8 @@ static void every_refusal_times_out(void **state)
 {
 	(void)state;
 	for (int o = CI_ALREADY_ADMITTED; o < CI_OUTCOME_COUNT; o++) {
+		if (checkin_outcome_admits(o))
+			continue; /* welcome back, a session's door: greetings (day_two_and_rooms) */
 		struct ui_state *st = new_state(0);
 		struct checkin_result *r = result(o, 0, NULL);
 		ui_sm_outcome(st, r, 0, 5000);
@@ -178,6 +180,34 @@ static void every_refusal_times_out(void **state)
 		free(r);
 		free(st);
 	}
+}
+
+/* Day two and a room's door greet (no badge to wait for); a full room tells staff how full
+ * it is. */
+static void day_two_and_rooms(void **state)
+{
+	(void)state;
+	static const int greet[] = { CI_WELCOME_BACK, CI_SESSION_ADMITTED, CI_SESSION_EXIT };
+	for (size_t i = 0; i < sizeof greet / sizeof greet[0]; i++) {
+		struct ui_state *st = new_state(0);
+		struct checkin_result *r = result(greet[i], 12, "Олена Коваль");
+		ui_sm_outcome(st, r, 0, 5000);
+		assert_int_equal(st->screen, UI_GREETING);
+		assert_int_equal(st->print, UI_PRINT_NONE);
+		assert_int_equal(st->sound, UI_SOUND_OK);
+		free(r);
+		free(st);
+	}
+	struct ui_state *st = new_state(0);
+	struct checkin_result *r = result(CI_ROOM_FULL, 12, "Олена Коваль");
+	r->session_id = 3;
+	r->session_count = 40;
+	r->session_capacity = 40;
+	ui_sm_outcome(st, r, 0, 5000);
+	assert_int_equal(st->screen, UI_REFUSED);
+	assert_non_null(strstr(st->detail, "40 of 40"));
+	free(r);
+	free(st);
 }
 
 static void find_me_pick_confirm_requests_checkin(void **state)
@@ -801,6 +831,7 @@ int main(void)
 		cmocka_unit_test(greeting_then_back_to_scan),
 		cmocka_unit_test(printer_problem_on_greeting),
 		cmocka_unit_test(every_refusal_times_out),
+		cmocka_unit_test(day_two_and_rooms),
 		cmocka_unit_test(find_me_pick_confirm_requests_checkin),
 		cmocka_unit_test(find_me_verify_by_email_and_off),
 		cmocka_unit_test(find_me_never_hides_a_person),
