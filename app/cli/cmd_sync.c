@@ -224,7 +224,7 @@ static int bundle_export(struct cli *c, const char *dir)
 		/* the hub: its whole change feed, as kiosks pull it */
 		struct hub_store *st = NULL;
 		json_t *ch = NULL;
-		rc = hub_store_sqlite.open(c->db_path, NULL, &st, why, sizeof why);
+		rc = hub_store_open_auto(c->db_path, NULL, &st, why, sizeof why);
 		if (rc == VK_OK)
 			rc = st->ops->changes(st, 0, 1 << 30, &ch);
 		if (st)
@@ -444,7 +444,7 @@ static int bundle_import(struct cli *c, const char *file)
 	if (strcmp(me, SYNC_BUNDLE_WRITER_HUB) == 0) {
 		/* at the hub: the same merge as a push from that kiosk, admissions included */
 		struct hub_store *st = NULL;
-		rc = hub_store_sqlite.open(c->db_path, NULL, &st, why, sizeof why);
+		rc = hub_store_open_auto(c->db_path, NULL, &st, why, sizeof why);
 		if (rc == VK_OK && nw)
 			rc = st->ops->walkins_put(st, bu.writer, wr, nw);
 		if (rc == VK_OK)

@@ -144,6 +144,17 @@ struct hub_store_ops {
 			   const struct db_registration *r, size_t n);
 };
 
+/* The secret (never sent to kiosks) where a hub database remembers the PostgreSQL server
+ * it last served with ("" or absent: its own sqlite storage). */
+#define HUB_PG_URL_KEY "hub.pg_url"
+
+/* Opens the storage of the hub whose vkhid database is db_path: PostgreSQL at pg_url when
+ * given, else the server the hub last served with (HUB_PG_URL_KEY), else sqlite. So the
+ * hub's other commands (enroll-token, kiosks, sync export/import) reach the same truth as
+ * the running hub without repeating --pg. Returns as ops->open does. */
+int hub_store_open_auto(const char *db_path, const char *pg_url, struct hub_store **out,
+			char *why, size_t why_len);
+
 /* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */
 extern const struct hub_store_ops *const hub_store_backends[];
 const struct hub_store_ops *hub_store_find(const char *name);

@@ -236,6 +236,43 @@ fail:
 }
 
 /* ---- 3. roster publishing ---------------------------------------------------------------- */
+static int store_batch(struct pg_store *s, const struct sync_event *ev, size_t n,
+		       const struct sync_note *notes, size_t nn, size_t *added, size_t *clashes,
+		       int in_tx);
+
+/* The check-in log of the hub's own database (check-ins made on the hub's computer with
+ * `vkhid --db hub.db checkin`, a USB stick merged into it) goes into PostgreSQL the way a
+ * kiosk's push does, idempotent by uuid, so every kiosk and the dashboard see it as they
+ * would from the sqlite storage. Inside publish()'s transaction. */
+static int publish_log(struct pg_store *s, json_t *msg)
+{
+	json_t *je = json_object_get(msg, "events"), *jn = json_object_get(msg, "notes");
+	size_t n = json_array_size(je), nn = json_array_size(jn), k = 0, kn = 0, added, clashes;
+	struct sync_event *ev = NULL;
+	struct sync_note *nt = NULL;
+	char why[200];
+	int rc = VK_OK;
+	if (n + nn == 0)
+		return VK_OK;
+	if ((n && !(ev = calloc(n, sizeof *ev))) || (nn && !(nt = calloc(nn, sizeof *nt)))) {
+		free(ev);
+		return VK_ERR_NOMEM;
+	}
+	/* a record the wire cannot read is the database's damage, not news: it is skipped as
+	 * a kiosk's pull would skip it */
+	for (size_t i = 0; i < n; i++)
+		if (sync_event_from_json(json_array_get(je, i), &ev[k], why, sizeof why) == VK_OK)
+			k++;
+	for (size_t i = 0; i < nn; i++)
+		if (sync_note_from_json(json_array_get(jn, i), &nt[kn], why, sizeof why) == VK_OK)
+			kn++;
+	if (k || kn)
+		rc = store_batch(s, ev, k, nt, kn, &added, &clashes, 1);
+	free(ev);
+	free(nt);
+	return rc;
+}
+
 /* Copies new roster records from the hub's vkhid database into the feed. */
 static int publish(struct pg_store *s)
 {
@@ -269,6 +306,8 @@ static int publish(struct pg_store *s)
 					break;
 			}
 		}
+		if (rc == VK_OK)
+			rc = publish_log(s, msg);
 		cur = json_integer_value(json_object_get(msg, "cursor"));
 		more = json_is_true(json_object_get(msg, "more"));
 		json_decref(msg);
@@ -479,24 +518,19 @@ static char *arr_close(struct arr *a)
 /* A batch is stored in a few statements over arrays, not one round trip per event: the
  * new events' keys (those already here are skipped), their records appended to the feed in
  * order, the admissions among them claimed, and the new notes. */
-static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync_event *ev,
-		   size_t n, const struct sync_note *notes, size_t nn, size_t *added,
-		   size_t *clashes)
+/* The batch's merge, inside the caller's feed transaction when in_tx (the roster's own
+ * events, published), else in one of its own (a kiosk's push). */
+static int store_batch(struct pg_store *s, const struct sync_event *ev, size_t n,
+		       const struct sync_note *notes, size_t nn, size_t *added, size_t *clashes,
+		       int in_tx)
 {
 	enum { UUID, KIOSK, SEQ, EV, NUM, KIND, HLC, WALL, TRUSTED, BODY, NCOL };
-	struct pg_store *s = (struct pg_store *)bs;
 	struct arr col[NCOL], nu, nb;
 	char *lit[NCOL] = { 0 }, *nul = NULL, *nbl = NULL;
 	PGresult *r;
 	int rc;
 
 	*added = *clashes = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(ev[i].ci.kiosk, kiosk_id) != 0)
-			return HUB_ERR_FORBIDDEN;
-	for (size_t i = 0; i < nn; i++)
-		if (strcmp(notes[i].kiosk, kiosk_id) != 0)
-			return HUB_ERR_FORBIDDEN;
 	for (int c = 0; c < NCOL; c++)
 		if (arr_open(&col[c]))
 			return VK_ERR_NOMEM;
@@ -540,7 +574,7 @@ static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync
 		rc = VK_ERR_NOMEM;
 	if (rc)
 		goto done;
-	if ((rc = begin_feed(s)))
+	if (!in_tx && (rc = begin_feed(s)))
 		goto done;
 	/* the new events: keys stored, records fed in the batch's order */
 	const char *p[NCOL] = { lit[UUID], lit[KIOSK], lit[SEQ], lit[EV], lit[NUM], lit[KIND],
@@ -589,13 +623,27 @@ static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync
 			   " JOIN ins USING (uuid) ORDER BY x.i", 2, pn);
 	}
 out:
-	rc = finish(s, rc);
+	if (!in_tx)
+		rc = finish(s, rc);
 done:
 	for (int c = 0; c < NCOL; c++)
 		free(lit[c]);
 	free(nul);
 	free(nbl);
 	return rc;
+}
+
+static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync_event *ev,
+		   size_t n, const struct sync_note *notes, size_t nn, size_t *added,
+		   size_t *clashes)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ev[i].ci.kiosk, kiosk_id) != 0)
+			return HUB_ERR_FORBIDDEN;
+	for (size_t i = 0; i < nn; i++)
+		if (strcmp(notes[i].kiosk, kiosk_id) != 0)
+			return HUB_ERR_FORBIDDEN;
+	return store_batch((struct pg_store *)bs, ev, n, notes, nn, added, clashes, 0);
 }
 
 static int pg_redeem(struct hub_store *bs, const struct sync_event *cand, struct hub_redeem *out)
@@ -718,6 +766,10 @@ static int pg_log(struct hub_store *bs, struct sync_event **ev, size_t *n,
 		  struct sync_note **notes, size_t *nn)
 {
 	struct pg_store *s = (struct pg_store *)bs;
+	/* the hub's own check-ins count on the dashboard as soon as they are made */
+	int prc = publish(s);
+	if (prc)
+		return prc;
 	PGresult *r = run(s, "SELECT h.arr, h.body, EXISTS(SELECT 1 FROM sync_confirmed f"
 			  " WHERE h.arr = 'events' AND f.uuid = h.body::json->>'uuid')"
 			  " FROM hub_change h WHERE h.arr IN ('events', 'notes') ORDER BY h.seq",

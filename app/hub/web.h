@@ -12,6 +12,9 @@
  *   GET  /dash/events?q=&group=   text/event-stream: the page's sections as HTML in JSON
  *   POST /dash/resolve      csrf=...&id=...&note=...   an incident resolved with a note
  *   GET  /dash/export.csv   the attendance CSV, as `vkhid export attendance` writes it
+ *   POST /dash/kiosk-add    csrf=...&name=...   a one-time enrollment code as a QR and text
+ *   POST /dash/import       multipart: csrf, csv (the file), dry   the participant list
+ *                           through `vkhid import`'s importer; the report, lines and all
  * Every route but login, lang and the login page needs a session; every POST of a session
  * needs its CSRF token (and cookies are SameSite=Strict). */
 #ifndef VK_HUB_WEB_H
