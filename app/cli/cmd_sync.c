@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "hub/hub.h"
 #include "hub/store.h"
 #include "sync/bundle.h"
 #include "sync/client.h"
@@ -509,13 +510,44 @@ int cmd_sync(struct cli *c, int argc, char **argv)
 }
 
 /* ---- vkhid incidents --------------------------------------------------------------------- */
+/* A hub whose storage is PostgreSQL keeps the merged log there, not in its vkhid database:
+ * *st receives that store (close it), or NULL for a kiosk or a sqlite hub, whose log is in
+ * the file. */
+static int pg_hub_store(struct cli *c, struct hub_store **st)
+{
+	char me[16], why[600];
+	int rc;
+	*st = NULL;
+	sync_bundle_writer(c->d, me);
+	if (strcmp(me, SYNC_BUNDLE_WRITER_HUB) != 0)
+		return VK_OK;
+	if ((rc = hub_store_open_auto(c->db_path, NULL, st, why, sizeof why))) {
+		fprintf(c->err, _("vkhid incidents: cannot open the hub's storage: %s\n"), why);
+		return rc;
+	}
+	if (strcmp((*st)->ops->name, "postgres") != 0) {
+		(*st)->ops->close(*st);
+		*st = NULL;
+	}
+	return VK_OK;
+}
+
 static int derive_all(struct cli *c, struct sync_derived *d)
 {
 	struct sync_event *ev = NULL;
 	struct sync_note *nt = NULL;
+	struct hub_store *st;
 	size_t n = 0, nn = 0;
 	int rc;
-	if ((rc = sync_replica_init(c->d)) || (rc = sync_replica_load(c->d, 0, &ev, &n, &nt, &nn)))
+	if ((rc = sync_replica_init(c->d)) || (rc = pg_hub_store(c, &st)))
+		return rc;
+	if (st) {
+		rc = st->ops->log(st, &ev, &n, &nt, &nn);
+		st->ops->close(st);
+	} else {
+		rc = sync_replica_load(c->d, 0, &ev, &n, &nt, &nn);
+	}
+	if (rc)
 		return rc;
 	rc = sync_derive(ev, n, nt, nn, d);
 	free(ev);
@@ -626,9 +658,16 @@ static int incidents_resolve(struct cli *c, const char *id, const char *note)
 		sync_derived_free(&d);
 		return 2;
 	}
-	clock_init(&clk, db_checkin_max_hlc(c->d));
-	rc = sync_replica_note(c->d, found->id, note, clock_now_ms(&clk), clock_hlc_next(&clk),
-			       NULL);
+	struct hub_store *st;
+	if ((rc = pg_hub_store(c, &st)) == VK_OK && st) {
+		/* the note goes where the hub's log is, in the hub's name, to every kiosk */
+		rc = st->ops->note(st, found->id, note, hub_now_ms());
+		st->ops->close(st);
+	} else if (rc == VK_OK) {
+		clock_init(&clk, db_checkin_max_hlc(c->d));
+		rc = sync_replica_note(c->d, found->id, note, clock_now_ms(&clk),
+				       clock_hlc_next(&clk), NULL);
+	}
 	if (rc == VK_OK)
 		fprintf(c->out, _("Incident %.8s resolved. The note travels with the next sync; "
 				  "nothing was erased.\n"), found->id);

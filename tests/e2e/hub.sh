@@ -153,9 +153,9 @@ for db in "$HUB" "$K1" "$K2"; do
 done
 k1id=$(q "$K1" "SELECT value FROM setting WHERE key = 'kiosk_id'")
 k2id=$(q "$K2" "SELECT value FROM setting WHERE key = 'kiosk_id'")
-# incidents are derived where the log is: the hub's database, or with the PostgreSQL storage
-# (whose log is not in that file) kiosk 1, whose note then travels up like an event
-if [ -n "$PG" ]; then IDB=$K1; else IDB=$HUB; fi
+# incidents are listed and resolved on the hub's database with either storage (with
+# PostgreSQL the hub's commands read the log there)
+IDB=$HUB
 run_vk --db "$IDB" incidents --json
 cp "$T/out" "$T/inc.hub"
 cnt=$(grep -o '"id":' "$T/inc.hub" | wc -l)
@@ -394,6 +394,22 @@ expect_rc "kiosk 2's token is refused at once" 2
 has "kiosk 2 is told it was revoked" "$T/err" "revoked at the hub"
 hub revoke-kiosk "Nobody" "$@"
 expect_rc "revoking an unknown kiosk is an error" 2
+
+# ---- a check-in made on the hub's own database counts everywhere, with either storage -------------
+printf 'P9,Ліна,Костенко,Учасник,lina@example.org,T-0009,active\n' >>"$T/list.csv"
+run_vk --db "$HUB" import "$T/list.csv"
+run_vk --db "$HUB" checkin T-0009
+expect_rc "a check-in on the hub's own computer" 0
+run_vk --db "$K1" sync
+expect_rc "kiosk 1 syncs" 0
+cnt=$(q "$K1" "SELECT COUNT(*) FROM checkin c JOIN registration r ON r.event_id = c.event_id AND r.number = c.number WHERE r.ticket_code = 'T-0009' AND c.kind IN (0, 3)")
+if [ "$cnt" = 1 ]; then ok "the hub's own check-in reaches kiosk 1"; else bad "the hub's check-in at kiosk 1" "$cnt"; fi
+run_vk --db "$K1" checkin T-0009 --json
+expect_rc "the same ticket at kiosk 1 is refused" 1
+has "the hub knows its own admission when a kiosk asks" "$T/out" '"outcome": "already_admitted"'
+hubid=$(q "$HUB" "SELECT value FROM setting WHERE key = 'kiosk_id'")
+cnt=$(hq "SELECT COUNT(*) FROM checkin WHERE kiosk = '$hubid'")
+if [ "$cnt" = 1 ]; then ok "the hub's storage holds its own check-in once"; else bad "the hub's own check-in in its storage" "$cnt"; fi
 
 # ---- bad input: clear errors, the hub keeps serving ---------------------------------------------
 tok=$(q "$K1" "SELECT value FROM setting WHERE key = 'sync.token'")
