@@ -161,6 +161,47 @@ if [ "$code" = 409 ] && grep -q 'enrolled already' "$T/add"; then ok "a name in 
 code=$(c -b "vkhid_s=$sid" -o /dev/null -w '%{http_code}' --data-urlencode "name=Entrance E" "$URL/dash/kiosk-add")
 if [ "$code" = 403 ]; then ok "add a kiosk without the CSRF token is refused"; else bad "kiosk-add without csrf" "$code"; fi
 
+# ---- the kiosk's organizer screen: Connect to hub reads that QR with the kiosk's camera ---------
+K6=$T/k6.db
+run_vk --db "$K6" event create --name "Кіоск сам по собі"
+addcode() {
+	c -b "vkhid_s=$sid" -o "$T/add" --data-urlencode "csrf=$csrf" --data-urlencode "name=$1" "$URL/dash/kiosk-add"
+	sed -n "s/.*<code id=enroll-text[^>]*>vkhid sync enroll '\([^']*\)'<\/code>.*/\1/p" "$T/add"
+}
+code_g=$(addcode "Entrance G")
+code_h=$(addcode "Entrance H")
+code_f=$(addcode "Entrance F")
+cat >"$T/connect.scenario" <<EOF
+show-code $code_g
+wait 1500
+expect-screen welcome
+tap org
+tap pin-2
+tap pin-5
+tap pin-8
+tap pin-0
+tap pin-ok
+expect-screen organizer
+show-code $code_h
+wait 1500
+expect-text tap Connect to hub first
+tap hub
+expect-text Hold the code from the hub's dashboard
+show-code $code_f
+wait 1500
+expect-text Connected to the hub as Entrance F
+screenshot organizer-connected
+EOF
+run_vk --db "$K6" run --headless --scenario "$T/connect.scenario" --out "$T/connect"
+expect_rc "the organizer screen's Connect to hub enrolls the kiosk with the QR read by its camera" 0
+run_vk --db "$K6" sync status --json
+has "the kiosk's database is enrolled with this hub" "$T/out" "\"hub\":\"$URL\""
+run_vk --db "$HUB" hub kiosks
+has "the hub lists the kiosk enrolled from its screen" "$T/out" "Entrance F"
+hasnt "a hub's code shown at the welcome screen enrolled nothing" "$T/out" "Entrance G"
+hasnt "nor one shown before Connect to hub was tapped" "$T/out" "Entrance H"
+hasnt "a hub's code is not logged as a refused ticket" "$T/connect/log.jsonl" "vkhid-hub"
+
 # ---- the participant list uploaded at the hub: the importer of vkhid import ------------------
 before=$(sqlite3 "$HUB" "SELECT COUNT(*) FROM registration")
 cat >"$T/more.csv" <<'EOF2'
