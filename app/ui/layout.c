@@ -1030,11 +1030,14 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	}
 #undef LINE
 	/* the column: from top to bottom (portrait: above the buttons), by whole lines */
-	/* landscape: the buttons above Close share the column's height */
+	/* landscape: the buttons above Close share the column's height, closer together
+	 * before they get smaller (never below a finger: test_ui_fit) */
 	if (!l->portrait) {
 		int room = l->H - l->pad - bh - gap - (l->bar + l->pad / 2);
-		if ((n_acts - 1) * (bh + gap) > room)
+		if ((n_acts - 1) * (bh + gap) > room) {
+			gap = S(l, 4);
 			bh = room / (n_acts - 1) - gap;
+		}
 	}
 	bottom = l->portrait ? l->H - l->pad - rows * (bh + gap) : l->H - l->pad / 2;
 	{
