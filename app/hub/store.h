@@ -8,8 +8,9 @@
  * database, and the postgres backend publishes its changes to PostgreSQL.
  *
  * The hub's HTTP layer (hub.c) calls these with one request at a time per store (it holds
- * a lock), so a backend need not be thread-safe; admissions are serialised by a unique key
- * in the store all the same, so two hubs on one PostgreSQL stay correct.
+ * a lock), so a backend need not be thread-safe, except auth and redeem of a backend that
+ * says it is (ops.concurrent); admissions are serialised by a unique key in the store all
+ * the same, so two hubs on one PostgreSQL stay correct.
  *
  * Every function returns VK_OK or a negative vk_err; HUB_ERR_* below add the hub's own
  * refusals. */
@@ -64,6 +65,9 @@ struct hub_redeem {
 
 struct hub_store_ops {
 	const char *name;
+	/* 1: auth and redeem are thread-safe, and the hub calls them without its lock (so
+	 * admissions at many doors are decided at once); 0: every call under the lock. */
+	int concurrent;
 	/* Opens the store, creating the hub's tables when missing: db_path is the hub's vkhid
 	 * database (sqlite: the store itself; postgres: the roster it publishes), url the
 	 * server's connection string (postgres; NULL for sqlite). why gets a one-line reason

@@ -411,6 +411,30 @@ hubid=$(q "$HUB" "SELECT value FROM setting WHERE key = 'kiosk_id'")
 cnt=$(hq "SELECT COUNT(*) FROM checkin WHERE kiosk = '$hubid'")
 if [ "$cnt" = 1 ]; then ok "the hub's storage holds its own check-in once"; else bad "the hub's own check-in in its storage" "$cnt"; fi
 
+# ---- many redeems of one ticket at once: one admission (the PostgreSQL storage decides them
+# without the hub's lock, side by side: the unique key alone serialises them) ------------------
+printf 'P10,Остап,Вишня,Учасник,ostap@example.org,T-0010,active\n' >>"$T/list.csv"
+run_vk --db "$HUB" import "$T/list.csv"
+run_vk --db "$K1" sync
+for n in 2 3 4 5 6; do
+	hub enroll-token --name "Storm $n" "$@"
+	run_vk --db "$T/storm$n.db" sync enroll "$(cat "$T/out")"
+done
+expect_rc "five more kiosks enroll" 0
+pids=""
+for n in 1 2 3 4 5 6; do
+	if [ $n = 1 ]; then sdb=$K1; else sdb=$T/storm$n.db; fi
+	"$VKHID" --db "$sdb" sync redeem T-0010 --json --timeout-ms 20000 >"$T/storm$n" 2>"$T/storm$n.err" &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+adm=$(cat "$T"/storm[0-9] | grep -c '"outcome":"admitted"')
+already=$(cat "$T"/storm[0-9] | grep -c '"outcome":"already_admitted"')
+if [ "$adm" = 1 ] && [ "$already" = 5 ]; then ok "six kiosks redeem one ticket at once: one admitted, five already admitted"; else bad "redeem storm" "admitted $adm, already $already" "$(cat "$T"/storm[0-9] "$T"/storm*.err | head -c 1500)"; fi
+n10=$(q "$HUB" "SELECT number FROM registration WHERE ticket_code = 'T-0010'")
+cnt=$(hq "SELECT COUNT(*) FROM hub_admit WHERE number = $n10")
+if [ "$cnt" = 1 ]; then ok "the hub holds one admission of it"; else bad "hub admissions of T-0010" "$cnt"; fi
+
 # ---- bad input: clear errors, the hub keeps serving ---------------------------------------------
 tok=$(q "$K1" "SELECT value FROM setting WHERE key = 'sync.token'")
 curl -sk -H "Authorization: Bearer $tok" -d '{"events": [' "$URL/v1/push" >"$T/b1"
