@@ -29,16 +29,20 @@ static const char *pg_url;
 
 static int open_store(struct cli *c, const char *backend, struct hub_store **s)
 {
-	const struct hub_store_ops *ops;
+	const struct hub_store_ops *ops = NULL;
 	char why[600];
-	if (!backend)
-		backend = pg_url ? "postgres" : "sqlite";
-	if (!(ops = hub_store_find(backend))) {
+	int rc;
+	if (backend && !(ops = hub_store_find(backend))) {
 		fprintf(c->err, _("vkhid hub: no storage backend \"%s\" (this vkhid has: sqlite, "
 				  "postgres)\n"), backend);
 		return 2;
 	}
-	if (ops->open(c->db_path, pg_url, s, why, sizeof why)) {
+	/* without --backend: --pg, else the storage the hub last served with */
+	if (backend)
+		rc = ops->open(c->db_path, pg_url, s, why, sizeof why);
+	else
+		rc = hub_store_open_auto(c->db_path, pg_url, s, why, sizeof why);
+	if (rc) {
 		fprintf(c->err, _("vkhid hub: cannot open the hub's database %s: %s\n"), c->db_path,
 			why);
 		return 2;
@@ -66,9 +70,18 @@ static int serve(struct cli *c, const char *listen, const char *backend)
 		fprintf(c->err, _("vkhid hub: %s\n"), why);
 		return 2;
 	}
-	if ((rc = open_store(c, backend, &store))) {
+	/* a hub served without --pg is a sqlite hub again; with --pg, its other commands
+	 * (enroll-token, sync export/import...) follow it to PostgreSQL */
+	if ((rc = open_store(c, backend ? backend : pg_url ? "postgres" : "sqlite", &store))) {
 		hub_tls_free(&tls);
 		return rc;
+	}
+	if (store->ops->secret_set(store, HUB_PG_URL_KEY,
+				   strcmp(store->ops->name, "postgres") == 0 ? pg_url : "")) {
+		fprintf(c->err, "%s", _("vkhid hub: cannot write the hub's database\n"));
+		store->ops->close(store);
+		hub_tls_free(&tls);
+		return 2;
 	}
 	/* signals are taken by sigwait below, not by the server's threads */
 	sigemptyset(&set);

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "hub/hub.h"
 #include "hub/store.h"
 #include "sync/bundle.h"
 #include "sync/client.h"
@@ -224,7 +225,7 @@ static int bundle_export(struct cli *c, const char *dir)
 		/* the hub: its whole change feed, as kiosks pull it */
 		struct hub_store *st = NULL;
 		json_t *ch = NULL;
-		rc = hub_store_sqlite.open(c->db_path, NULL, &st, why, sizeof why);
+		rc = hub_store_open_auto(c->db_path, NULL, &st, why, sizeof why);
 		if (rc == VK_OK)
 			rc = st->ops->changes(st, 0, 1 << 30, &ch);
 		if (st)
@@ -444,7 +445,7 @@ static int bundle_import(struct cli *c, const char *file)
 	if (strcmp(me, SYNC_BUNDLE_WRITER_HUB) == 0) {
 		/* at the hub: the same merge as a push from that kiosk, admissions included */
 		struct hub_store *st = NULL;
-		rc = hub_store_sqlite.open(c->db_path, NULL, &st, why, sizeof why);
+		rc = hub_store_open_auto(c->db_path, NULL, &st, why, sizeof why);
 		if (rc == VK_OK && nw)
 			rc = st->ops->walkins_put(st, bu.writer, wr, nw);
 		if (rc == VK_OK)
@@ -523,14 +524,45 @@ static int note_multi_day(void *ctx, const struct db_event *ev)
 	return 0;
 }
 
+/* A hub whose storage is PostgreSQL keeps the merged log there, not in its vkhid database:
+ * *st receives that store (close it), or NULL for a kiosk or a sqlite hub, whose log is in
+ * the file. */
+static int pg_hub_store(struct cli *c, struct hub_store **st)
+{
+	char me[16], why[600];
+	int rc;
+	*st = NULL;
+	sync_bundle_writer(c->d, me);
+	if (strcmp(me, SYNC_BUNDLE_WRITER_HUB) != 0)
+		return VK_OK;
+	if ((rc = hub_store_open_auto(c->db_path, NULL, st, why, sizeof why))) {
+		fprintf(c->err, _("vkhid incidents: cannot open the hub's storage: %s\n"), why);
+		return rc;
+	}
+	if (strcmp((*st)->ops->name, "postgres") != 0) {
+		(*st)->ops->close(*st);
+		*st = NULL;
+	}
+	return VK_OK;
+}
+
 static int derive_all(struct cli *c, struct sync_derived *d)
 {
 	struct sync_event *ev = NULL;
 	struct sync_note *nt = NULL;
 	struct multi_days md = { .n = 0 };
+	struct hub_store *st;
 	size_t n = 0, nn = 0;
 	int rc;
-	if ((rc = sync_replica_init(c->d)) || (rc = sync_replica_load(c->d, 0, &ev, &n, &nt, &nn)))
+	if ((rc = sync_replica_init(c->d)) || (rc = pg_hub_store(c, &st)))
+		return rc;
+	if (st) {
+		rc = st->ops->log(st, &ev, &n, &nt, &nn);
+		st->ops->close(st);
+	} else {
+		rc = sync_replica_load(c->d, 0, &ev, &n, &nt, &nn);
+	}
+	if (rc)
 		return rc;
 	db_event_each(c->d, note_multi_day, &md);
 	rc = sync_derive_days(ev, n, nt, nn, md.id, md.n, d);
@@ -642,9 +674,16 @@ static int incidents_resolve(struct cli *c, const char *id, const char *note)
 		sync_derived_free(&d);
 		return 2;
 	}
-	clock_init(&clk, db_checkin_max_hlc(c->d));
-	rc = sync_replica_note(c->d, found->id, note, clock_now_ms(&clk), clock_hlc_next(&clk),
-			       NULL);
+	struct hub_store *st;
+	if ((rc = pg_hub_store(c, &st)) == VK_OK && st) {
+		/* the note goes where the hub's log is, in the hub's name, to every kiosk */
+		rc = st->ops->note(st, found->id, note, hub_now_ms());
+		st->ops->close(st);
+	} else if (rc == VK_OK) {
+		clock_init(&clk, db_checkin_max_hlc(c->d));
+		rc = sync_replica_note(c->d, found->id, note, clock_now_ms(&clk),
+				       clock_hlc_next(&clk), NULL);
+	}
 	if (rc == VK_OK)
 		fprintf(c->out, _("Incident %.8s resolved. The note travels with the next sync; "
 				  "nothing was erased.\n"), found->id);

@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/pin.h"
+#include "sync/client.h"
 
 _Static_assert(SCAN_MAX_PAYLOAD > CHECKIN_MAX_CODE, "a cut payload must be long enough to be refused");
 
@@ -347,6 +348,19 @@ void door_close(struct door *d)
 }
 
 /* ---- presentations ---------------------------------------------------------------------- */
+/* A hub's enrollment code (the dashboard's "add a kiosk" QR) goes to the screens, which
+ * enroll only when the organizer asked for it behind the PIN; returns 1 when ask was one. */
+static int door_hub_code(struct door *d, const struct door_ask *ask, enum door_source src)
+{
+	size_t pl = strlen(SYNC_CODE_PREFIX);
+	if (!ask->code || ask->len <= pl || memcmp(ask->code, SYNC_CODE_PREFIX, pl) != 0)
+		return 0;
+	struct door_note n = { .kind = DOOR_HUB_CODE, .source = src, .code = ask->code,
+			       .code_len = ask->len };
+	door_report(d, &n);
+	return 1;
+}
+
 #define DOOR_BUSY_RETRIES 2 /* after the first try, each waiting up to db.c's DB_BUSY_MS */
 
 int door_present(struct door *d, const struct door_ask *ask, enum door_source src, double t0,
@@ -357,6 +371,8 @@ int door_present(struct door *d, const struct door_ask *ask, enum door_source sr
 			       .code_len = ask->len, .t_decoded = t0 };
 	int rc;
 
+	if (door_hub_code(d, ask, src))
+		return VK_OK;
 	if (!res) {
 		own = malloc(sizeof *own);
 		if (!own) {

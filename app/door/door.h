@@ -96,6 +96,9 @@ enum door_note_kind {
 	DOOR_PROBLEM,       /* problem, rc */
 	DOOR_CAMERA,        /* camera_state changed */
 	DOOR_FRAME,         /* a camera picture (for the screens' preview): frame */
+	DOOR_HUB_CODE,      /* a hub's enrollment code was shown (sync/client.h): code,
+			     * code_len, source; it is no ticket: not decided, not logged. The
+			     * organizer screen's "Connect to hub" takes it (ui_sm_hub_code) */
 };
 
 struct door_note {

@@ -14,6 +14,18 @@
 
 #include "core/err.h"
 #include "core/text.h"
+#include "sync/client.h"
+
+/* Connect to hub: the organizer showed the dashboard's code (door note DOOR_HUB_CODE, then
+ * the screens' request). The kiosk's database enrolls as `vkhid sync enroll` does, on the
+ * door's own connection; out->name gets the kiosk's name at the hub, or why it failed in
+ * the organizer's words. */
+static void hub_enroll(struct door *d, const struct ui_request *rq, struct door_result *out)
+{
+	char name[64] = "", why[sizeof out->name] = "";
+	out->rc = sync_enroll(d->desk.d, rq->a, name, sizeof name, why, sizeof why);
+	snprintf(out->name, sizeof out->name, "%s", out->rc == VK_OK ? name : why);
+}
 
 /* Turnout for the organizer screen. */
 static int turnout(struct door *d, struct ui_turnout *t)
@@ -182,6 +194,9 @@ void door_request(struct door *d, const struct ui_request *rq, struct door_resul
 	}
 	case UI_REQ_QUIT:
 		out->rc = VK_OK;
+		break;
+	case UI_REQ_HUB_ENROLL:
+		hub_enroll(d, rq, out);
 		break;
 	}
 }

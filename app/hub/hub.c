@@ -266,9 +266,11 @@ static enum MHD_Result do_redeem(struct hub *h, struct MHD_Connection *c,
 		return store_error(h, c, HUB_ERR_FORBIDDEN);
 	if (cand.ci.kind != DB_CI_ENTRY && cand.ci.kind != DB_CI_WALKIN)
 		return error(h, c, 400, "invalid", "only an entry or a walk-in is redeemed");
-	pthread_mutex_lock(&h->lock);
+	if (!h->store->ops->concurrent)
+		pthread_mutex_lock(&h->lock);
 	rc = h->store->ops->redeem(h->store, &cand, &res);
-	pthread_mutex_unlock(&h->lock);
+	if (!h->store->ops->concurrent)
+		pthread_mutex_unlock(&h->lock);
 	if (rc)
 		return store_error(h, c, rc);
 	return reply(c, 200, json_pack("{s:s, s:o}", "decision",
@@ -317,9 +319,11 @@ static enum MHD_Result dispatch(struct hub *h, struct MHD_Connection *c, const c
 		return error(h, c, 401, "token", "this call needs \"Authorization: Bearer TOKEN\" "
 			     "with the kiosk's token from enrollment");
 	}
-	pthread_mutex_lock(&h->lock);
+	if (!h->store->ops->concurrent)
+		pthread_mutex_lock(&h->lock);
 	rc = h->store->ops->auth(h->store, auth + 7, hub_now_ms(), &k);
-	pthread_mutex_unlock(&h->lock);
+	if (!h->store->ops->concurrent)
+		pthread_mutex_unlock(&h->lock);
 	if (rc) {
 		json_decref(body);
 		return store_error(h, c, rc);

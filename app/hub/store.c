@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
+
 const struct hub_store_ops *const hub_store_backends[] = {
 	&hub_store_sqlite,
 	&hub_store_postgres,
@@ -20,6 +22,24 @@ const struct hub_store_ops *hub_store_find(const char *name)
 		if (strcmp(hub_store_backends[i]->name, name) == 0)
 			return hub_store_backends[i];
 	return NULL;
+}
+
+int hub_store_open_auto(const char *db_path, const char *pg_url, struct hub_store **out,
+			char *why, size_t why_len)
+{
+	struct hub_store *s;
+	char url[1024];
+	int rc;
+	if (pg_url && *pg_url)
+		return hub_store_postgres.open(db_path, pg_url, out, why, why_len);
+	if ((rc = hub_store_sqlite.open(db_path, NULL, &s, why, why_len)))
+		return rc;
+	if (s->ops->secret_get(s, HUB_PG_URL_KEY, url, sizeof url) != VK_OK || !url[0]) {
+		*out = s;
+		return VK_OK;
+	}
+	s->ops->close(s);
+	return hub_store_postgres.open(db_path, url, out, why, why_len);
 }
 
 void hub_hash_hex(const char *text, char out[65])

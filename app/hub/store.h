@@ -8,8 +8,9 @@
  * database, and the postgres backend publishes its changes to PostgreSQL.
  *
  * The hub's HTTP layer (hub.c) calls these with one request at a time per store (it holds
- * a lock), so a backend need not be thread-safe; admissions are serialised by a unique key
- * in the store all the same, so two hubs on one PostgreSQL stay correct.
+ * a lock), so a backend need not be thread-safe, except auth and redeem of a backend that
+ * says it is (ops.concurrent); admissions are serialised by a unique key in the store all
+ * the same, so two hubs on one PostgreSQL stay correct.
  *
  * Every function returns VK_OK or a negative vk_err; HUB_ERR_* below add the hub's own
  * refusals. */
@@ -64,6 +65,9 @@ struct hub_redeem {
 
 struct hub_store_ops {
 	const char *name;
+	/* 1: auth and redeem are thread-safe, and the hub calls them without its lock (so
+	 * admissions at many doors are decided at once); 0: every call under the lock. */
+	int concurrent;
 	/* Opens the store, creating the hub's tables when missing: db_path is the hub's vkhid
 	 * database (sqlite: the store itself; postgres: the roster it publishes), url the
 	 * server's connection string (postgres; NULL for sqlite). why gets a one-line reason
@@ -143,6 +147,17 @@ struct hub_store_ops {
 	int (*walkins_put)(struct hub_store *s, const char *kiosk_id,
 			   const struct db_registration *r, size_t n);
 };
+
+/* The secret (never sent to kiosks) where a hub database remembers the PostgreSQL server
+ * it last served with ("" or absent: its own sqlite storage). */
+#define HUB_PG_URL_KEY "hub.pg_url"
+
+/* Opens the storage of the hub whose vkhid database is db_path: PostgreSQL at pg_url when
+ * given, else the server the hub last served with (HUB_PG_URL_KEY), else sqlite. So the
+ * hub's other commands (enroll-token, kiosks, sync export/import) reach the same truth as
+ * the running hub without repeating --pg. Returns as ops->open does. */
+int hub_store_open_auto(const char *db_path, const char *pg_url, struct hub_store **out,
+			char *why, size_t why_len);
 
 /* The backends, NULL-terminated; hub_store_find(NULL) is the default ("sqlite"). */
 extern const struct hub_store_ops *const hub_store_backends[];

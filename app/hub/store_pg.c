@@ -25,6 +25,7 @@
 
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,27 +37,96 @@
 
 #define FEED_LOCK "7616" /* the advisory lock key of writers to hub_change */
 
+/* Connections of their own for the calls a kiosk waits on at the door (auth, redeem),
+ * which the hub makes without its lock (ops.concurrent): several admissions are decided at
+ * once, and their commits share PostgreSQL's WAL flushes instead of queueing one fsync
+ * after another behind the hub's lock. Opened when first needed. */
+#define POOL 8
+
+struct pg_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	PGconn *c[POOL];
+	int busy[POOL];
+};
+
 struct pg_store {
 	struct hub_store base; /* always the first member */
 	PGconn *pg;
+	char *url;                /* for the pool's connections */
+	struct pg_pool pool;
 	struct hub_store *roster; /* the sqlite backend on the hub's vkhid database */
 	char roster_key[64];      /* hub_meta key of this roster's publishing cursor */
 };
 
 /* ---- 1. queries ------------------------------------------------------------------------ */
-/* Runs sql with n text parameters; NULL params are SQL NULL. The result must be PQclear'ed;
- * NULL when it failed (the error is in the connection). */
-static PGresult *run(struct pg_store *s, const char *sql, int n, const char *const *p)
+/* Runs sql with n text parameters on connection pg; NULL params are SQL NULL. The result
+ * must be PQclear'ed; NULL when it failed (the error is in the connection). */
+static PGresult *run_on(PGconn *pg, const char *sql, int n, const char *const *p)
 {
-	PGresult *r = PQexecParams(s->pg, sql, n, NULL, p, NULL, NULL, 0);
+	PGresult *r = PQexecParams(pg, sql, n, NULL, p, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		/* the hub's log is where an administrator looks when the store fails */
-		fprintf(stderr, "hub: PostgreSQL: %s", PQerrorMessage(s->pg));
+		fprintf(stderr, "hub: PostgreSQL: %s", PQerrorMessage(pg));
 		PQclear(r);
 		return NULL;
 	}
 	return r;
+}
+
+/* The same on the store's main connection (the calls made under the hub's lock). */
+static PGresult *run(struct pg_store *s, const char *sql, int n, const char *const *p)
+{
+	return run_on(s->pg, sql, n, p);
+}
+
+static void quiet(void *arg, const char *message);
+
+/* A connection of the pool for one call (blocks while all are busy), or NULL when the
+ * server cannot be reached; give it back with pool_put. A connection the server dropped is
+ * reset on the way out. */
+static PGconn *pool_get(struct pg_store *s, int *slot)
+{
+	PGconn *c = NULL;
+	pthread_mutex_lock(&s->pool.mu);
+	for (;;) {
+		for (int i = 0; i < POOL; i++)
+			if (!s->pool.busy[i]) {
+				*slot = i;
+				s->pool.busy[i] = 1;
+				c = s->pool.c[i];
+				goto found;
+			}
+		pthread_cond_wait(&s->pool.cv, &s->pool.mu);
+	}
+found:
+	pthread_mutex_unlock(&s->pool.mu);
+	if (!c) {
+		c = PQconnectdb(s->url);
+		if (PQstatus(c) == CONNECTION_OK)
+			PQsetNoticeProcessor(c, quiet, NULL);
+		s->pool.c[*slot] = c; /* the slot is ours while busy */
+	}
+	if (PQstatus(c) != CONNECTION_OK)
+		PQreset(c);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "hub: PostgreSQL: %s", PQerrorMessage(c));
+		pthread_mutex_lock(&s->pool.mu);
+		s->pool.busy[*slot] = 0;
+		pthread_cond_signal(&s->pool.cv);
+		pthread_mutex_unlock(&s->pool.mu);
+		return NULL;
+	}
+	return c;
+}
+
+static void pool_put(struct pg_store *s, int slot)
+{
+	pthread_mutex_lock(&s->pool.mu);
+	s->pool.busy[slot] = 0;
+	pthread_cond_signal(&s->pool.cv);
+	pthread_mutex_unlock(&s->pool.mu);
 }
 
 /* Runs sql and only says whether it worked. */
@@ -145,15 +215,17 @@ static const char pg_schema[] =
 	" gen bigint NOT NULL, uuid text NOT NULL, kiosk text NOT NULL, wall_ms bigint NOT NULL,"
 	" hlc bigint NOT NULL, clock_trusted int NOT NULL, by_hub int NOT NULL,"
 	" PRIMARY KEY(event_id, number, gen));"
-	/* a redeem is one round trip: the decision, its confirmation and its feed record in
-	 * one function call (its own transaction), under the feed's lock */
+	/* a redeem is one round trip: the decision and its confirmation in one function call
+	 * (its own transaction). It takes no feed lock: hub_admit's primary key serialises
+	 * admissions, and concurrent redeems commit (and flush) together; the confirmation
+	 * reaches the feed when publish() next runs (before every page of changes) */
+	"ALTER TABLE sync_confirmed ADD COLUMN IF NOT EXISTS fed boolean NOT NULL DEFAULT true;"
 	"CREATE OR REPLACE FUNCTION vkhid_redeem(p_event bigint, p_number bigint, p_uuid text,"
 	" p_kiosk text, p_wall bigint, p_hlc bigint, p_trusted int)"
 	" RETURNS TABLE(r_uuid text, r_kiosk text, r_wall bigint, r_hlc bigint, r_trusted int,"
 	" r_by_hub int, r_fresh int) LANGUAGE plpgsql AS $$"
 	" DECLARE g bigint; n int; fresh int := 0;"
 	" BEGIN"
-	"  PERFORM pg_advisory_xact_lock(" FEED_LOCK ");"
 	"  SELECT COUNT(*) INTO g FROM checkin c WHERE c.event_id = p_event"
 	"   AND c.number = p_number AND c.kind = 2;"
 	"  INSERT INTO hub_admit AS a (event_id, number, gen, uuid, kiosk, wall_ms, hlc,"
@@ -162,10 +234,8 @@ static const char pg_schema[] =
 	"  GET DIAGNOSTICS n = ROW_COUNT;"
 	"  IF n = 1 THEN"
 	"   fresh := 1;"
-	"   INSERT INTO sync_confirmed AS f (uuid) VALUES (p_uuid) ON CONFLICT DO NOTHING;"
-	"   GET DIAGNOSTICS n = ROW_COUNT;"
-	"   IF n = 1 THEN INSERT INTO hub_change(arr, body) VALUES ('confirmed',"
-	"    to_json(p_uuid)::text); END IF;"
+	"   INSERT INTO sync_confirmed AS f (uuid, fed) VALUES (p_uuid, false)"
+	"    ON CONFLICT DO NOTHING;"
 	"  END IF;"
 	"  RETURN QUERY SELECT a.uuid, a.kiosk, a.wall_ms, a.hlc, a.clock_trusted, a.by_hub, fresh"
 	"   FROM hub_admit a WHERE a.event_id = p_event AND a.number = p_number AND a.gen = g;"
@@ -181,8 +251,14 @@ static void pg_close(struct hub_store *bs)
 	if (!s)
 		return;
 	PQfinish(s->pg);
+	for (int i = 0; i < POOL; i++)
+		if (s->pool.c[i])
+			PQfinish(s->pool.c[i]);
+	pthread_cond_destroy(&s->pool.cv);
+	pthread_mutex_destroy(&s->pool.mu);
 	if (s->roster)
 		s->roster->ops->close(s->roster);
+	free(s->url);
 	free(s);
 }
 
@@ -198,9 +274,15 @@ static int pg_open(const char *db_path, const char *url, struct hub_store **out,
 	if (!s)
 		return VK_ERR_NOMEM;
 	s->base.ops = &hub_store_postgres;
+	pthread_mutex_init(&s->pool.mu, NULL);
+	pthread_cond_init(&s->pool.cv, NULL);
 	if (!url || !*url) {
 		snprintf(why, why_len, "the postgres storage needs --pg postgresql://USER@HOST:PORT/DB");
 		rc = VK_ERR_INVALID;
+		goto fail;
+	}
+	if (!(s->url = strdup(url))) {
+		rc = VK_ERR_NOMEM;
 		goto fail;
 	}
 	s->pg = PQconnectdb(url);
@@ -236,6 +318,43 @@ fail:
 }
 
 /* ---- 3. roster publishing ---------------------------------------------------------------- */
+static int store_batch(struct pg_store *s, const struct sync_event *ev, size_t n,
+		       const struct sync_note *notes, size_t nn, size_t *added, size_t *clashes,
+		       int in_tx);
+
+/* The check-in log of the hub's own database (check-ins made on the hub's computer with
+ * `vkhid --db hub.db checkin`, a USB stick merged into it) goes into PostgreSQL the way a
+ * kiosk's push does, idempotent by uuid, so every kiosk and the dashboard see it as they
+ * would from the sqlite storage. Inside publish()'s transaction. */
+static int publish_log(struct pg_store *s, json_t *msg)
+{
+	json_t *je = json_object_get(msg, "events"), *jn = json_object_get(msg, "notes");
+	size_t n = json_array_size(je), nn = json_array_size(jn), k = 0, kn = 0, added, clashes;
+	struct sync_event *ev = NULL;
+	struct sync_note *nt = NULL;
+	char why[200];
+	int rc = VK_OK;
+	if (n + nn == 0)
+		return VK_OK;
+	if ((n && !(ev = calloc(n, sizeof *ev))) || (nn && !(nt = calloc(nn, sizeof *nt)))) {
+		free(ev);
+		return VK_ERR_NOMEM;
+	}
+	/* a record the wire cannot read is the database's damage, not news: it is skipped as
+	 * a kiosk's pull would skip it */
+	for (size_t i = 0; i < n; i++)
+		if (sync_event_from_json(json_array_get(je, i), &ev[k], why, sizeof why) == VK_OK)
+			k++;
+	for (size_t i = 0; i < nn; i++)
+		if (sync_note_from_json(json_array_get(jn, i), &nt[kn], why, sizeof why) == VK_OK)
+			kn++;
+	if (k || kn)
+		rc = store_batch(s, ev, k, nt, kn, &added, &clashes, 1);
+	free(ev);
+	free(nt);
+	return rc;
+}
+
 /* Copies new roster records from the hub's vkhid database into the feed. */
 static int publish(struct pg_store *s)
 {
@@ -269,10 +388,18 @@ static int publish(struct pg_store *s)
 					break;
 			}
 		}
+		if (rc == VK_OK)
+			rc = publish_log(s, msg);
 		cur = json_integer_value(json_object_get(msg, "cursor"));
 		more = json_is_true(json_object_get(msg, "more"));
 		json_decref(msg);
 	}
+	/* the hub's decisions made since (vkhid_redeem), in one statement so a confirmation
+	 * committed meanwhile waits for the next time rather than being marked and lost */
+	if (rc == VK_OK)
+		rc = exec0(s, "WITH f AS (UPDATE sync_confirmed SET fed = true WHERE NOT fed"
+			   " RETURNING uuid) INSERT INTO hub_change(arr, body)"
+			   " SELECT 'confirmed', to_json(uuid)::text FROM f", 0, NULL);
 	if (rc == VK_OK && cur != start) {
 		p[1] = I64(cur_s, cur);
 		rc = exec0(s, "INSERT INTO hub_meta(key, value) VALUES($1, $2) ON CONFLICT(key)"
@@ -380,21 +507,28 @@ static int pg_auth(struct hub_store *bs, const char *token, int64_t now_ms, stru
 	char hash[65], now_s[32];
 	const char *p[1] = { hash };
 	PGresult *r;
-	int found;
+	PGconn *c;
+	int found, slot;
 	hub_hash_hex(token, hash);
-	if (!(r = run(s, "SELECT " KIOSK_COLS " FROM hub_kiosk WHERE token_hash = $1", 1, p)))
+	/* on the pool: the hub checks tokens without its lock (ops.concurrent) */
+	if (!(c = pool_get(s, &slot)))
 		return VK_ERR_DB;
+	if (!(r = run_on(c, "SELECT " KIOSK_COLS " FROM hub_kiosk WHERE token_hash = $1", 1, p))) {
+		pool_put(s, slot);
+		return VK_ERR_DB;
+	}
 	found = PQntuples(r) == 1;
 	if (found)
 		read_kiosk(r, 0, k);
 	PQclear(r);
-	if (!found || k->revoked_ms)
-		return HUB_ERR_TOKEN;
-	if (now_ms - k->last_seen_ms >= 5000) {
+	if (found && !k->revoked_ms && now_ms - k->last_seen_ms >= 5000) {
 		const char *pu[2] = { k->id, I64(now_s, now_ms) };
-		exec0(s, "UPDATE hub_kiosk SET last_seen_ms = $2 WHERE id = $1", 2, pu);
+		PQclear(run_on(c, "UPDATE hub_kiosk SET last_seen_ms = $2 WHERE id = $1", 2, pu));
 		k->last_seen_ms = now_ms;
 	}
+	pool_put(s, slot);
+	if (!found || k->revoked_ms)
+		return HUB_ERR_TOKEN;
 	return VK_OK;
 }
 
@@ -479,24 +613,19 @@ static char *arr_close(struct arr *a)
 /* A batch is stored in a few statements over arrays, not one round trip per event: the
  * new events' keys (those already here are skipped), their records appended to the feed in
  * order, the admissions among them claimed, and the new notes. */
-static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync_event *ev,
-		   size_t n, const struct sync_note *notes, size_t nn, size_t *added,
-		   size_t *clashes)
+/* The batch's merge, inside the caller's feed transaction when in_tx (the roster's own
+ * events, published), else in one of its own (a kiosk's push). */
+static int store_batch(struct pg_store *s, const struct sync_event *ev, size_t n,
+		       const struct sync_note *notes, size_t nn, size_t *added, size_t *clashes,
+		       int in_tx)
 {
 	enum { UUID, KIOSK, SEQ, EV, NUM, KIND, HLC, WALL, TRUSTED, BODY, NCOL };
-	struct pg_store *s = (struct pg_store *)bs;
 	struct arr col[NCOL], nu, nb;
 	char *lit[NCOL] = { 0 }, *nul = NULL, *nbl = NULL;
 	PGresult *r;
 	int rc;
 
 	*added = *clashes = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(ev[i].ci.kiosk, kiosk_id) != 0)
-			return HUB_ERR_FORBIDDEN;
-	for (size_t i = 0; i < nn; i++)
-		if (strcmp(notes[i].kiosk, kiosk_id) != 0)
-			return HUB_ERR_FORBIDDEN;
 	for (int c = 0; c < NCOL; c++)
 		if (arr_open(&col[c]))
 			return VK_ERR_NOMEM;
@@ -540,7 +669,7 @@ static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync
 		rc = VK_ERR_NOMEM;
 	if (rc)
 		goto done;
-	if ((rc = begin_feed(s)))
+	if (!in_tx && (rc = begin_feed(s)))
 		goto done;
 	/* the new events: keys stored, records fed in the batch's order */
 	const char *p[NCOL] = { lit[UUID], lit[KIOSK], lit[SEQ], lit[EV], lit[NUM], lit[KIND],
@@ -589,13 +718,27 @@ static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync
 			   " JOIN ins USING (uuid) ORDER BY x.i", 2, pn);
 	}
 out:
-	rc = finish(s, rc);
+	if (!in_tx)
+		rc = finish(s, rc);
 done:
 	for (int c = 0; c < NCOL; c++)
 		free(lit[c]);
 	free(nul);
 	free(nbl);
 	return rc;
+}
+
+static int pg_push(struct hub_store *bs, const char *kiosk_id, const struct sync_event *ev,
+		   size_t n, const struct sync_note *notes, size_t nn, size_t *added,
+		   size_t *clashes)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ev[i].ci.kiosk, kiosk_id) != 0)
+			return HUB_ERR_FORBIDDEN;
+	for (size_t i = 0; i < nn; i++)
+		if (strcmp(notes[i].kiosk, kiosk_id) != 0)
+			return HUB_ERR_FORBIDDEN;
+	return store_batch((struct pg_store *)bs, ev, n, notes, nn, added, clashes, 0);
 }
 
 static int pg_redeem(struct hub_store *bs, const struct sync_event *cand, struct hub_redeem *out)
@@ -610,7 +753,13 @@ static int pg_redeem(struct hub_store *bs, const struct sync_event *cand, struct
 	const char *p[7] = { I64(a, cand->ci.event_id), I64(b, cand->ci.number), cand->ci.uuid,
 			     cand->ci.kiosk, I64(w, cand->ci.wall_ms), I64(h, cand->ci.hlc),
 			     I64(t, cand->ci.clock_trusted) };
-	if (!(r = run(s, "SELECT * FROM vkhid_redeem($1, $2, $3, $4, $5, $6, $7)", 7, p)))
+	int slot;
+	PGconn *c = pool_get(s, &slot);
+	if (!c)
+		return VK_ERR_DB;
+	r = run_on(c, "SELECT * FROM vkhid_redeem($1, $2, $3, $4, $5, $6, $7)", 7, p);
+	pool_put(s, slot);
+	if (!r)
 		return VK_ERR_DB;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
@@ -718,6 +867,10 @@ static int pg_log(struct hub_store *bs, struct sync_event **ev, size_t *n,
 		  struct sync_note **notes, size_t *nn)
 {
 	struct pg_store *s = (struct pg_store *)bs;
+	/* the hub's own check-ins count on the dashboard as soon as they are made */
+	int prc = publish(s);
+	if (prc)
+		return prc;
 	PGresult *r = run(s, "SELECT h.arr, h.body, EXISTS(SELECT 1 FROM sync_confirmed f"
 			  " WHERE h.arr = 'events' AND f.uuid = h.body::json->>'uuid')"
 			  " FROM hub_change h WHERE h.arr IN ('events', 'notes') ORDER BY h.seq",
@@ -854,6 +1007,7 @@ static int pg_walkins_put(struct hub_store *bs, const char *kiosk_id,
 
 const struct hub_store_ops hub_store_postgres = {
 	.name = "postgres",
+	.concurrent = 1,
 	.open = pg_open,
 	.close = pg_close,
 	.enroll_code = pg_enroll_code,

@@ -6,7 +6,8 @@
  * roster in the hub's database, and drawn here as HTML and SVG (escaped, in the reader's
  * language); the page's small script only swaps the sections it receives.
  * Map: 1. text buffers  2. sessions and tries  3. figures  4. sections  5. pages
- *      6. event streams  7. routes  8. the certificate check (/verify, public) */
+ *      6. event streams  7. routes  8. the certificate check (/verify, public)
+ *      9. kiosks and lists from the dashboard */
 #include "hub/web.h"
 
 #include <arpa/inet.h>
@@ -24,11 +25,14 @@
 #include "core/checkin.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "badge/qr.h"
 #include "core/i18n.h"
+#include "core/import.h"
 #include "core/text.h"
 #include "core/ticket.h"
 #include "db/db.h"
 #include "hub/hub.h"
+#include "sync/client.h"
 #include "sync/merge.h"
 
 #define MAX_SESSIONS 64
@@ -1304,6 +1308,8 @@ static enum MHD_Result login_page(struct web *w, struct MHD_Connection *c, unsig
 	return send_sb(c, status, "text/html; charset=utf-8", &b, NULL);
 }
 
+static void admin_sections(struct sb *b, int lang, const char *csrf);
+
 static enum MHD_Result dash_page(struct web *w, struct MHD_Connection *c,
 				 const struct session *s)
 {
@@ -1367,11 +1373,12 @@ static enum MHD_Result dash_page(struct web *w, struct MHD_Connection *c,
 		sb_s(&b, "</div></section>");
 	}
 	sb_f(&b, "<section id=export><h2>%s</h2><p><a id=export-csv href=\"/dash/export.csv\">"
-	     "%s</a></p><p class=dim>%s</p></section></main>"
-	     "<script src=\"/dash/app.js\"></script></body></html>",
+	     "%s</a></p><p class=dim>%s</p></section>",
 	     i18n_tr(lang, "Export"), i18n_tr(lang, "Attendance (CSV for Excel)"),
 	     i18n_tr(lang, "The same file as vkhid export attendance: who registered, who came, "
 		     "when and through which kiosk."));
+	admin_sections(&b, lang, s->csrf);
+	sb_s(&b, "</main><script src=\"/dash/app.js\"></script></body></html>");
 	view_free(&v);
 	return send_sb(c, 200, "text/html; charset=utf-8", &b, NULL);
 }
@@ -1551,18 +1558,362 @@ static enum MHD_Result do_login(struct web *w, struct MHD_Connection *c, const c
 	return redirect(c, "/dash/", cookie);
 }
 
-/* A POST of a session must carry its CSRF token, and come from the hub's own pages. */
-static int csrf_ok(struct MHD_Connection *c, const struct session *s, const char *body)
+/* A POST of a session must carry its CSRF token (tok, as the form sent it), and come from
+ * the hub's own pages. */
+static int csrf_check(struct MHD_Connection *c, const struct session *s, const char *tok)
 {
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-	char tok[80];
 	if (origin && strcmp(origin, "null") != 0) {
 		if (!host || strncmp(origin, "https://", 8) != 0 || strcmp(origin + 8, host) != 0)
 			return 0;
 	}
-	return form_get(body, "csrf", tok, sizeof tok) && strlen(tok) == 64 &&
-	       sodium_memcmp(tok, s->csrf, 64) == 0;
+	return tok && strlen(tok) == 64 && sodium_memcmp(tok, s->csrf, 64) == 0;
+}
+
+static int csrf_ok(struct MHD_Connection *c, const struct session *s, const char *body)
+{
+	char tok[80];
+	return form_get(body, "csrf", tok, sizeof tok) && csrf_check(c, s, tok);
+}
+
+/* ---- 9. kiosks and lists from the dashboard -------------------------------------------- */
+/* "Add a kiosk" makes a one-time enrollment code as `vkhid hub enroll-token` does and shows
+ * it as a QR code that the kiosk's organizer screen reads with its own camera (and as the
+ * text `vkhid sync enroll` takes). "Import the participant list" runs the very importer of
+ * `vkhid import` on an uploaded CSV and shows its report, every bad row with its line. */
+#define ENROLL_HOURS 24
+
+static void admin_sections(struct sb *b, int lang, const char *csrf)
+{
+	sb_f(b, "<section id=kiosk-add><h2>%s</h2><form class=row method=post "
+	     "action=\"/dash/kiosk-add\"><input type=hidden name=csrf value=\"%s\">"
+	     "<input id=kiosk-name name=name maxlength=63 required placeholder=\"%s\" "
+	     "aria-label=\"%s\"><button id=kiosk-add-go>%s</button></form><p class=dim>%s</p>"
+	     "</section>", i18n_tr(lang, "Add a kiosk"), csrf,
+	     i18n_tr(lang, "Kiosk name, e.g. Entrance A"), i18n_tr(lang, "Kiosk name"),
+	     i18n_tr(lang, "Show the code"),
+	     i18n_tr(lang, "Shows a one-time code as a QR: on the kiosk, open the organizer screen "
+		     "and choose Connect to hub, then hold this screen to the camera."));
+	sb_f(b, "<section id=import><h2>%s</h2><form method=post action=\"/dash/import\" "
+	     "enctype=\"multipart/form-data\"><input type=hidden name=csrf value=\"%s\">"
+	     "<p><input id=import-file type=file name=csv accept=\".csv,text/csv\" required "
+	     "aria-label=\"%s\"></p><p><label><input id=import-dry type=checkbox name=dry "
+	     "value=1> %s</label></p><button id=import-go>%s</button></form><p class=dim>%s</p>"
+	     "</section>", i18n_tr(lang, "Import the participant list"), csrf,
+	     i18n_tr(lang, "CSV file"), i18n_tr(lang, "Only check the file, save nothing"),
+	     i18n_tr(lang, "Import"),
+	     i18n_tr(lang, "The same importer as vkhid import: Google Forms, Excel, pretix, "
+		     "Eventbrite or vkhid's own columns. A re-import updates people and never "
+		     "deletes anyone; the kiosks get the changes at their next sync."));
+}
+
+/* A page of its own (the add-a-kiosk code, an import's report) with a way back. */
+static void admin_page_open(struct sb *b, int lang, const char *title)
+{
+	page_head(b, lang, title);
+	sb_f(b, "<header><h1>vkhid</h1><span class=ev>");
+	sb_esc(b, title);
+	sb_f(b, "</span><a id=back href=\"/dash/\">%s</a></header><main><section class=wide>",
+	     i18n_tr(lang, "Back to the dashboard"));
+}
+
+static enum MHD_Result admin_page_close(struct MHD_Connection *c, unsigned status,
+					struct sb *b)
+{
+	sb_s(b, "</section></main></body></html>");
+	return send_sb(c, status, "text/html; charset=utf-8", b, NULL);
+}
+
+static enum MHD_Result admin_error(struct MHD_Connection *c, unsigned status, int lang,
+				   const char *title, const char *msg)
+{
+	struct sb b = { 0 };
+	admin_page_open(&b, lang, title);
+	sb_s(&b, "<p class=err id=admin-error>");
+	sb_esc(&b, msg);
+	sb_s(&b, "</p>");
+	return admin_page_close(c, status, &b);
+}
+
+/* The code as an inline SVG: one path of dark modules in a 4-module quiet zone, drawn
+ * crisp so a camera reads it from a phone or a laptop screen. */
+static int qr_svg(struct sb *b, const char *text, const char *label)
+{
+	struct qr_image q;
+	const int quiet = 4;
+	if (qr_encode(text, &q) != VK_OK)
+		return VK_ERR_INVALID;
+	int side = q.size + 2 * quiet;
+	sb_f(b, "<svg id=enroll-qr xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	     "shape-rendering=crispEdges role=img style=\"max-width:22rem;margin:auto\" "
+	     "aria-label=\"", side, side);
+	sb_esc(b, label);
+	sb_f(b, "\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+	     side, side);
+	for (int y = 0; y < q.size; y++)
+		for (int x = 0; x < q.size; x++)
+			if (q.modules[y * q.size + x])
+				sb_f(b, "M%d %dh1v1h-1z", x + quiet, y + quiet);
+	sb_s(b, "\"/></svg>");
+	qr_free(&q);
+	return VK_OK;
+}
+
+static enum MHD_Result do_kiosk_add(struct web *w, struct MHD_Connection *c, const char *body)
+{
+	int lang = lang_of(c);
+	const char *title = i18n_tr(lang, "Add a kiosk");
+	char name[256], url[300], pin[100], code[80], text[600], msg[400];
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	struct sb b = { 0 };
+	int rc, have_url;
+
+	if (!form_get(body, "name", name, sizeof name))
+		name[0] = 0;
+	text_trim(name);
+	if (!name[0] || strlen(name) > 63 || strpbrk(name, "\r\n\t;")) {
+		return admin_error(c, 400, lang, title,
+				   i18n_tr(lang, "Give the kiosk a name of 1 to 63 characters (no "
+					   "semicolons), for example Entrance A, and try again."));
+	}
+	int64_t now = hub_now_ms();
+	pthread_mutex_lock(w->lock);
+	db *roster = w->store->ops->roster(w->store);
+	/* the address the hub printed when it started; else the one this browser reached */
+	have_url = db_setting_get(roster, "hub.url", url, sizeof url) == VK_OK;
+	if (db_setting_get(roster, "hub.pin", pin, sizeof pin) != VK_OK)
+		pin[0] = 0;
+	rc = pin[0] ? w->store->ops->enroll_code(w->store, name, now,
+						 now + ENROLL_HOURS * 3600000LL, code, sizeof code)
+		    : VK_ERR_NOT_FOUND;
+	pthread_mutex_unlock(w->lock);
+	if (!have_url && host && strlen(host) < 200 && !strpbrk(host, ";\"<> "))
+		snprintf(url, sizeof url, "https://%s", host);
+	else if (!have_url)
+		rc = VK_ERR_NOT_FOUND;
+	if (rc == HUB_ERR_CLASH) {
+		snprintf(msg, sizeof msg, i18n_tr(lang, "A kiosk with this name is enrolled already. "
+						  "Choose another name, or revoke that kiosk first "
+						  "(vkhid hub revoke-kiosk \"%s\")."), name);
+		return admin_error(c, 409, lang, title, msg);
+	}
+	if (rc || sync_code_format(url, code, pin, text, sizeof text)) {
+		if (w->log) {
+			fprintf(w->log, "hub: dashboard: no enrollment code (%s)\n", vk_strerror(rc));
+			fflush(w->log);
+		}
+		return admin_error(c, 500, lang, title,
+				   i18n_tr(lang, "The hub could not make an enrollment code; see the "
+					   "hub's log."));
+	}
+	if (w->log) {
+		fprintf(w->log, "hub: dashboard made an enrollment code for \"%s\"\n", name);
+		fflush(w->log);
+	}
+	admin_page_open(&b, lang, title);
+	sb_s(&b, "<h2 id=enroll-name>");
+	sb_esc(&b, name);
+	sb_s(&b, "</h2>");
+	if (qr_svg(&b, text, i18n_tr(lang, "Enrollment code as a QR")))
+		sb_f(&b, "<p class=err>%s</p>", i18n_tr(lang, "The code is too long for a QR; type "
+							  "the text below on the kiosk."));
+	sb_f(&b, "<ol><li>%s</li><li>%s</li><li>%s</li></ol>",
+	     i18n_tr(lang, "On the kiosk, enter the organizer PIN."),
+	     i18n_tr(lang, "Choose Connect to hub."),
+	     i18n_tr(lang, "Hold this code in front of the kiosk's camera."));
+	snprintf(msg, sizeof msg, i18n_tr(lang, "The code works once, for %d hours. Without a "
+					  "camera, on the kiosk's computer run:"), ENROLL_HOURS);
+	sb_f(&b, "<p class=dim>%s</p><p><code id=enroll-text style=\"overflow-wrap:anywhere\">"
+	     "vkhid sync enroll '", msg);
+	sb_esc(&b, text);
+	sb_f(&b, "'</code></p><p class=dim>%s <code id=enroll-pin>", i18n_tr(lang, "Hub key:"));
+	sb_esc(&b, pin);
+	sb_s(&b, "</code></p>");
+	return admin_page_close(c, 200, &b);
+}
+
+/* One part of a multipart/form-data body: the bytes of the part called name (*data, *n, a
+ * pointer into body). boundary is the Content-Type's. Returns 1 when found. */
+static int mp_part(const char *body, size_t len, const char *boundary, const char *name,
+		   const char **data, size_t *n)
+{
+	char delim[120], want[140];
+	size_t dl;
+	const char *end = body + len, *p = body;
+	if (!body || snprintf(delim, sizeof delim, "--%s", boundary) >= (int)sizeof delim)
+		return 0;
+	dl = strlen(delim);
+	snprintf(want, sizeof want, "name=\"%s\"", name);
+	while ((p = memmem(p, (size_t)(end - p), delim, dl))) {
+		p += dl;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return 0; /* the closing delimiter */
+		const char *hdr_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hdr_end)
+			return 0;
+		const char *content = hdr_end + 4;
+		const char *next = memmem(content, (size_t)(end - content), delim, dl);
+		if (!next || next - content < 2)
+			return 0;
+		/* the headers name the part: name="csv" exactly (not name="csv2") */
+		const char *nm = memmem(p, (size_t)(hdr_end - p), want, strlen(want));
+		if (nm && (nm == p || nm[-1] == ' ' || nm[-1] == ';')) {
+			*data = content;
+			*n = (size_t)(next - 2 - content); /* the CRLF before the delimiter */
+			return 1;
+		}
+		p = next;
+	}
+	return 0;
+}
+
+/* The boundary of a multipart/form-data Content-Type, or 0. */
+static int mp_boundary(struct MHD_Connection *c, char *out, size_t cap)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	const char *b;
+	size_t n;
+	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+	    !(b = strstr(ct, "boundary=")))
+		return 0;
+	b += 9;
+	if (*b == '"') {
+		b++;
+		n = strcspn(b, "\"");
+	} else {
+		n = strcspn(b, "; ");
+	}
+	if (n == 0 || n >= cap || n > 70)
+		return 0;
+	memcpy(out, b, n);
+	out[n] = 0;
+	return 1;
+}
+
+static void import_report_html(struct sb *b, int lang, const struct import_report *rep,
+			       int dry)
+{
+	if (dry)
+		sb_f(b, "<p class=warn id=import-dry-note>%s</p>",
+		     i18n_tr(lang, "Only checked: nothing was saved."));
+	sb_f(b, "<p id=import-summary>");
+	sb_f(b, i18n_tr(lang, "Rows %lld: added %lld, updated %lld, cancelled %lld, unchanged "
+			"%lld, skipped %lld."), (long long)rep->rows, (long long)rep->added,
+	     (long long)rep->updated, (long long)rep->cancelled, (long long)rep->unchanged,
+	     (long long)rep->skipped);
+	sb_f(b, "</p><p class=dim>");
+	sb_f(b, i18n_tr(lang, "Format %s, encoding %s, separator '%c'."), rep->format,
+	     rep->encoding, rep->delimiter);
+	sb_s(b, "</p>");
+	if (rep->unmapped[0]) {
+		sb_f(b, "<p class=dim>%s ", i18n_tr(lang, "Columns not used:"));
+		sb_esc(b, rep->unmapped);
+		sb_s(b, "</p>");
+	}
+	if (rep->n_problems == 0) {
+		sb_f(b, "<p class=in id=import-clean>%s</p>", i18n_tr(lang, "Every row was read."));
+		return;
+	}
+	sb_f(b, "<h2>%s</h2><table id=import-problems><tr><th>%s</th><th>%s</th><th>%s</th></tr>",
+	     i18n_tr(lang, "Rows to check"), i18n_tr(lang, "Line"), i18n_tr(lang, "Problem"),
+	     i18n_tr(lang, "What happened"));
+	for (int i = 0; i < rep->n_problems; i++) {
+		const struct import_problem *p = &rep->problems[i];
+		sb_f(b, "<tr><td class=num>%d</td><td>", p->line);
+		sb_esc(b, import_reason_text_in(lang, p->reason));
+		if (p->detail[0]) {
+			sb_s(b, " (");
+			sb_esc(b, p->detail);
+			sb_s(b, ")");
+		}
+		sb_f(b, "</td><td class=%s>%s</td></tr>", p->skipped ? "out" : "warn",
+		     p->skipped ? i18n_tr(lang, "not imported: fix the row and upload the file "
+					  "again")
+				: i18n_tr(lang, "imported with a warning"));
+	}
+	sb_s(b, "</table>");
+	if (rep->problems_total > rep->n_problems) {
+		sb_f(b, "<p class=dim>");
+		sb_f(b, i18n_tr(lang, "… and %lld more problems."),
+		     (long long)(rep->problems_total - rep->n_problems));
+		sb_s(b, "</p>");
+	}
+}
+
+static enum MHD_Result do_import(struct web *w, struct MHD_Connection *c,
+				 const struct session *s, const char *body, size_t len)
+{
+	int lang = lang_of(c);
+	const char *title = i18n_tr(lang, "Import the participant list");
+	char boundary[80], tok[80] = "", why[1024] = "";
+	const char *part, *csv;
+	size_t pn, csv_n;
+	int dry, rc;
+	struct import_opts o;
+	struct import_report rep;
+	struct db_event ev;
+	struct sb b = { 0 };
+
+	if (!mp_boundary(c, boundary, sizeof boundary))
+		return admin_error(c, 400, lang, title,
+				   i18n_tr(lang, "Send the list with the form on the dashboard (a "
+					   "file upload)."));
+	if (mp_part(body, len, boundary, "csrf", &part, &pn) && pn < sizeof tok) {
+		memcpy(tok, part, pn);
+		tok[pn] = 0;
+	}
+	if (!csrf_check(c, s, tok))
+		return admin_error(c, 403, lang, title,
+				   i18n_tr(lang, "This form is out of date: reload the dashboard "
+					   "and try again."));
+	dry = mp_part(body, len, boundary, "dry", &part, &pn);
+	if (!mp_part(body, len, boundary, "csv", &csv, &csv_n) || csv_n == 0)
+		return admin_error(c, 400, lang, title,
+				   i18n_tr(lang, "Choose a CSV file to upload: the file was empty "
+					   "or missing. Nothing was imported."));
+	memset(&o, 0, sizeof o);
+	memset(&rep, 0, sizeof rep);
+	o.format = "auto";
+	o.dry_run = dry;
+	pthread_mutex_lock(w->lock);
+	db *roster = w->store->ops->roster(w->store);
+	rc = db_event_current(roster, &ev);
+	if (rc == VK_OK) {
+		o.event_id = ev.id;
+		rc = import_csv_buffer(roster, csv, csv_n, &o, &rep, why, sizeof why);
+	}
+	pthread_mutex_unlock(w->lock);
+	if (rc) {
+		import_report_free(&rep);
+		if (rc == VK_ERR_NOT_FOUND && !why[0])
+			snprintf(why, sizeof why, "%s", i18n_tr(lang, "The hub has no event yet: "
+								"create it first (vkhid --db HUB.db "
+								"event create --name NAME)."));
+		if (w->log) {
+			fprintf(w->log, "hub: dashboard import refused: %s\n", vk_strerror(rc));
+			fflush(w->log);
+		}
+		admin_page_open(&b, lang, title);
+		sb_f(&b, "<p class=err id=admin-error>%s</p><p>",
+		     i18n_tr(lang, "Nothing was imported."));
+		sb_esc(&b, why[0] ? why : vk_strerror(rc));
+		sb_s(&b, "</p>");
+		return admin_page_close(c, rc == VK_ERR_INVALID || rc == VK_ERR_NOT_FOUND ? 400 : 500,
+					&b);
+	}
+	if (w->log) {
+		fprintf(w->log, "hub: dashboard import%s: %lld rows, %lld added, %lld updated, "
+			"%lld skipped\n", dry ? " (dry run)" : "", (long long)rep.rows,
+			(long long)rep.added, (long long)rep.updated, (long long)rep.skipped);
+		fflush(w->log);
+	}
+	admin_page_open(&b, lang, title);
+	import_report_html(&b, lang, &rep, dry);
+	import_report_free(&rep);
+	if (!dry)
+		web_changed(w); /* the figures count the new people at once */
+	return admin_page_close(c, 200, &b);
 }
 
 static enum MHD_Result do_resolve(struct web *w, struct MHD_Connection *c,
@@ -1724,7 +2075,6 @@ enum MHD_Result web_handle(struct web *w, struct MHD_Connection *c, const char *
 	int post = strcmp(method, "POST") == 0;
 	struct session s;
 	int have;
-	(void)len;
 
 	if (strcmp(url, "/") == 0 || strcmp(url, "/dash") == 0)
 		return redirect(c, "/dash/", NULL);
@@ -1747,6 +2097,9 @@ enum MHD_Result web_handle(struct web *w, struct MHD_Connection *c, const char *
 		sb_f(&b, "%s", i18n_tr(lang, "Log in first: open /dash/ on the hub."));
 		return send_sb(c, 401, "text/plain; charset=utf-8", &b, NULL);
 	}
+	/* a file upload is multipart: its CSRF token is one of the parts (web_admin.inc) */
+	if (strcmp(url, "/dash/import") == 0 && post)
+		return do_import(w, c, &s, body, len);
 	if (post && !csrf_ok(c, &s, body)) {
 		struct sb b = { 0 };
 		sb_f(&b, "%s", i18n_tr(lang_of(c), "This form is out of date: reload the dashboard "
@@ -1765,6 +2118,8 @@ enum MHD_Result web_handle(struct web *w, struct MHD_Connection *c, const char *
 		return stream_start(w, c, &s);
 	if (strcmp(url, "/dash/resolve") == 0 && post)
 		return do_resolve(w, c, &s, body);
+	if (strcmp(url, "/dash/kiosk-add") == 0 && post)
+		return do_kiosk_add(w, c, body);
 	if (strcmp(url, "/dash/export.csv") == 0 && get)
 		return do_export(w, c);
 	struct sb b = { 0 };

@@ -14,6 +14,9 @@
  *   GET  /dash/export.csv   the attendance CSV, as `vkhid export attendance` writes it
  *   GET  /verify, POST /verify   code=...   checks a certificate's code (public: no login;
  *                           shows only what the signed code says and the event's name)
+ *   POST /dash/kiosk-add    csrf=...&name=...   a one-time enrollment code as a QR and text
+ *   POST /dash/import       multipart: csrf, csv (the file), dry   the participant list
+ *                           through `vkhid import`'s importer; the report, lines and all
  * Every route but login, lang and the login page needs a session; every POST of a session
  * needs its CSRF token (and cookies are SameSite=Strict). */
 #ifndef VK_HUB_WEB_H

@@ -42,7 +42,7 @@ void app_stop(void)
 }
 
 /* ---- messages to the UI thread ---------------------------------------------------------- */
-enum msg_kind { MSG_OUTCOME, MSG_DONE, MSG_PRINTED, MSG_HELD, MSG_SCANNER };
+enum msg_kind { MSG_OUTCOME, MSG_DONE, MSG_PRINTED, MSG_HELD, MSG_SCANNER, MSG_HUB_CODE };
 
 struct msg {
 	struct msg *next;
@@ -193,6 +193,15 @@ static void on_door(void *ctx, const struct door_note *n)
 		m->kind = MSG_SCANNER;
 		m->scanner = scanner_state[n->camera_state];
 		break;
+	case DOOR_HUB_CODE:
+		/* the code in rq.a (cut to its size), its full length in number: the screens
+		 * refuse a code longer than a request holds */
+		m->kind = MSG_HUB_CODE;
+		snprintf(m->rq.a, sizeof m->rq.a, "%.*s", (int)(n->code_len < sizeof m->rq.a
+							      ? n->code_len : sizeof m->rq.a - 1),
+			 n->code);
+		m->number = (int64_t)n->code_len;
+		break;
 	default:
 		free(m);
 		return;
@@ -285,6 +294,9 @@ static void apply(struct app *a, struct view *v, struct msg *m, double *pending_
 	while (m) {
 		struct msg *next = m->next;
 		switch (m->kind) {
+		case MSG_HUB_CODE:
+			ui_sm_hub_code(v->sm, m->rq.a, (size_t)m->number, now);
+			break;
 		case MSG_OUTCOME:
 			if (m->source == DOOR_SRC_CAMERA)
 				ui_sm_code_seen(v->sm, now); /* the guide frame turns green */

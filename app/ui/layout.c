@@ -920,7 +920,8 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	static const struct { const char *name, *label; } acts[] = {
 		{ "refresh", N_("Refresh") },         { "reprint", N_("Reprint a badge") },
 		{ "undo", N_("Undo a check-in") },    { "clock", N_("Set the clock") },
-		{ "default-lang", "" },               { "quit", N_("Close the kiosk") },
+		{ "hub", N_("Connect to hub") },      { "default-lang", "" },
+		{ "quit", N_("Close the kiosk") },
 	};
 	const int n_acts = (int)(sizeof acts / sizeof acts[0]);
 	const char *btn[2] = { "lock", L(l, "Lock") };
@@ -928,6 +929,7 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	int iw = l->portrait ? l->W - 2 * l->pad : (int)((l->W - 3 * l->pad) * 0.60);
 	int bx = l->portrait ? l->pad : 2 * l->pad + iw, bw = l->portrait ? (l->W - 3 * l->pad) / 2 : l->W - bx - l->pad;
 	int bh = S(l, 56), gap = S(l, 8), line = S(l, 30), bottom;
+	int rows = (n_acts + 1) / 2; /* portrait: two buttons a row */
 	char when[32];
 	const struct ui_turnout *t = &st->turnout;
 	struct org_line *ln = calloc(64, sizeof *ln);
@@ -966,7 +968,9 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	if (st->org_msg) {
 		char msg[300];
 		int good = st->org_msg == UI_OM_REPRINT_OK || st->org_msg == UI_OM_UNDO_OK
-			   || st->org_msg == UI_OM_CLOCK_OK || st->org_msg == UI_OM_SCANNED;
+			   || st->org_msg == UI_OM_CLOCK_OK || st->org_msg == UI_OM_SCANNED
+			   || st->org_msg == UI_OM_HUB_OK || st->org_msg == UI_OM_HUB_SCAN
+			   || st->org_msg == UI_OM_HUB_WAIT;
 		ui_sm_org_text(st, l->lang, msg, sizeof msg);
 		LINE(line, 20, UI_BOLD | UI_WRAP, good ? UI_OK : UI_DANGER, UI_BG, "%s", msg);
 	}
@@ -1026,7 +1030,16 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 	}
 #undef LINE
 	/* the column: from top to bottom (portrait: above the buttons), by whole lines */
-	bottom = l->portrait ? l->H - l->pad - 3 * (bh + gap) : l->H - l->pad / 2;
+	/* landscape: the buttons above Close share the column's height, closer together
+	 * before they get smaller (never below a finger: test_ui_fit) */
+	if (!l->portrait) {
+		int room = l->H - l->pad - bh - gap - (l->bar + l->pad / 2);
+		if ((n_acts - 1) * (bh + gap) > room) {
+			gap = S(l, 4);
+			bh = room / (n_acts - 1) - gap;
+		}
+	}
+	bottom = l->portrait ? l->H - l->pad - rows * (bh + gap) : l->H - l->pad / 2;
 	{
 		int total = 0, view = bottom - top, acc = 0, want = S(l, st->scroll);
 		for (int i = 0; i < n; i++)
@@ -1059,7 +1072,7 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 		struct ui_rect r;
 		char label[160];
 		if (l->portrait)
-			r = R(l->pad + (i % 2) * (bw + l->pad), l->H - l->pad - (3 - i / 2) * (bh + gap) + gap, bw, bh);
+			r = R(l->pad + (i % 2) * (bw + l->pad), l->H - l->pad - (rows - i / 2) * (bh + gap) + gap, bw, bh);
 		else if (i == n_acts - 1)
 			r = R(bx, l->H - l->pad - bh, bw, bh); /* Close stands apart, at the bottom */
 		else

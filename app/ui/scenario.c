@@ -135,6 +135,12 @@ void scenario_note(void *ctx, const struct door_note *n)
 		if (a)
 			fprintf(a, "    ! %s\n", door_problem_text(n->problem));
 		break;
+	case DOOR_HUB_CODE:
+		if (s->sm)
+			ui_sm_hub_code(s->sm, n->code, n->code_len, view_now(s));
+		if (a)
+			fprintf(a, "%s", _("    a hub's enrollment code\n"));
+		break;
 	case DOOR_STAFF:
 	case DOOR_CAMERA:
 	case DOOR_FRAME:

@@ -151,6 +151,73 @@ static void org_say(struct ui_state *st, int msg, int code, const char *arg)
 	st->changed = 1;
 }
 
+/* ---- Connect to hub (the organizer screen) ----------------------------------------------- */
+static void request(struct ui_state *st, const struct ui_request *rq);
+
+/* The organizer taps Connect to hub and holds the code of the dashboard's "Add a kiosk" to
+ * the camera: the door reads it on the usual scan path (DOOR_HUB_CODE) and enrolls when
+ * asked (UI_REQ_HUB_ENROLL). A code shown at any other time enrolls nothing: an attendee
+ * cannot point the kiosk at another hub. */
+static void hub_scan_start(struct ui_state *st)
+{
+	st->hub_scan_at = st->now > 0 ? st->now : 1;
+	org_say(st, UI_OM_HUB_SCAN, 0, NULL);
+}
+
+int ui_sm_hub_code(struct ui_state *st, const char *code, size_t len, int64_t now)
+{
+	struct ui_request rq = { .kind = UI_REQ_HUB_ENROLL };
+	st->now = now;
+	if (st->screen != UI_ORG || !st->hub_scan_at || now - st->hub_scan_at > UI_HUB_SCAN_MS) {
+		if (st->screen == UI_ORG)
+			org_say(st, UI_OM_HUB_UNASKED, 0, NULL);
+		return 0;
+	}
+	st->hub_scan_at = 0;
+	if (len >= sizeof rq.a || memchr(code, 0, len)) {
+		org_say(st, UI_OM_HUB_FAIL, 0, i18n_tr(st->lang, "the code is too long: enroll "
+						       "with vkhid sync enroll on the kiosk"));
+		return 0;
+	}
+	memcpy(rq.a, code, len);
+	rq.a[len] = '\0';
+	request(st, &rq);
+	org_say(st, UI_OM_HUB_WAIT, 0, NULL);
+	return 1;
+}
+
+static void hub_enrolled(struct ui_state *st, int rc, const char *what)
+{
+	org_say(st, rc == VK_OK ? UI_OM_HUB_OK : UI_OM_HUB_FAIL, 0, what);
+}
+
+static void hub_text(const struct ui_state *st, int lang, char *out, size_t cap)
+{
+	const char *a = st->org_arg;
+	switch (st->org_msg) {
+	case UI_OM_HUB_SCAN:
+		snprintf(out, cap, "%s", i18n_tr(lang, "Hold the code from the hub's dashboard (Add a "
+						 "kiosk) in front of the camera."));
+		break;
+	case UI_OM_HUB_WAIT:
+		snprintf(out, cap, "%s", i18n_tr(lang, "Code read: connecting to the hub..."));
+		break;
+	case UI_OM_HUB_OK:
+		snprintf(out, cap, i18n_tr(lang, "Connected to the hub as %s. Close the kiosk and "
+					   "start it again to work on the hub's event."), a);
+		break;
+	case UI_OM_HUB_FAIL:
+		snprintf(out, cap, i18n_tr(lang, "Not connected to the hub: %s"), a);
+		break;
+	case UI_OM_HUB_UNASKED:
+		snprintf(out, cap, "%s", i18n_tr(lang, "That is a hub's code: tap Connect to hub "
+						 "first, then show it again."));
+		break;
+	default:
+		break;
+	}
+}
+
 /* ---- what this kiosk admitted lately ---------------------------------------------------- */
 static int recent_find(const struct ui_state *st, int64_t number)
 {
@@ -657,6 +724,9 @@ void ui_sm_done(struct ui_state *st, enum ui_req_kind kind, int rc, const char *
 		if (rc != VK_OK)
 			org_say(st, UI_OM_SETTING_FAIL, 0, NULL);
 		break;
+	case UI_REQ_HUB_ENROLL:
+		hub_enrolled(st, rc, name);
+		break;
 	default:
 		break;
 	}
@@ -697,6 +767,7 @@ void ui_sm_org_text(const struct ui_state *st, int lang, char *out, size_t cap)
 		snprintf(out, cap, "%s", i18n_tr(lang, "The setting could not be saved."));
 		break;
 	default:
+		hub_text(st, lang, out, cap);
 		break;
 	}
 }
@@ -1074,6 +1145,8 @@ static void press(struct ui_state *st, const char *name)
 			snprintf(rq.b, sizeof rq.b, "%s", i18n_lang_code(st->default_lang));
 			request(st, &rq);
 			st->changed = 1;
+		} else if (strcmp(name, "hub") == 0) {
+			hub_scan_start(st);
 		} else if (strcmp(name, "refresh") == 0) {
 			struct ui_request rq = { .kind = UI_REQ_STATS };
 			request(st, &rq);

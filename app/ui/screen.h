@@ -107,6 +107,7 @@ enum ui_req_kind {
 	UI_REQ_SETTING,     /* save setting a[] = b[] */
 	UI_REQ_QUIT,        /* the organizer quits the kiosk */
 	UI_REQ_PRESENT,     /* a code typed by a keyboard-wedge scanner: a[] (method manual) */
+	UI_REQ_HUB_ENROLL,  /* organizer: enroll with the hub whose code (sync/client.h) is a[] */
 };
 struct ui_request {
 	enum ui_req_kind kind;
@@ -177,6 +178,7 @@ enum { UI_PIN_RIGHT = 0, UI_PIN_WRONG = 1, UI_PIN_LOCKED = 2 }; /* = enum pin_re
 #define UI_STATS_MS 5000        /* the organizer screen's turnout refreshes itself */
 #define UI_IDLE_MS 45000      /* find / confirm / walk-in / PIN left alone */
 #define UI_ORG_IDLE_MS 120000 /* organizer mode locks itself */
+#define UI_HUB_SCAN_MS 120000 /* Connect to hub waits this long for the hub's code */
 
 enum ui_find_purpose { UI_FOR_CHECKIN = 0, UI_FOR_REPRINT, UI_FOR_UNDO };
 
@@ -185,6 +187,11 @@ enum ui_find_purpose { UI_FOR_CHECKIN = 0, UI_FOR_REPRINT, UI_FOR_UNDO };
 enum ui_org_msg {
 	UI_OM_NONE = 0, UI_OM_SCANNED, UI_OM_REPRINT_OK, UI_OM_REPRINT_MAX, UI_OM_REPRINT_NOT_IN,
 	UI_OM_UNDO_OK, UI_OM_UNDO_NOT_IN, UI_OM_CLOCK_OK, UI_OM_CLOCK_FAIL, UI_OM_SETTING_FAIL,
+	UI_OM_HUB_SCAN,     /* Connect to hub: waiting for the hub's code at the camera */
+	UI_OM_HUB_WAIT,     /* the code was read: enrolling */
+	UI_OM_HUB_OK,       /* enrolled: org_arg is the kiosk's name at the hub */
+	UI_OM_HUB_FAIL,     /* not enrolled: org_arg says why */
+	UI_OM_HUB_UNASKED,  /* a hub's code was shown without Connect to hub */
 };
 /* A line of the organizer's problem log (also rendered when drawn). */
 enum ui_problem {
@@ -280,6 +287,8 @@ struct ui_state {
 		problems[UI_MAX_PROBLEMS];
 	int n_problems;
 	int quit;                     /* the organizer chose Quit */
+	int64_t hub_scan_at;          /* Connect to hub was tapped (0: not asked); a hub's code
+				       * is taken on the organizer screen for UI_HUB_SCAN_MS */
 
 	struct ui_request req[UI_MAX_REQUESTS];
 	int req_head, req_n;
@@ -307,7 +316,13 @@ void ui_sm_wall(struct ui_state *st, int64_t wall_ms, int trusted);
 /* The link to the hub: the welcome screen marks an offline kiosk in a corner, the
  * organizer screen shows hub, last contact, events waiting and roster version. */
 void ui_sm_sync(struct ui_state *st, const struct ui_sync_state *sync);
-/* The result of a request: rc VK_OK or an error; name of the person when known. */
+/* A hub's enrollment code (door note DOOR_HUB_CODE, len bytes, not NUL-terminated): on the
+ * organizer screen after Connect to hub it becomes a UI_REQ_HUB_ENROLL request; elsewhere it
+ * enrolls nothing (the organizer screen says to tap Connect to hub first). Returns 1 when a
+ * request was made. */
+int ui_sm_hub_code(struct ui_state *st, const char *code, size_t len, int64_t now);
+/* The result of a request: rc VK_OK or an error; name of the person when known
+ * (UI_REQ_HUB_ENROLL: the kiosk's name at the hub, or on failure why). */
 void ui_sm_done(struct ui_state *st, enum ui_req_kind kind, int rc, const char *name,
 		int64_t now);
 void ui_sm_turnout(struct ui_state *st, const struct ui_turnout *t);

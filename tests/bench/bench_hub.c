@@ -37,6 +37,10 @@
 static const char *vkhid;
 static char dir[64];
 static char pg_url[128];      /* "" for the sqlite storage */
+/* The hub's database: one per storage, each with the same roster (a hub keeps its own log
+ * in its database, and a PostgreSQL hub publishes that log too, so the sqlite run's
+ * admissions must not be the PostgreSQL run's). */
+static const char *hub_name = "hub.db";
 
 static double now_ms(void)
 {
@@ -109,7 +113,7 @@ static pid_t start_hub(int *port)
 	FILE *out;
 
 	*port = 0;
-	snprintf(hub_db, sizeof hub_db, "%s/hub.db", dir);
+	snprintf(hub_db, sizeof hub_db, "%s/%s", dir, hub_name);
 	if (pipe(fds))
 		return -1;
 	pid = fork();
@@ -160,8 +164,9 @@ static int enroll_all(struct kiosk *ks, const char *prefix)
 	for (int k = 0; k < KIOSKS; k++) {
 		db *d;
 		char code[600] = "";
-		snprintf(cmd, sizeof cmd, "'%s' --db '%s/hub.db' hub enroll-token --name %s%d%s%s "
-			 "2>/dev/null", vkhid, dir, prefix, k, pg_url[0] ? " --pg " : "", pg_url);
+		snprintf(cmd, sizeof cmd, "'%s' --db '%s/%s' hub enroll-token --name %s%d%s%s "
+			 "2>/dev/null", vkhid, dir, hub_name, prefix, k, pg_url[0] ? " --pg " : "",
+			 pg_url);
 		FILE *p = popen(cmd, "r");
 		if (!p || !fgets(code, sizeof code, p)) {
 			if (p)
@@ -295,11 +300,15 @@ int main(int argc, char **argv)
 	pid_t hub = -1;
 	int port, rc = 1, pg = 0;
 
-	for (int i = 1; i + 1 < argc; i++)
-		if (strcmp(argv[i], "--vkhid") == 0)
+	int pg_only = 0; /* --postgres-only: the PostgreSQL figures alone (profiling) */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--vkhid") == 0 && i + 1 < argc)
 			vkhid = argv[i + 1];
+		if (strcmp(argv[i], "--postgres-only") == 0)
+			pg_only = 1;
+	}
 	if (!vkhid) {
-		fprintf(stderr, "usage: bench_hub --vkhid PATH\n");
+		fprintf(stderr, "usage: bench_hub --vkhid PATH [--postgres-only]\n");
 		return 2;
 	}
 	snprintf(dir, sizeof dir, "/tmp/vkhid-bench-hub.XXXXXX");
@@ -314,12 +323,18 @@ int main(int argc, char **argv)
 	for (int i = 1; i <= PEOPLE; i++)
 		fprintf(f, "P%d,Олена,Бондар %d,Учасник,p%d@example.org,T-%05d,active\n", i, i, i, i);
 	fclose(f);
-	snprintf(cmd, sizeof cmd, "'%s' --db '%s/hub.db' event create --name Bench >/dev/null && "
-		 "'%s' --db '%s/hub.db' import '%s' >/dev/null", vkhid, dir, vkhid, dir, path);
-	if (run(cmd))
-		goto out;
+	for (int h = 0; h < 2; h++) {
+		const char *name = h ? "hub-pg.db" : "hub.db";
+		snprintf(cmd, sizeof cmd, "'%s' --db '%s/%s' event create --name Bench >/dev/null && "
+			 "'%s' --db '%s/%s' import '%s' >/dev/null", vkhid, dir, name, vkhid, dir,
+			 name, path);
+		if (run(cmd))
+			goto out;
+	}
 
 	/* ---- the sqlite storage ---- */
+	if (pg_only)
+		goto postgres;
 	if ((hub = start_hub(&port)) < 0 || enroll_all(ks, "k"))
 		goto out;
 	bench_redeem(ks, "sqlite");
@@ -395,6 +410,8 @@ int main(int argc, char **argv)
 	hub = -1;
 
 	/* ---- the PostgreSQL storage ---- */
+postgres:
+	hub_name = "hub-pg.db";
 	if (start_pg() == 0 && (pg = 1)) {
 		if ((hub = start_hub(&port)) < 0 || enroll_all(kp, "p"))
 			goto out;

@@ -141,7 +141,100 @@ run_vk --db "$HUB" export attendance --out "$T/cli.csv"
 if cmp -s "$T/dash.csv" "$T/cli.csv"; then ok "the dashboard's export equals vkhid export attendance"; else bad "exports differ" "$(diff "$T/dash.csv" "$T/cli.csv" | head -8)"; fi
 has "a formula in a name is neutralised in the export" "$T/dash.csv" "\"'=HYPERLINK(\"\"http://x\"\")\""
 
+# ---- add a kiosk: a one-time code as a QR and as text --------------------------------------
+K3=$T/k3.db
+code=$(c -b "vkhid_s=$sid" -o "$T/add" -w '%{http_code}' --data-urlencode "csrf=$csrf" --data-urlencode "name=Entrance C" "$URL/dash/kiosk-add")
+if [ "$code" = 200 ] && grep -q '<svg id=enroll-qr' "$T/add"; then ok "add a kiosk shows the enrollment code as a QR"; else bad "add a kiosk" "$code $(head -c 600 "$T/add")"; fi
+enroll=$(sed -n "s/.*<code id=enroll-text[^>]*>vkhid sync enroll '\([^']*\)'<\/code>.*/\1/p" "$T/add")
+case "$enroll" in "vkhid-hub:1;url=$URL;code="*";pin=sha256//"*) ok "the code holds the hub's address, a one-time code and the pinned key" ;;
+	*) bad "enrollment text" "$enroll" ;; esac
+pin=$(sed -n 's/.*hub: key \(sha256\/\/[^ ]*\).*/\1/p' "$T/hub.out")
+case "$enroll" in *";pin=$pin") ok "the key in the code is the key the hub serves with" ;; *) bad "pin in the code" "$enroll / $pin" ;; esac
+run_vk --db "$K3" sync enroll "$enroll"
+expect_rc "a new kiosk enrolls with the dashboard's code" 0
+run_vk --db "$HUB" hub kiosks
+has "the hub lists the kiosk by the name given on the dashboard" "$T/out" "Entrance C"
+run_vk --db "$T/k4.db" sync enroll "$enroll"
+expect_rc "the dashboard's code works once" 2
+code=$(c -b "vkhid_s=$sid" -o "$T/add" -w '%{http_code}' --data-urlencode "csrf=$csrf" --data-urlencode "name=Entrance A" "$URL/dash/kiosk-add")
+if [ "$code" = 409 ] && grep -q 'enrolled already' "$T/add"; then ok "a name in use is refused with what to do"; else bad "duplicate kiosk name" "$code"; fi
+code=$(c -b "vkhid_s=$sid" -o /dev/null -w '%{http_code}' --data-urlencode "name=Entrance E" "$URL/dash/kiosk-add")
+if [ "$code" = 403 ]; then ok "add a kiosk without the CSRF token is refused"; else bad "kiosk-add without csrf" "$code"; fi
+
+# ---- the kiosk's organizer screen: Connect to hub reads that QR with the kiosk's camera ---------
+K6=$T/k6.db
+run_vk --db "$K6" event create --name "Кіоск сам по собі"
+addcode() {
+	c -b "vkhid_s=$sid" -o "$T/add" --data-urlencode "csrf=$csrf" --data-urlencode "name=$1" "$URL/dash/kiosk-add"
+	sed -n "s/.*<code id=enroll-text[^>]*>vkhid sync enroll '\([^']*\)'<\/code>.*/\1/p" "$T/add"
+}
+code_g=$(addcode "Entrance G")
+code_h=$(addcode "Entrance H")
+code_f=$(addcode "Entrance F")
+cat >"$T/connect.scenario" <<EOF
+show-code $code_g
+wait 1500
+expect-screen welcome
+tap org
+tap pin-2
+tap pin-5
+tap pin-8
+tap pin-0
+tap pin-ok
+expect-screen organizer
+show-code $code_h
+wait 1500
+expect-text tap Connect to hub first
+tap hub
+expect-text Hold the code from the hub's dashboard
+show-code $code_f
+wait 1500
+expect-text Connected to the hub as Entrance F
+screenshot organizer-connected
+EOF
+run_vk --db "$K6" run --headless --scenario "$T/connect.scenario" --out "$T/connect"
+expect_rc "the organizer screen's Connect to hub enrolls the kiosk with the QR read by its camera" 0
+run_vk --db "$K6" sync status --json
+has "the kiosk's database is enrolled with this hub" "$T/out" "\"hub\":\"$URL\""
+run_vk --db "$HUB" hub kiosks
+has "the hub lists the kiosk enrolled from its screen" "$T/out" "Entrance F"
+hasnt "a hub's code shown at the welcome screen enrolled nothing" "$T/out" "Entrance G"
+hasnt "nor one shown before Connect to hub was tapped" "$T/out" "Entrance H"
+hasnt "a hub's code is never decided as a ticket (no outcome in the door's log)" "$T/connect/log.jsonl" '"event": "outcome"'
+
+# ---- the participant list uploaded at the hub: the importer of vkhid import ------------------
+before=$(sqlite3 "$HUB" "SELECT COUNT(*) FROM registration")
+cat >"$T/more.csv" <<'EOF2'
+external_id,given_name,family_name,category,organization,email,ticket_code,status
+P41,Богдана,Кравець,Спікер,Громада Ужгорода,bohdana@example.org,T-0041,active
+P42,,,Учасник,,,T-0042,active
+P43,Роман,Шаповал,Учасник,Громада Сум,not-an-email,T-0043,active
+EOF2
+code=$(c -b "vkhid_s=$sid" -o "$T/imp" -w '%{http_code}' -F "csrf=$csrf" -F "csv=@$T/more.csv;type=text/csv" -F dry=1 "$URL/dash/import")
+after=$(sqlite3 "$HUB" "SELECT COUNT(*) FROM registration")
+if [ "$code" = 200 ] && grep -q 'id=import-dry-note' "$T/imp" && [ "$after" = "$before" ]; then ok "a checked-only upload reports and saves nothing"; else bad "dry-run upload" "$code $before/$after"; fi
+code=$(c -b "vkhid_s=$sid" -o "$T/imp" -w '%{http_code}' -F "csrf=$csrf" -F "csv=@$T/more.csv;type=text/csv" "$URL/dash/import")
+if [ "$code" = 200 ]; then ok "the list uploads"; else bad "upload" "$code $(head -c 600 "$T/imp")"; fi
+has "the upload reports what it did" "$T/imp" 'Rows 3: added 2, updated 0, cancelled 0, unchanged 0, skipped 1.'
+if grep -q '<tr><td class=num>3</td><td>row without a name' "$T/imp"; then ok "a row without a name is shown with its line number"; else bad "problem line 3" "$(grep -o 'import-problems.*' "$T/imp" | head -c 600)"; fi
+if grep -q '<tr><td class=num>4</td>' "$T/imp"; then ok "a bad e-mail is shown with its line number"; else bad "problem line 4" "$(grep -o 'import-problems.*' "$T/imp" | head -c 600)"; fi
+n=$(sqlite3 "$HUB" "SELECT COUNT(*) FROM registration")
+if [ "$n" = $((before + 2)) ]; then ok "the good rows are in the hub's roster (a bad row stops no other)"; else bad "registrations after upload" "$before -> $n"; fi
+run_vk --db "$K1" sync
+run_vk --db "$K1" find Кравець
+has "the uploaded person reaches a kiosk at its next sync" "$T/out" "Богдана"
+printf 'just,some,words\n1,2,3\n' >"$T/bad.csv"
+code=$(c -b "vkhid_s=$sid" -o "$T/imp" -w '%{http_code}' -F "csrf=$csrf" -F "csv=@$T/bad.csv" "$URL/dash/import")
+if [ "$code" = 400 ] && grep -q 'Nothing was imported' "$T/imp"; then ok "a file without the expected columns is refused with what to fix"; else bad "bad file" "$code $(head -c 600 "$T/imp")"; fi
+code=$(c -b "vkhid_s=$sid" -o "$T/imp" -w '%{http_code}' -F "csrf=0000" -F "csv=@$T/more.csv" "$URL/dash/import")
+if [ "$code" = 403 ]; then ok "an upload without the session's CSRF token is refused"; else bad "upload without csrf" "$code"; fi
+n2=$(sqlite3 "$HUB" "SELECT COUNT(*) FROM registration")
+if [ "$n2" = "$n" ]; then ok "refused uploads changed nothing"; else bad "refused uploads" "$n -> $n2"; fi
+code=$(c -o /dev/null -w '%{http_code}' -F "csv=@$T/more.csv" "$URL/dash/import")
+if [ "$code" = 401 ]; then ok "an upload without a session is refused"; else bad "upload without session" "$code"; fi
+
 # ---- the browser ----------------------------------------------------------------------------
+printf 'external_id,given_name,family_name,category,email\nP50,Ярина,Гребенюк,Спікер,yaryna@example.org\nP51,,,Учасник,\n' >"$T/upload.csv"
 SHOTS=$(cd "$(dirname "$VKHID")/.." && pwd)/dashboard
 mkdir -p "$SHOTS"
 if [ "$BENCH" = 1 ]; then
@@ -155,7 +248,8 @@ if [ -n "$browser_missing" ]; then
 	else skip "the dashboard in a real browser" "missing:$browser_missing"; fi
 else
 	HUB_URL=$URL DASH_PASSWORD=$PW VKHID=$VKHID KIOSK_DB=$K2 SHOTS=$SHOTS \
-		TICKETS=T-0002 INCIDENT_NOTE="Одна людина, один бейдж" \
+		TICKETS=T-0002 INCIDENT_NOTE="Одна людина, один бейдж" NEW_KIOSK_DB=$T/k5.db \
+		UPLOAD_CSV=$T/upload.csv \
 		node "$top/tests/web/dashboard.js" >"$T/web.out" 2>"$T/web.err"
 	while IFS= read -r line; do
 		case "$line" in
@@ -165,6 +259,10 @@ else
 	done <"$T/web.out"
 	grep -q '^PASS nothing was loaded' "$T/web.out" ||
 		bad "the browser test ran to its end" "$(tail -c 1500 "$T/web.err")"
+	run_vk --db "$HUB" hub kiosks
+	has "the kiosk enrolled from the browser's QR is at the hub" "$T/out" "Entrance D"
+	run_vk --db "$HUB" find Гребенюк
+	has "the person uploaded in the browser is in the hub's roster" "$T/out" "Ярина"
 	run_vk --db "$HUB" incidents --json
 	has "the note resolved the incident in the hub's log" "$T/out" '"note":"Одна людина, один бейдж"'
 	run_vk --db "$K1" sync

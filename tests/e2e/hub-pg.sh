@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The hub scenarios of hub.sh against the PostgreSQL storage: a real PostgreSQL 15 server
+# The hub scenarios of hub.sh (or $HUB_PG_SCRIPT: bundle-pg.sh runs bundle.sh) against the
+# PostgreSQL storage: a real PostgreSQL 15 server
 # made in a temporary folder and listening on loopback only, stopped at the end. Skips (one
 # passing line that says so) where the server cannot run: no PostgreSQL binaries, or not
 # root (the server runs as the postgres user).
@@ -24,4 +25,4 @@ if ! su postgres -c "$bin/initdb -D $P/data -A trust -E UTF8 --locale=C.UTF-8" >
 	echo "1..1"
 	exit 1
 fi
-VKHID_HUB_PG="postgresql://postgres@127.0.0.1:$port/postgres" sh "$here/hub.sh"
+VKHID_HUB_PG="postgresql://postgres@127.0.0.1:$port/postgres" sh "$here/${HUB_PG_SCRIPT:-hub.sh}"

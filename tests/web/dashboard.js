@@ -7,7 +7,8 @@
 //
 // Environment: HUB_URL, DASH_PASSWORD, VKHID (the binary), KIOSK_DB (an enrolled kiosk's
 // database), TICKETS (codes not yet admitted, comma-separated), SHOTS (a folder for the
-// screenshots and the downloaded export), INCIDENT_NOTE.
+// screenshots and the downloaded export), INCIDENT_NOTE, NEW_KIOSK_DB (a database to enroll
+// from the add-a-kiosk QR), UPLOAD_CSV (a list to upload, with one row without a name).
 'use strict';
 const { chromium } = require('playwright-core');
 const { execFileSync } = require('child_process');
@@ -174,6 +175,39 @@ async function main() {
 		await pp.screenshot({ path: path.join(shots, 'dashboard-360x740.png') });
 		await pp.screenshot({ path: path.join(shots, 'dashboard-360-full.png'), fullPage: true });
 		await phone.close();
+
+		// ---- add a kiosk: the QR on the screen, read by the kiosk's scan path -----------------
+		await page.goto(url + '/dash/');
+		await page.fill('#kiosk-name', 'Entrance D');
+		await Promise.all([page.waitForNavigation(), page.click('#kiosk-add-go')]);
+		const qrShot = path.join(shots, 'enroll-qr.png');
+		await page.locator('#enroll-qr').screenshot({ path: qrShot });
+		const shown = (await page.textContent('#enroll-text')).replace(/^vkhid sync enroll '|'$/g, '');
+		let read = '';
+		try { read = execFileSync(vkhid, ['scan', qrShot], { stdio: 'pipe' }).toString().trim(); }
+		catch (e) { read = String(e.stderr || e); }
+		check('the QR on the screen holds the enrollment code (read by vkhid scan, the camera\'s decoder)',
+			read === shown && read.startsWith('vkhid-hub:1;'), `${read} / ${shown}`);
+		let enrolled = '';
+		try { enrolled = execFileSync(vkhid, ['--db', process.env.NEW_KIOSK_DB, 'sync', 'enroll', read],
+			{ stdio: 'pipe' }).toString(); }
+		catch (e) { enrolled = 'failed: ' + String(e.stderr || e); }
+		check('a kiosk enrolls with the code read from the screen', /Entrance D/.test(enrolled), enrolled);
+		await page.screenshot({ path: path.join(shots, 'dashboard-add-kiosk.png') });
+
+		// ---- the participant list uploaded from the browser ----------------------------------
+		await page.goto(url + '/dash/');
+		await page.setInputFiles('#import-file', process.env.UPLOAD_CSV);
+		await Promise.all([page.waitForNavigation(), page.click('#import-go')]);
+		const summary = await page.textContent('#import-summary');
+		check('the uploaded list is imported and reported', /added 1,.*skipped 1/.test(summary), summary);
+		const line = await page.textContent('#import-problems tr:nth-child(2) td:first-child');
+		const probs = await page.textContent('#import-problems');
+		check('the bad row is shown with its line number', line === '3' && /without a name/.test(probs),
+			`line ${line}: ${probs}`);
+		await page.screenshot({ path: path.join(shots, 'dashboard-import.png') });
+		await page.goto(url + '/dash/');
+		await page.waitForSelector('#live.on');
 
 		// ---- logout ends the session ------------------------------------------------------------
 		await Promise.all([page.waitForNavigation(), page.click('#logout')]);
