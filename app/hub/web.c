@@ -6,8 +6,8 @@
  * roster in the hub's database, and drawn here as HTML and SVG (escaped, in the reader's
  * language); the page's small script only swaps the sections it receives.
  * Map: 1. text buffers  2. sessions and tries  3. figures  4. sections  5. pages
- *      6. event streams  7. routes  8. the certificate check (/verify, public)
- *      9. kiosks and lists from the dashboard */
+ *      6. event streams  7. routes  8. kiosks and lists from the dashboard
+ *      9. the certificate check (/verify, public) */
 #include "hub/web.h"
 
 #include <arpa/inet.h>
@@ -1577,7 +1577,7 @@ static int csrf_ok(struct MHD_Connection *c, const struct session *s, const char
 	return form_get(body, "csrf", tok, sizeof tok) && csrf_check(c, s, tok);
 }
 
-/* ---- 9. kiosks and lists from the dashboard -------------------------------------------- */
+/* ---- 8. kiosks and lists from the dashboard -------------------------------------------- */
 /* "Add a kiosk" makes a one-time enrollment code as `vkhid hub enroll-token` does and shows
  * it as a QR code that the kiosk's organizer screen reads with its own camera (and as the
  * text `vkhid sync enroll` takes). "Import the participant list" runs the very importer of
@@ -2170,7 +2170,7 @@ void web_free(struct web *w)
 	free(w);
 }
 
-/* ---- 8. the certificate check (/verify, public) ----------------------------------------------
+/* ---- 9. the certificate check (/verify, public) ----------------------------------------------
  * Whoever is shown a certificate (an employer, a university) checks it here without an
  * account and without calling the organizer: the code from its QR is checked against the
  * event's public keys in the hub's database (app/cert). Nothing is shown beyond what the
