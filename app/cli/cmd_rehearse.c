@@ -349,7 +349,7 @@ int cmd_rehearse(struct cli *c, int argc, char **argv)
 			}
 			if (r->problem) {
 				r->problems++;
-				note_fail(r, _("%s: %s"), codes[i], door_problem_text(r->problem_kind));
+				note_fail(r, "%s: %s", codes[i], door_problem_text(r->problem_kind));
 			}
 			/* the frames ran on the virtual clock; the work itself took real time */
 			done[i] = start + frames * dc.frame_ms + real_ms + handling_s * 1000;
