@@ -188,8 +188,8 @@ tap org
 type 2580
 key enter
 drag -300
-expect-text Readiness: works, with warnings
+expect-text Readiness: ready
 SC
 run_vk --db "$DB" run --headless --scenario "$T/org2.scenario" --out "$T/run2"
-has "with good power the organizer screen has only warnings" "$T/out" "expectations: 1 met, 0 not met"
+has "with good power (and a backup, a trusted clock) the organizer screen says ready" "$T/out" "expectations: 1 met, 0 not met"
 done_testing
