@@ -134,6 +134,12 @@ static enum doctor_verdict check_printer(const struct doctor_facts *f, int lang,
 					     "/etc/vkhid/vkhid.conf"));
 		return DOCTOR_WARN;
 	}
+	if (f->printer_rc != PRINTER_OK && f->service == DOCTOR_SVC_ACTIVE) {
+		/* the kiosk holds the printer's USB interface: a second claim is refused */
+		snprintf(text, cap, T(lang, "%s is in use by the running kiosk: see this report on "
+					    "its organizer screen"), f->printer_spec);
+		return DOCTOR_WARN;
+	}
 	if (f->printer_rc != PRINTER_OK) {
 		snprintf(text, cap, T(lang, "%s cannot be opened (%s): is it plugged in and switched on? "
 					    "`vkhid printers` lists what is connected"),

@@ -212,6 +212,16 @@ static void test_printer(void **state)
 	assert_int_equal(it->verdict, DOCTOR_OK);
 	assert_non_null(strstr(it->text, "400 labels left"));
 	healthy(&f);
+	f.printer_rc = PRINTER_ERR_IO;
+	snprintf(f.printer_why, sizeof f.printer_why, "busy");
+	it = judge(&f, VK_LANG_EN, "printer", &r); /* the kiosk's service holds it */
+	assert_int_equal(it->verdict, DOCTOR_WARN);
+	assert_non_null(strstr(it->text, "usb is in use by the running kiosk"));
+	f.service = DOCTOR_SVC_NO_SYSTEMD;
+	it = judge(&f, VK_LANG_EN, "printer", &r);
+	assert_int_equal(it->verdict, DOCTOR_FAIL);
+	assert_non_null(strstr(it->text, "usb cannot be opened (busy)"));
+	healthy(&f);
 	f.pst.near_end = 1;
 	assert_int_equal(judge(&f, VK_LANG_EN, "printer", &r)->verdict, DOCTOR_WARN);
 	healthy(&f);
