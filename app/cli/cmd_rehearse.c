@@ -220,7 +220,7 @@ int cmd_rehearse(struct cli *c, int argc, char **argv)
 		{ "--handling", OPT_VALUE, &handling_arg }, { "--json", OPT_FLAG, &json },
 		{ NULL, 0, NULL },
 	};
-	char dir[1024] = "", copy[1200], badges[1200], printer_spec[1300], why[600] = "", *end;
+	char dir[1024] = "", copy[1200], badges[1200], printer_spec[1300], why[600] = "", *end, *hend;
 	char (*codes)[64] = NULL;
 	double *badge_ms = NULL, *arrive = NULL, *begin = NULL, *done = NULL;
 	struct rehearsal *r = calloc(1, sizeof *r);
@@ -235,8 +235,8 @@ int cmd_rehearse(struct cli *c, int argc, char **argv)
 		goto out;
 	n = (int)strtol(n_arg, &end, 10);
 	rate = parse_rate(rate_arg);
-	handling_s = strtod(handling_arg, NULL);
-	if (*end || n < 1 || n > REHEARSE_MAX || rate <= 0 || !(handling_s >= 0 && handling_s <= 600)) {
+	handling_s = strtod(handling_arg, &hend);
+	if (*end || hend == handling_arg || *hend || n < 1 || n > REHEARSE_MAX || rate <= 0 || !(handling_s >= 0 && handling_s <= 600)) {
 		fprintf(c->err, _("vkhid rehearse: --attendees wants 1 to %d people, --rate a number a "
 				  "minute such as 12/min, --handling seconds (0 to 600)\n"), REHEARSE_MAX);
 		goto out;

@@ -71,6 +71,8 @@ has "the count of failures is told" "$T/out" "Failed: 3"
 run_vk --db "$DB" rehearse --attendees 50 --rate fast
 expect_rc "a rate that is not a number is refused" 2
 has "and the message says how to write it" "$T/err" "12/min"
+run_vk --db "$DB" rehearse --attendees 5 --handling slow
+expect_rc "a handling time that is not seconds is refused" 2
 run_vk --db "$T/none.db" rehearse --attendees 5
 expect_rc "no database: refused" 2
 [ ! -e "$T/none.db" ] && ok "and none is created" || bad "rehearse created a database"
