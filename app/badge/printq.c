@@ -88,6 +88,9 @@ static void record_status(struct printq *q, const struct printer_status *ps)
 	q->st.state = ps->state;
 	snprintf(q->st.model, sizeof(q->st.model), "%s", ps->model);
 	q->st.media = ps->media;
+	q->st.labels_known = ps->labels_known;
+	q->st.labels_left = ps->labels_left;
+	q->st.near_end = ps->near_end;
 	snprintf(q->st.detail, sizeof(q->st.detail), "%s", ps->detail);
 	pthread_mutex_unlock(&q->lock);
 	if (changed) {

@@ -70,6 +70,7 @@ struct printq_status {
 	int64_t queued;            /* jobs waiting (queued or interrupted) */
 	int64_t printed;           /* badges printed since open */
 	char detail[160];
+	int labels_known, labels_left, near_end; /* the roll's end, as printer_status says */
 };
 /* Prints one given job now, in the caller's thread (`vkhid badge print`: the reprint just
  * queued, not the whole queue). Returns 1 printed, 0 held (the printer's state says why),

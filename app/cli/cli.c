@@ -71,7 +71,12 @@ const struct cli_command cli_commands[] = {
 	  N_("remove the personal data of events that ended before a date (counts stay)"),
 	  "--before YYYY-MM-DD [--yes]" },
 	{ "doctor", cmd_doctor,
-	  N_("check the kiosk: database integrity, free space, event, key, roster"), "[--json]" },
+	  N_("is the kiosk ready? camera, printer, database, hub, clock, power: OK or what to do"),
+	  "[--json] [--camera SPEC] [--printer SPEC] [--template NAME|FILE] [--config FILE]\n"
+	  "       [--printer-fault STATE|labels=N]   (the simulated printer, for tests)" },
+	{ "rehearse", cmd_rehearse,
+	  N_("a dress rehearsal on a copy of the event: generated tickets through the door"),
+	  "[--attendees N] [--rate R/min] [--printer SPEC] [--out DIR] [--json]" },
 	{ "demo", cmd_demo, N_("build a demo event and run the kiosk over a demo scenario"),
 	  "[--out DIR]" },
 	{ "hub", cmd_hub, N_("run the venue's hub (sync over HTTPS); enroll, list or revoke kiosks"),

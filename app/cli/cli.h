@@ -91,6 +91,7 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_doctor(struct cli *c, int argc, char **argv);
+int cmd_rehearse(struct cli *c, int argc, char **argv);
 int cmd_purge(struct cli *c, int argc, char **argv);
 int cmd_badge(struct cli *c, int argc, char **argv);
 int cmd_printers(struct cli *c, int argc, char **argv);

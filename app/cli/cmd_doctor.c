@@ -1,209 +1,116 @@
 /* SPDX-License-Identifier: MIT */
-/* `vkhid doctor`: is this kiosk ready? A table of checks, each with a verdict (ok, warning,
- * problem) and one line that says what was found and what to do. The database is opened
- * read-only, so the doctor works on a backup, a read-only copy or a damaged file and never
- * changes it. Exit status 0 when nothing is a problem, 1 otherwise (warnings pass).
+/* `vkhid doctor`: is this kiosk ready? One screen (or --json) with one line for each part
+ * -- camera, printer, database, backup, event, key, roster, hub, clock, power, memory,
+ * service -- that says OK or what to do. The checks themselves are app/doctor (the
+ * organizer screen shows the same report); this file gathers the facts the command line
+ * can see (the camera and printer named by the flags or /etc/vkhid/vkhid.conf, opened for
+ * a moment) and prints them.
  *
- * To add a check (printer, camera, clock, hub: later issues), write one function of the
- * check_fn shape and add a row to the checks table; the text and JSON output follow. */
-#include <inttypes.h>
+ * The database is opened read-only, so the doctor works on a backup, a read-only copy or
+ * a damaged file and never changes it. Exit status: 0 when nothing is a problem (warnings
+ * pass), 1 when something is, 2 for a usage mistake. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/statvfs.h>
 
 #include "cli/cli.h"
+#include "cli/config.h"
 #include "cli/opt.h"
 #include "core/err.h"
 #include "core/i18n.h"
-#include "core/ticket.h"
-#include "db/db.h"
+#include "doctor/doctor.h"
 
-enum verdict { V_OK = 0, V_WARN = 1, V_FAIL = 2 };
+#define HUB_TIMEOUT_MS 3000
+#define CAMERA_WATCH_MS 2500
 
-/* What the checks share: the open database (NULL when it could not be opened, with why). */
-struct doctor {
-	struct cli *c;
-	db *d;
-	int open_rc;
-	char why[600];
-	struct db_event ev;
-	int have_event;
-};
-
-typedef enum verdict (*check_fn)(struct doctor *dr, char *text, size_t cap);
-
-static enum verdict check_integrity(struct doctor *dr, char *text, size_t cap)
+/* Prints s padded with spaces to width characters (UTF-8 letters count as one). */
+static void print_padded(FILE *out, const char *s, int width)
 {
-	char why[600];
-	int rc = dr->d ? db_check(dr->d, why, sizeof why) : dr->open_rc;
-	if (!dr->d)
-		snprintf(why, sizeof why, "%s", dr->why);
-	if (rc == VK_OK) {
-		snprintf(text, cap, "%s", _("the database file is sound"));
-		return V_OK;
-	}
-	if (rc == DB_ERR_CORRUPT || rc == DB_ERR_DISK)
-		snprintf(text, cap, _("the database is damaged (%s): do not use it; restore the last "
-				      "backup, or the hub's copy"), why);
-	else
-		snprintf(text, cap, _("the database cannot be read (%s)"), why);
-	return V_FAIL;
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += (*p & 0xC0) != 0x80;
+	fputs(s, out);
+	for (; n < width; n++)
+		fputc(' ', out);
 }
-
-static enum verdict check_space(struct doctor *dr, char *text, size_t cap)
-{
-	struct statvfs fs;
-	char dir[1024], *slash;
-	snprintf(dir, sizeof dir, "%s", dr->c->db_path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		slash == dir ? (void)(slash[1] = '\0') : (void)(*slash = '\0');
-	else
-		snprintf(dir, sizeof dir, ".");
-	if (statvfs(dir, &fs) != 0) {
-		snprintf(text, cap, _("cannot tell the free space of %s"), dir);
-		return V_WARN;
-	}
-	unsigned long long mb = (unsigned long long)fs.f_bavail * fs.f_frsize / (1024 * 1024);
-	if (mb < 20) {
-		snprintf(text, cap, _("only %llu MB free: free some space before the doors open"), mb);
-		return V_FAIL;
-	}
-	if (mb < 200) {
-		snprintf(text, cap, _("%llu MB free: enough for today, but little"), mb);
-		return V_WARN;
-	}
-	snprintf(text, cap, _("%llu MB free"), mb);
-	return V_OK;
-}
-
-static enum verdict check_event(struct doctor *dr, char *text, size_t cap)
-{
-	if (!dr->have_event) {
-		snprintf(text, cap, "%s", _("no event: create one with `vkhid event create`"));
-		return V_FAIL;
-	}
-	if (!dr->ev.starts[0]) {
-		snprintf(text, cap, _("%s, no dates (tickets are valid on any day)"), dr->ev.name);
-		return V_WARN;
-	}
-	{
-		/* the event's own days, in its time zone (the CLI set TZ to it) */
-		char today[16];
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		if (dr->ev.ends[0] && strcmp(today, dr->ev.ends) > 0) {
-			snprintf(text, cap, _("%s ended on %s: its tickets are no longer admitted"),
-				 dr->ev.name, dr->ev.ends);
-			return V_WARN;
-		}
-		if (strcmp(today, dr->ev.starts) < 0) {
-			snprintf(text, cap, _("%s starts on %s: tickets are admitted from that day"),
-				 dr->ev.name, dr->ev.starts);
-			return V_WARN;
-		}
-	}
-	snprintf(text, cap, _("%s, %s to %s"), dr->ev.name, dr->ev.starts, dr->ev.ends);
-	return V_OK;
-}
-
-static enum verdict check_key(struct doctor *dr, char *text, size_t cap)
-{
-	struct db_key key;
-	if (!dr->have_event) {
-		snprintf(text, cap, "%s", _("no event, so no key"));
-		return V_FAIL;
-	}
-	if (db_key_latest(dr->d, dr->ev.id, &key) != VK_OK) {
-		snprintf(text, cap, "%s", _("no signing key: signed tickets cannot be checked "
-					     "(`vkhid keygen` on the organizer's computer)"));
-		return V_WARN;
-	}
-	snprintf(text, cap, _("signing key %d present"), key.key_id);
-	return V_OK;
-}
-
-static enum verdict check_roster(struct doctor *dr, char *text, size_t cap)
-{
-	int64_t n = dr->have_event ? db_reg_count(dr->d, dr->ev.id, 1) : -1;
-	if (n < 0) {
-		snprintf(text, cap, "%s", _("no roster"));
-		return V_FAIL;
-	}
-	if (n == 0) {
-		snprintf(text, cap, "%s", _("nobody registered yet: import the list with `vkhid import`"));
-		return V_WARN;
-	}
-	snprintf(text, cap, _("%lld registered"), (long long)n);
-	return V_OK;
-}
-
-static const struct {
-	const char *name;   /* stable, for --json and scripts */
-	const char *title;  /* for people */
-	check_fn fn;
-	int needs_db;       /* skipped (a problem) when the database could not be opened */
-} checks[] = {
-	{ "integrity", N_("database integrity"), check_integrity, 0 },
-	{ "space", N_("free space"), check_space, 0 },
-	{ "event", N_("event and dates"), check_event, 1 },
-	{ "key", N_("ticket signing key"), check_key, 1 },
-	{ "roster", N_("roster"), check_roster, 1 },
-};
 
 int cmd_doctor(struct cli *c, int argc, char **argv)
 {
-	int json = 0, np = 0, worst = V_OK, damaged = 0;
-	const char *pos[1];
-	struct opt_spec spec[] = { { "--json", OPT_FLAG, &json }, { NULL, 0, NULL } };
-	struct doctor dr = { .c = c };
-	static const char *const words[] = { "ok", "warning", "problem" };
+	const char *cam = NULL, *prn = NULL, *tpl = NULL, *conf = NULL, *fault = NULL, *pos[1];
+	int json = 0, np = 0;
+	struct opt_spec spec[] = {
+		{ "--json", OPT_FLAG, &json },        { "--camera", OPT_VALUE, &cam },
+		{ "--printer", OPT_VALUE, &prn },     { "--template", OPT_VALUE, &tpl },
+		{ "--config", OPT_VALUE, &conf },     { "--printer-fault", OPT_VALUE, &fault },
+		{ NULL, 0, NULL },
+	};
+	static struct config kc;
+	struct config_report rep;
+	struct doctor_facts *f = calloc(1, sizeof *f);
+	struct doctor_report *r = calloc(1, sizeof *r);
+	int lang = i18n_lang(), rc = 2;
 
+	if (!f || !r)
+		goto out;
 	if (opt_parse(argc, argv, spec, pos, 0, &np, c->err))
-		return 2;
-	dr.open_rc = db_open(c->db_path, DB_READONLY, &dr.d, dr.why, sizeof dr.why);
-	if (dr.d && db_check(dr.d, NULL, 0) != VK_OK)
-		damaged = 1; /* the other checks would read a damaged file: they wait */
-	dr.have_event = dr.d && !damaged && db_event_current(dr.d, &dr.ev) == VK_OK;
-	if (json)
-		fprintf(c->out, "{\"database\": ");
-	if (json)
-		cli_json_str(c->out, c->db_path);
-	else
-		fprintf(c->out, _("vkhid doctor: %s\n"), c->db_path);
-	if (json)
-		fprintf(c->out, ", \"checks\": [");
-	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
-		char text[800];
-		enum verdict v;
-		if (checks[i].needs_db && (!dr.d || damaged)) {
-			snprintf(text, sizeof text, "%s", _("not checked: the database cannot be read"));
-			v = V_FAIL;
-		} else {
-			v = checks[i].fn(&dr, text, sizeof text);
-		}
-		if ((int)v > worst)
-			worst = v;
-		if (json) {
-			fprintf(c->out, "%s{\"check\": \"%s\", \"verdict\": \"%s\", \"text\": ",
-				i ? ", " : "", checks[i].name, words[v]);
-			cli_json_str(c->out, text);
-			fprintf(c->out, "}");
-		} else {
-			fprintf(c->out, "  %-8s %-20s %s\n",
-				v == V_OK ? _("ok") : v == V_WARN ? _("warning") : _("PROBLEM"),
-				_(checks[i].title), text);
-		}
+		goto out;
+	/* the kiosk's own settings file says which camera and printer, as for `vkhid run` */
+	config_defaults(&kc);
+	memset(&rep, 0, sizeof rep);
+	if (config_load(conf ? conf : CONFIG_PATH, &kc, &rep) == VK_ERR_NOT_FOUND && conf) {
+		fprintf(c->err, _("vkhid: no such settings file: %s\n"), conf);
+		goto out;
 	}
-	if (json)
-		fprintf(c->out, "], \"ok\": %s}\n", worst == V_FAIL ? "false" : "true");
-	else
-		fprintf(c->out, "%s\n", worst == V_FAIL ? _("Not ready: see the problems above.")
-			: worst == V_WARN ? _("Works, but see the warnings above.")
+	config_report_print(&rep, conf ? conf : CONFIG_PATH, c->err);
+	doctor_facts_init(f);
+	doctor_gather_local(f, c->db_path);
+	if (f->have_event && f->ev.timezone[0]) {
+		/* the event's day, in the event's time zone */
+		time_t now = time(NULL);
+		struct tm tm;
+		cli_set_timezone(f->ev.timezone);
+		localtime_r(&now, &tm);
+		strftime(f->today, sizeof f->today, "%Y-%m-%d", &tm);
+	}
+	doctor_gather_hub(f, HUB_TIMEOUT_MS);
+	doctor_gather_camera(f, cam ? cam : kc.camera, CAMERA_WATCH_MS);
+	if (doctor_gather_printer(f, prn ? prn : kc.printer, tpl ? tpl : kc.template_name, fault)) {
+		fprintf(c->err, _("vkhid: --printer-fault wants a printer state (no-media, "
+				  "end-of-media, cover-open, unplugged...) or labels=N\n"));
+		goto out;
+	}
+	doctor_judge(f, lang, r);
+
+	if (json) {
+		fprintf(c->out, "{\"database\": ");
+		cli_json_str(c->out, c->db_path);
+		fprintf(c->out, ", \"checks\": [");
+		for (int i = 0; i < r->n; i++) {
+			fprintf(c->out, "%s{\"check\": \"%s\", \"verdict\": \"%s\", \"title\": ", i ? ", " : "",
+				r->item[i].name, doctor_verdict_word(r->item[i].verdict));
+			cli_json_str(c->out, r->item[i].title);
+			fprintf(c->out, ", \"text\": ");
+			cli_json_str(c->out, r->item[i].text);
+			fprintf(c->out, "}");
+		}
+		fprintf(c->out, "], \"worst\": \"%s\", \"ok\": %s}\n", doctor_verdict_word(r->worst),
+			r->worst == DOCTOR_FAIL ? "false" : "true");
+	} else {
+		fprintf(c->out, _("vkhid doctor: %s\n"), c->db_path);
+		for (int i = 0; i < r->n; i++) {
+			fputs("  ", c->out);
+			print_padded(c->out, doctor_verdict_text(r->item[i].verdict, lang), 9);
+			print_padded(c->out, r->item[i].title, 19);
+			fprintf(c->out, " %s\n", r->item[i].text);
+		}
+		fprintf(c->out, "%s\n", r->worst == DOCTOR_FAIL ? _("Not ready: see the problems above.")
+			: r->worst == DOCTOR_WARN ? _("Works, but see the warnings above.")
 			: _("Ready."));
-	db_close(dr.d);
-	return worst == V_FAIL ? 1 : 0;
+	}
+	rc = r->worst == DOCTOR_FAIL ? 1 : 0;
+out:
+	free(f);
+	free(r);
+	return rc;
 }

@@ -362,6 +362,10 @@ int db_purge_event(db *d, int64_t event_id, int64_t *rows);
 /* Rewrites the file from its live rows (VACUUM) and empties the write-ahead log, so no
  * removed value is left in a free page. Needs free space about the file's size. */
 int db_compact(db *d);
+/* Writes a consistent copy of the whole database to a new file at path (which must not
+ * exist), from a read-only connection too, while others keep writing. For rehearsals on
+ * a scratch copy of the event. Returns VK_OK or an error. */
+int db_copy_to(db *d, const char *path);
 
 /* ---- what certificates read (app/cert) --------------------------------------------------- */
 struct db_cert_session {

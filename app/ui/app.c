@@ -27,6 +27,7 @@
 #include "core/search.h"
 #include "door/door.h"
 #include "sync/worker.h"
+#include "ui/org_doctor.h"
 #include "ui/catalog.h"
 #include "ui/ui.h"
 
@@ -70,6 +71,7 @@ struct app {
 	struct door *door;           /* stepped by the door thread only, once it runs */
 	struct sync_worker *sync;    /* the background sync (enrolled kiosks), else NULL */
 	int health_told;             /* the sync thread has had the kiosk's health once */
+	struct org_doctor *doctor;   /* the organizer screen's readiness report */
 	atomic_int door_stop;
 	atomic_int door_done;        /* exit_at_end: the camera ended and every badge printed */
 };
@@ -423,6 +425,21 @@ static void feed_sync(struct app *a, struct view *v, const struct printq_status 
 	}
 }
 
+/* The organizer screen's readiness report: what the kiosk sees of its devices now. */
+static void feed_doctor(struct app *a, struct view *v, const struct printq_status *ps, int64_t now)
+{
+	struct org_doctor_devices dev = { .camera_spec = a->cfg->camera_spec, .scanner = v->sm->scanner,
+					  .printer_spec = a->cfg->printer_spec, .printer = ps };
+	if (!a->doctor)
+		return;
+	pthread_mutex_lock(&a->lock);
+	dev.gray = a->preview;
+	dev.w = dev.stride = a->pv_w;
+	dev.h = a->pv_h;
+	org_doctor_poll(a->doctor, v->sm, &dev, now);
+	pthread_mutex_unlock(&a->lock);
+}
+
 static int cmp_double(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;
@@ -459,6 +476,7 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 	rc = view_open(&a, &v, why, why_len);
 	if (rc)
 		goto out;
+	a.doctor = org_doctor_new(cfg->database, 1); /* NULL (out of memory): no report */
 	/* an enrolled kiosk syncs by itself; its own connection, never in the door's way */
 	if (strcmp(door_decider_name(a.door), "hub") == 0 &&
 	    sync_worker_start(cfg->database, SYNC_ROUND_MS, &a.sync) != VK_OK) {
@@ -497,6 +515,7 @@ int app_run(const struct app_config *cfg, struct app_stats *stats, char *why, si
 			if (a.sync)
 				feed_sync(&a, &v, &ps);
 			ui_sm_wall(v.sm, clock_now_ms(&v.clock), clock_trusted(&v.clock));
+			feed_doctor(&a, &v, &ps, now);
 			last_status = now_ms;
 		}
 		ui_sm_tick(v.sm, now);
@@ -544,6 +563,7 @@ out:
 		atomic_store(&a.door_stop, 1);
 		pthread_join(door, NULL);
 	}
+	org_doctor_free(a.doctor); /* waits for a gathering in progress */
 	if (a.door) {
 		struct printq_status ps;
 		door_printer_status(a.door, &ps);

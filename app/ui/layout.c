@@ -1011,6 +1011,40 @@ static void lay_org(const struct ui_state *st, struct ly *l)
 		     i18n_tr(l->lang, "Last contact %s · waiting to go up %lld · roster version %lld"),
 		     when, (long long)st->sync.pending, (long long)st->sync.roster);
 	}
+	if (st->have_doctor) {
+		/* the readiness report (the checks of `vkhid doctor`), judged in the organizer's
+		 * language: problems boxed as the printer's are, warnings in bold */
+		struct doctor_report *rep = malloc(sizeof *rep);
+		if (rep) {
+			doctor_judge(&st->doctor, l->lang, rep);
+			LINE(S(l, 36), 22, UI_BOLD | UI_MIDDLE, UI_FG, UI_BG, "%s",
+			     rep->worst == DOCTOR_FAIL ? L(l, "Readiness: not ready")
+			     : rep->worst == DOCTOR_WARN ? L(l, "Readiness: works, with warnings")
+							 : L(l, "Readiness: ready"));
+			/* what needs doing first: problems, then warnings, then what is fine */
+			for (int k = 0; k < 3 * rep->n; k++) {
+				const struct doctor_item *it = &rep->item[k % rep->n];
+				if ((int)it->verdict != DOCTOR_FAIL - k / rep->n)
+					continue;
+				if (it->verdict == DOCTOR_FAIL)
+					LINE(S(l, 40), 18, UI_WRAP | UI_MIDDLE | UI_BOLD, UI_FG, UI_WARN, "%s: %s",
+					     it->title, it->text);
+				else
+					LINE(line, 18, UI_WRAP | (it->verdict == DOCTOR_WARN ? UI_BOLD : 0),
+					     it->verdict == DOCTOR_WARN ? UI_FG : UI_MUTED, UI_BG, "%s: %s", it->title,
+					     it->text);
+				/* what to do may take more lines than the column's usual four */
+				if (n > 0) {
+					int boxed = ln[n - 1].bg != UI_BG;
+					int th8 = text_h(l, ln[n - 1].text, 18, iw - (boxed ? S(l, 16) : 0),
+							 (ln[n - 1].flags & UI_BOLD) != 0, 8);
+					if (th8 > ln[n - 1].h)
+						ln[n - 1].h = th8;
+				}
+			}
+			free(rep);
+		}
+	}
 	if (st->n_problems) {
 		LINE(S(l, 36), 22, UI_BOLD | UI_MIDDLE, UI_FG, UI_BG, "%s", L(l, "Problems"));
 		for (int i = st->n_problems - 1; i >= 0; i--) {

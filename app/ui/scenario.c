@@ -34,6 +34,7 @@
 #include "sync/client.h"
 #include "sync/replica.h"
 #include "ui/catalog.h"
+#include "ui/org_doctor.h"
 #include "ui/ui.h"
 
 #define SHOW_MAX_FRAMES 30   /* about a second of camera frames */
@@ -232,6 +233,28 @@ static void view_log(struct scenario *s, const char *shot, const char *file, int
 }
 
 /* Logs the screen when it changed since the last look. */
+/* The organizer screen's readiness report, gathered at once (headless is one thread). */
+static void view_doctor(struct scenario *s)
+{
+	struct printq_status ps;
+	struct org_doctor_devices dev = { .camera_spec = "files:", .scanner = s->sm->scanner,
+					  .printer = &ps };
+	if (!s->doctor)
+		s->doctor = org_doctor_new(door_database(s->door), 0);
+	struct printer_status st;
+	door_printer_status(s->door, &ps);
+	/* headless, the printer is this thread's: its own word on model, roll and labels */
+	if (door_printer(s->door) && printer_status(door_printer(s->door), &st) == PRINTER_OK) {
+		ps.state = st.state;
+		snprintf(ps.model, sizeof ps.model, "%s", st.model);
+		ps.media = st.media;
+		ps.labels_known = st.labels_known;
+		ps.labels_left = st.labels_left;
+		ps.near_end = st.near_end;
+	}
+	org_doctor_poll(s->doctor, s->sm, &dev, view_now(s));
+}
+
 static void view_settle(struct scenario *s)
 {
 	if (!s->sm)
@@ -244,6 +267,7 @@ static void view_settle(struct scenario *s)
 		if (prn && printer_status(prn, &ps) == PRINTER_OK)
 			state = ps.state;
 		ui_sm_printer(s->sm, state, door_queue_length(s->door), s->printed, NULL, view_now(s));
+		view_doctor(s);
 	}
 	ui_sm_tick(s->sm, view_now(s));
 	ui_sm_take_changed(s->sm);
@@ -369,6 +393,8 @@ int scenario_screens_open(struct scenario *s, const char *out_dir, int w, int h,
 
 void scenario_screens_close(struct scenario *s)
 {
+	org_doctor_free(s->doctor);
+	s->doctor = NULL;
 	search_free(s->search);
 	s->search = NULL;
 	ui_close(s->ui);

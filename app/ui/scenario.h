@@ -78,6 +78,7 @@ struct scenario {
 	int logged_screen;         /* the screen last logged, -1 none */
 	FILE *screens;             /* OUT/screens.jsonl */
 	char out_dir[1024];
+	struct org_doctor *doctor; /* the organizer screen's readiness report, made when shown */
 };
 
 /* Opens the kiosk's screens for the run: an offscreen w x h window (800x480 when 0), the

@@ -22,6 +22,7 @@
 
 #include "core/checkin.h"
 #include "core/search.h"
+#include "doctor/doctor.h"
 #include "printer/printer.h"
 
 enum ui_screen {
@@ -61,7 +62,7 @@ enum ui_item_flags {
 			   * tap is taken when the finger lifts without moving */
 };
 
-#define UI_TEXT_MAX 320
+#define UI_TEXT_MAX 640 /* bytes: a readiness line in Ukrainian (two bytes a letter) fits */
 struct ui_item {
 	enum ui_item_kind kind;
 	struct ui_rect r;
@@ -280,6 +281,8 @@ struct ui_state {
 	int clock_trusted;
 	int64_t clock_delta;          /* clock screen: the shift being set */
 	struct ui_sync_state sync;    /* the link to the hub (ui_sm_sync) */
+	struct doctor_facts doctor;   /* the readiness report's facts (ui/org_doctor.c) */
+	int have_doctor;
 	int org_msg;                  /* enum ui_org_msg: the result of the last organizer action */
 	int org_code;
 	char org_arg[256];

@@ -89,6 +89,7 @@ static int esc_status_parse(const struct printer_model *m, const uint8_t *b, siz
 	/* Offline with no fault named: feeding by the button, or still busy. */
 	r->busy = (s1 & 0x08) != 0 && r->st.state == PRINTER_READY;
 	r->st.media.width_mm = 80;
+	r->st.near_end = (s4 & 0x0C) != 0;
 	snprintf(r->st.detail, sizeof(r->st.detail), "status %02x %02x %02x %02x%s", s1, s2, s3, s4,
 		 (s4 & 0x0C) ? ", paper near its end" : "");
 	return 4;

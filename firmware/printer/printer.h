@@ -103,6 +103,12 @@ struct printer_status {
 	char model[64];
 	struct printer_media media;
 	char detail[160];       /* English detail for logs */
+	/* What the printer says of the roll's end, where it says it (the readiness report):
+	 * labels_known 1 with labels_left the labels still on the roll (the simulated printer
+	 * with a roll end set); near_end 1 when the printer warns that paper runs out soon
+	 * (ESC/POS "paper near end"). Zero: the printer does not tell. */
+	int labels_known, labels_left;
+	int near_end;
 };
 
 /* The point of no return of a job, told to whoever queued it (the print queue records it

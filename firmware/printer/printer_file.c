@@ -162,6 +162,11 @@ static void fill_status(const struct file_printer *fp, struct printer_status *st
 	st->state = fp->forced;
 	snprintf(st->model, sizeof(st->model), "%s", fp->base.model ? fp->base.model->name : "file");
 	st->media = fp->stock;
+	/* a roll end set by a test is the one thing this printer knows of its labels: the
+	 * n-th next job finds the end, so n - 1 labels are left */
+	st->labels_known = fp->fail_after > 0 || fp->forced == PRINTER_END_OF_MEDIA;
+	st->labels_left = fp->fail_after > 0 ? fp->fail_after - 1 : 0;
+	st->near_end = 0;
 	snprintf(st->detail, sizeof(st->detail), "simulated printer%s%s writing PNGs to %.90s",
 		 fp->model[0] ? " as " : "", fp->model, fp->dir);
 }

@@ -20,10 +20,14 @@ code1=$(awk -F, '$1==1 {print $(NF-1)}' "$T/tickets/tickets.csv")
 code2=$(awk -F, '$1==2 {print $(NF-1)}' "$T/tickets/tickets.csv")
 
 # ---- doctor on a healthy database ---------------------------------------------------
-vk doctor
+# (the kiosk's devices: a ticket before the simulated camera, the simulated printer;
+# tests/e2e/doctor.sh checks the devices themselves)
+vk tickets --out "$T/tk1"
+devs="--camera files:$T/tk1/ticket-0001.png --printer file:$T/doctor-badges"
+vk doctor $devs
 expect_rc "doctor: a healthy database exits 0" 0
 has "doctor names the integrity check" "$T/out" "integrity"
-vk doctor --json
+vk doctor --json $devs
 expect_rc "doctor --json exits 0" 0
 has "doctor --json says all is well" "$T/out" '"ok": true'
 run_vk --db "$T/ended.db" event create --name "Past" --starts 2020-01-10 --ends 2020-01-11
