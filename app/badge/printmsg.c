@@ -78,12 +78,12 @@ const char *printq_state_advice(enum printer_state st)
 	return printq_state_advice_in(i18n_lang(), (int)st);
 }
 
-void printq_media_text(const struct printer_media *m, char *out, size_t len)
+void printq_media_text_in(int lang, const struct printer_media *m, char *out, size_t len)
 {
 	const char *dk = "";
 
 	if (!m || !m->width_mm) {
-		snprintf(out, len, "%s", _("no labels"));
+		snprintf(out, len, "%s", i18n_tr(lang, "no labels"));
 		return;
 	}
 	if (m->width_mm == 62 && m->length_mm == 100)
@@ -95,14 +95,19 @@ void printq_media_text(const struct printer_media *m, char *out, size_t len)
 	else if (m->width_mm == 102 && !m->length_mm)
 		dk = " (DK-22243)";
 	if (m->length_mm)
-		snprintf(out, len, _("%d x %d mm labels%s"), m->width_mm,
+		snprintf(out, len, i18n_tr(lang, "%d x %d mm labels%s"), m->width_mm,
 			 m->length_mm, dk);
 	else if (m->two_colour)
-		snprintf(out, len, _("%d mm black/red tape%s"),
+		snprintf(out, len, i18n_tr(lang, "%d mm black/red tape%s"),
 			 m->width_mm, dk);
 	else
-		snprintf(out, len, _("%d mm continuous tape%s"),
+		snprintf(out, len, i18n_tr(lang, "%d mm continuous tape%s"),
 			 m->width_mm, dk);
+}
+
+void printq_media_text(const struct printer_media *m, char *out, size_t len)
+{
+	printq_media_text_in(i18n_lang(), m, out, len);
 }
 
 void printq_wrong_media_text(const struct printer_media *loaded,

@@ -21,6 +21,8 @@ const char *printq_state_advice_in(int lang, int st);
 /* Names a roll for people: "62 x 100 mm labels (DK-11202)", "62 mm black/red tape
  * (DK-22251)"; writes into out. */
 void printq_media_text(const struct printer_media *m, char *out, size_t len);
+/* The same in a named language (the doctor's report, the organizer screen). */
+void printq_media_text_in(int lang, const struct printer_media *m, char *out, size_t len);
 /* The wrong-roll sentence with both rolls named: "Loaded: ...; needed: ...". */
 void printq_wrong_media_text(const struct printer_media *loaded,
 			     const struct printer_media *needed, char *out, size_t len);

@@ -46,30 +46,6 @@ void doctor_facts_init(struct doctor_facts *f)
 typedef enum doctor_verdict (*check_fn)(const struct doctor_facts *f, int lang, char *text,
 					 size_t cap);
 
-/* "62 x 100 mm labels (DK-11202)" in lang (the msgids badge/printmsg.c uses). */
-static void media_text(const struct printer_media *m, int lang, char *out, size_t cap)
-{
-	const char *dk = "";
-	if (!m->width_mm) {
-		snprintf(out, cap, "%s", T(lang, "no labels"));
-		return;
-	}
-	if (m->width_mm == 62 && m->length_mm == 100)
-		dk = " (DK-11202)";
-	else if (m->width_mm == 62 && !m->length_mm)
-		dk = m->two_colour ? " (DK-22251)" : " (DK-22205)";
-	else if (m->width_mm == 102 && m->length_mm == 152)
-		dk = " (DK-11241)";
-	else if (m->width_mm == 102 && !m->length_mm)
-		dk = " (DK-22243)";
-	if (m->length_mm)
-		snprintf(out, cap, T(lang, "%d x %d mm labels%s"), m->width_mm, m->length_mm, dk);
-	else if (m->two_colour)
-		snprintf(out, cap, T(lang, "%d mm black/red tape%s"), m->width_mm, dk);
-	else
-		snprintf(out, cap, T(lang, "%d mm continuous tape%s"), m->width_mm, dk);
-}
-
 /* ---- devices ------------------------------------------------------------------------------ */
 static enum doctor_verdict check_camera(const struct doctor_facts *f, int lang, char *text, size_t cap)
 {
@@ -146,8 +122,8 @@ static enum doctor_verdict check_printer(const struct doctor_facts *f, int lang,
 			 f->printer_spec, f->printer_why);
 		return DOCTOR_FAIL;
 	}
-	media_text(&s->media, lang, have, sizeof have);
-	media_text(&f->want, lang, want, sizeof want);
+	printq_media_text_in(lang, &s->media, have, sizeof have);
+	printq_media_text_in(lang, &f->want, want, sizeof want);
 	if (s->state != PRINTER_READY) {
 		snprintf(text, cap, "%s: %s. %s", s->model[0] ? s->model : f->printer_spec,
 			 printq_state_text_in(lang, s->state), printq_state_advice_in(lang, s->state));
